@@ -1,0 +1,52 @@
+# Agora: `make demo` serves the demo forum, `make test` runs the whole suite.
+# Needs only Python 3.11 and make; everything else goes into .venv.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo serve test test-e2e lint format messages clean bench
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(PY) -m config.translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+
+serve: $(VENV)/.installed
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+
+test: $(VENV)/.installed
+	$(PY) -m config.translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-e2e: $(VENV)/.installed
+	$(PY) -m config.translations
+	$(PY) -m pytest tests/e2e -p no:cacheprovider -o addopts="-ra" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extracting strings needs GNU gettext (a developer's machine); compiling does not.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv --ignore=var
+	$(PY) -m config.translations
+
+clean:
+	rm -rf var/test* .pytest_cache

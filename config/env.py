@@ -1,0 +1,98 @@
+"""Read settings from the environment: one small helper, safe demo defaults.
+
+Nothing here imports Django, so settings.py can use it before Django is set up.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class SettingError(ValueError):
+    """A variable is set to something we cannot use."""
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def demo_secret_key(var_dir: Path) -> str:
+    """Generate a secret key once for the demo and keep it under var/."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    # Written with owner-only permissions: the key signs sessions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def email_settings(url: str, var_dir: Path) -> dict:
+    """Turn EMAIL_URL into Django's EMAIL_* settings.
+
+    console://            print mail to the server's output (the default)
+    file:///path/to/dir   one file per message (a mailbox for the demo and tests)
+    memory://             kept in memory (tests)
+    smtp://user:pass@host:port   plain SMTP; smtp+tls:// STARTTLS; smtps:// implicit TLS
+    """
+    parts = urlsplit(url or "console://")
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "memory":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "file":
+        path = unquote(parts.path) or str(var_dir / "mail")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": path,
+        }
+    if scheme in {"smtp", "smtp+tls", "smtps"}:
+        query = parse_qs(parts.query)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 587 if scheme == "smtp+tls" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": scheme == "smtp+tls",
+            "EMAIL_USE_SSL": scheme == "smtps",
+            "EMAIL_TIMEOUT": int(query.get("timeout", ["10"])[0]),
+        }
+    raise SettingError(f"EMAIL_URL scheme {scheme!r} is not one of console, file, memory, smtp, smtp+tls, smtps")

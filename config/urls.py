@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("profiles.urls")),
+    path("", include("forum.urls")),
+]
+
+if not settings.PRODUCTION:
+    # Avatars in the demo; production serves MEDIA_ROOT from the proxy or object storage.
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler404 = "forum.views.errors.not_found"
+handler403 = "forum.views.errors.forbidden"
+handler500 = "forum.views.errors.server_error"

@@ -1,0 +1,9 @@
+"""Group names, built only from server-side ids."""
+
+
+def member_group(member_id: int) -> str:
+    return f"member.{int(member_id)}"
+
+
+def thread_group(thread_id: int) -> str:
+    return f"thread.{int(thread_id)}"

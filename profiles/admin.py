@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from profiles.models import Member
+
+
+@admin.register(Member)
+class MemberAdmin(UserAdmin):
+    list_display = (
+        "username",
+        "email",
+        "display_name",
+        "is_brand_staff",
+        "staff_title",
+        "is_moderator",
+        "is_superuser",
+        "reputation",
+        "date_joined",
+    )
+    list_filter = ("is_brand_staff", "is_moderator", "is_superuser", "is_active")
+    search_fields = ("username", "email", "display_name")
+    readonly_fields = (
+        "reputation",
+        "gold_badges",
+        "silver_badges",
+        "bronze_badges",
+        "last_seen",
+        "last_login",
+        "date_joined",
+    )
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Community roles"), {"fields": ("is_brand_staff", "staff_title", "is_moderator")}),
+        (_("Profile"), {"fields": ("display_name", "bio", "location", "website", "avatar", "language")}),
+        (_("Suspension"), {"fields": ("suspended_until", "suspension_reason")}),
+        (_("Figures"), {"fields": ("reputation", "gold_badges", "silver_badges", "bronze_badges", "last_seen")}),
+    )

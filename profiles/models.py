@@ -1,0 +1,70 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Member(AbstractUser):
+    """A member of the community: identity, role and the cached figures an author card shows.
+
+    Roles combine: brand staff (official responders) may also be moderators.
+    Admins are Django superusers. Role checks live in profiles/roles.py.
+    """
+
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, blank=True)
+    bio_html = models.TextField(blank=True, editable=False)
+    location = models.CharField(_("location"), max_length=80, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        blank=True,
+        choices=[("en", "English"), ("fr", "Français")],
+    )
+
+    is_brand_staff = models.BooleanField(
+        _("brand staff"),
+        default=False,
+        help_text=_("Answers as the brand: posts carry the staff title as an official response."),
+    )
+    staff_title = models.CharField(
+        _("staff title"),
+        max_length=60,
+        blank=True,
+        help_text=_('Shown on official responses, for example "Acme Support".'),
+    )
+    is_moderator = models.BooleanField(_("moderator"), default=False)
+
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    suspension_reason = models.CharField(_("suspension reason"), max_length=500, blank=True)
+
+    reputation = models.PositiveIntegerField(_("reputation"), default=0, editable=False)
+    gold_badges = models.PositiveIntegerField(default=0, editable=False)
+    silver_badges = models.PositiveIntegerField(default=0, editable=False)
+    bronze_badges = models.PositiveIntegerField(default=0, editable=False)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return self.username
+
+    @property
+    def name(self):
+        return self.display_name or self.username
+
+    @property
+    def initials(self):
+        words = self.name.split()
+        letters = "".join(word[0] for word in words[:2]) if len(words) > 1 else self.name[:2]
+        return letters.upper()
+
+    @property
+    def is_suspended(self):
+        return self.suspended_until is not None and self.suspended_until > timezone.now()

@@ -1,0 +1,70 @@
+"""Who may do what, in one place.
+
+Every check takes the member (possibly anonymous) and answers with a bool;
+the `check_*` forms raise PermissionDenied so views and services can call
+them before doing the work.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+ROLES = ("member", "staff", "moderator", "admin")
+
+
+def is_member(member) -> bool:
+    return bool(member and member.is_authenticated and member.is_active)
+
+
+def is_admin(member) -> bool:
+    return is_member(member) and member.is_superuser
+
+
+def is_brand_staff(member) -> bool:
+    """An official responder (admins count: they run the brand's forum)."""
+    return is_member(member) and (member.is_brand_staff or member.is_superuser)
+
+
+def is_moderator(member) -> bool:
+    return is_member(member) and (member.is_moderator or member.is_superuser)
+
+
+def sees_staff_areas(member) -> bool:
+    """Staff-only categories and the staff workspace: staff, moderators and admins."""
+    return is_brand_staff(member) or is_moderator(member)
+
+
+def is_suspended(member) -> bool:
+    return is_member(member) and member.is_suspended
+
+
+def can_post(member) -> bool:
+    return is_member(member) and not member.is_suspended
+
+
+def check_can_post(member):
+    if not is_member(member):
+        raise PermissionDenied(_("Log in to take part."))
+    if member.is_suspended:
+        raise PermissionDenied(_("Your account is suspended; you can read but not post."))
+
+
+def check_is_moderator(member):
+    if not is_moderator(member):
+        raise PermissionDenied(_("Only moderators can do this."))
+
+
+def check_sees_staff_areas(member):
+    if not sees_staff_areas(member):
+        raise PermissionDenied(_("Only staff and moderators can open this page."))
+
+
+def role_names(member) -> list[str]:
+    """The roles a member holds, for flair and for the admin list."""
+    names = []
+    if member.is_superuser:
+        names.append("admin")
+    if member.is_brand_staff:
+        names.append("staff")
+    if member.is_moderator:
+        names.append("moderator")
+    return names or ["member"]

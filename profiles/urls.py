@@ -1,0 +1,8 @@
+from django.urls import path
+
+from profiles import views
+
+app_name = "profiles"
+urlpatterns = [
+    path("u/<str:username>/", views.profile, name="profile"),
+]

@@ -1,0 +1,105 @@
+"""Shared fixtures: members in every role, a logged-in client, a clean cache.
+
+Tests that need PostgreSQL, Redis or Chromium call `require_service`: locally
+they skip when the service is absent; with CI=true they fail instead, so CI
+can never pass by skipping.
+"""
+
+import itertools
+import os
+
+import pytest
+from django.core.cache import cache
+
+from config.translations import compile_catalogues
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+_counter = itertools.count(1)
+
+
+def pytest_configure(config):
+    compile_catalogues()
+
+
+def require_service(name: str, available: bool, why: str = ""):
+    """Skip (locally) or fail (in CI) a test whose service is missing."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: a missing service is a failure, not a skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and cached pages live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_member(db, django_user_model):
+    """Create a member with a verified email; roles by keyword."""
+    from allauth.account.models import EmailAddress
+
+    def make(
+        username=None,
+        *,
+        password="correct-horse-battery",
+        staff=False,
+        title="",
+        moderator=False,
+        admin=False,
+        **fields,
+    ):
+        n = next(_counter)
+        username = username or f"member{n}"
+        member = django_user_model.objects.create_user(
+            username=username,
+            email=fields.pop("email", f"{username}@example.com"),
+            password=password,
+            is_brand_staff=staff,
+            staff_title=title,
+            is_moderator=moderator,
+            is_superuser=admin,
+            is_staff=admin,
+            **fields,
+        )
+        EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+        return member
+
+    return make
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member("alice", display_name="Alice Martin")
+
+
+@pytest.fixture
+def other_member(make_member):
+    return make_member("bruno", display_name="Bruno Lefèvre")
+
+
+@pytest.fixture
+def staff_member(make_member):
+    return make_member("sophie", display_name="Sophie Durand", staff=True, title="Acme Support")
+
+
+@pytest.fixture
+def moderator(make_member):
+    return make_member("marc", display_name="Marc Petit", moderator=True)
+
+
+@pytest.fixture
+def admin_member(make_member):
+    return make_member("root", admin=True)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
