@@ -1,0 +1,275 @@
+"""Fill an empty forum with the Lumio demo community.
+
+Curated threads go through the services (so every reaction runs); the bulk
+of generated threads is written with bulk_create and the counters are then
+recomputed, which keeps a large seed fast.
+"""
+
+import random
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from forum import services
+from forum.counters import recount_all
+from forum.demo import content
+from forum.markdown import render_markdown
+from forum.models import Category, Follow, Post, Thread, Vote
+from profiles.models import Member
+from profiles.services import grant_role
+
+BATCH = 2000
+
+
+class Progress:
+    """A one-line progress bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, stream, label: str, total: int):
+        self.stream, self.label, self.total, self.done = stream, label, max(total, 1), 0
+        self.tty = getattr(stream, "isatty", lambda: False)()
+        self._last_shown = -1
+
+    def advance(self, n: int = 1):
+        self.done += n
+        percent = min(100, self.done * 100 // self.total)
+        if percent == self._last_shown or (not self.tty and percent not in (100,)):
+            return
+        self._last_shown = percent
+        bar = "#" * (percent // 4) + "." * (25 - percent // 4)
+        end = "\n" if percent == 100 else ""
+        self.stream.write(f"\r{self.label:<22} [{bar}] {percent:3d}%{end}")
+        self.stream.flush()
+
+
+@dataclass
+class Options:
+    members: int = 40
+    threads: int = 60
+    replies: int = 6
+    seed: int = 1
+
+
+def is_seeded() -> bool:
+    return Category.objects.exists()
+
+
+def seed_forum(options: Options, stream=sys.stdout):
+    rng = random.Random(options.seed)
+    with transaction.atomic():
+        cast = _create_cast(stream)
+        categories = _create_categories()
+        _create_curated_threads(cast, categories, stream)
+    crowd = _create_crowd(options.members, rng, stream)
+    _create_generated_threads(options, rng, list(cast.values()) + crowd, categories, stream)
+    recount_all()
+
+
+def _create_cast(stream) -> dict[str, Member]:
+    progress = Progress(stream, "Members", len(content.PEOPLE))
+    password = make_password(content.PASSWORD)  # hashed once: hashing is slow on purpose
+    cast = {}
+    for username, name, role, title, language in content.PEOPLE:
+        member = Member.objects.create(
+            username=username,
+            email=f"{username}@lumio.example",
+            password=password,
+            display_name=name,
+            language=language,
+        )
+        EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+        if role != "member":
+            member = grant_role(member=member, role=role, title=title or None)
+        cast[username] = member
+        progress.advance()
+    return cast
+
+
+def _create_categories() -> dict[str, Category]:
+    return {
+        slug: Category.objects.create(
+            slug=slug, name=name, description=description, colour=colour, kind=kind, access=access, position=index
+        )
+        for index, (slug, name, description, colour, kind, access) in enumerate(content.CATEGORIES)
+    }
+
+
+def _create_curated_threads(cast, categories, stream):
+    progress = Progress(stream, "Curated threads", len(content.THREADS))
+    now = timezone.now()
+    for index, spec in enumerate(content.THREADS):
+        thread = services.start_thread(
+            category=categories[spec["category"]],
+            author=cast[spec["author"]],
+            title=spec["title"],
+            body=spec["body"],
+            tags=spec["tags"],
+        )
+        posts = [services.post_reply(thread=thread, author=cast[a], body=b) for a, b in spec["replies"]]
+        opening = thread.posts.get(is_opening=True)
+        for target, voters in spec["votes"].items():
+            post = opening if target == -1 else posts[target]
+            for voter in voters:
+                if voter != post.author.username:
+                    services.cast_vote(post=post, voter=cast[voter])
+        if spec["accepted"] is not None:
+            services.accept_answer(post=posts[spec["accepted"]], by=cast[spec["author"]])
+        if spec["endorsed"] is not None:
+            staff = next(m for m in cast.values() if m.is_brand_staff)
+            services.endorse_reply(post=posts[spec["endorsed"]], by=staff)
+        _spread_in_time(thread, [opening, *posts], start=now - timedelta(days=2 + index * 3, hours=index))
+        progress.advance()
+
+
+def _spread_in_time(thread, posts, start):
+    """Curated threads happened over the past weeks, not all this second."""
+    for offset, post in enumerate(posts):
+        Post.objects.filter(pk=post.pk).update(created_at=start + timedelta(hours=offset * 3, minutes=offset * 7))
+    Thread.objects.filter(pk=thread.pk).update(created_at=start)
+    if thread.accepted_answer_id:
+        Thread.objects.filter(pk=thread.pk).update(accepted_at=start + timedelta(hours=len(posts) * 3))
+
+
+def _create_crowd(count, rng, stream) -> list[Member]:
+    if count <= 0:
+        return []
+    progress = Progress(stream, "More members", count)
+    password = make_password(content.PASSWORD)  # hashed once: hashing is slow on purpose
+    first = [
+        "Léa",
+        "Lucas",
+        "Manon",
+        "Nathan",
+        "Camille",
+        "Jules",
+        "Sarah",
+        "Tom",
+        "Olivia",
+        "Noah",
+        "Zoé",
+        "Ethan",
+        "Mia",
+        "Liam",
+    ]
+    last = [
+        "Girard",
+        "Roux",
+        "Fournier",
+        "Mercier",
+        "Smith",
+        "Brown",
+        "Taylor",
+        "Nguyen",
+        "Garcia",
+        "Müller",
+        "Rossi",
+        "Dubois",
+    ]
+    start = Member.objects.filter(username__startswith="member").count()
+    members = []
+    for n in range(start + 1, start + count + 1):
+        members.append(
+            Member(
+                username=f"member{n}",
+                email=f"member{n}@lumio.example",
+                password=password,
+                display_name=f"{rng.choice(first)} {rng.choice(last)}",
+                language=rng.choice(["fr", "en"]),
+                date_joined=timezone.now() - timedelta(days=rng.randint(1, 700)),
+            )
+        )
+    created = []
+    for i in range(0, len(members), BATCH):
+        batch = Member.objects.bulk_create(members[i : i + BATCH])
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=m, email=m.email, verified=True, primary=True) for m in batch]
+        )
+        created += batch
+        progress.advance(len(batch))
+    return created
+
+
+@lru_cache(maxsize=512)
+def _html(body: str) -> str:
+    return render_markdown(body).html
+
+
+def _create_generated_threads(options, rng, members, categories, stream):
+    if options.threads <= 0:
+        return
+    public = [c for c in categories.values() if not c.is_staff_only]
+    progress = Progress(stream, "Generated threads", options.threads)
+    now = timezone.now()
+    for start in range(0, options.threads, 200):
+        count = min(200, options.threads - start)
+        threads, openings, posts, follows = [], [], [], []
+        for _ in range(count):
+            category = rng.choice(public)
+            french = category.slug in {"questions", "idees"} or rng.random() < 0.3
+            title, body = rng.choice(content.TOPICS_FR if french else content.TOPICS_EN)
+            product = rng.choice(content.PRODUCTS)
+            created = now - timedelta(days=rng.uniform(1, 365))
+            title = title.format(p=product)
+            threads.append(
+                Thread(
+                    category=category,
+                    title=title[:150],
+                    slug=slugify(title)[:80].strip("-") or "t",
+                    author=rng.choice(members),
+                    created_at=created,
+                    last_activity_at=created,
+                )
+            )
+            openings.append((body.format(p=product), content.REPLIES_FR if french else content.REPLIES_EN))
+        threads = Thread.objects.bulk_create(threads)
+        for thread, (opening_body, pool) in zip(threads, openings, strict=True):
+            posts.append(_post(thread, thread.author, opening_body, thread.created_at, opening=True))
+            follows.append(Follow(thread=thread, member=thread.author))
+            when = thread.created_at
+            for _ in range(max(0, round(rng.gauss(options.replies, options.replies / 3)))):
+                when = when + timedelta(minutes=rng.randint(5, 60 * 24))
+                if when > now:
+                    break
+                replier = rng.choice(members)
+                posts.append(_post(thread, replier, rng.choice(pool), when, official=replier.is_brand_staff))
+        posts = Post.objects.bulk_create(posts, batch_size=BATCH)
+        Follow.objects.bulk_create(follows, ignore_conflicts=True)
+        _generated_votes_and_answers(rng, threads, posts, members)
+        progress.advance(count)
+
+
+def _post(thread, author, body, when, *, opening=False, official=False):
+    return Post(
+        thread=thread,
+        author=author,
+        body=body,
+        body_html=_html(body),
+        created_at=when,
+        is_opening=opening,
+        is_official=official,
+    )
+
+
+def _generated_votes_and_answers(rng, threads, posts, members):
+    votes = []
+    by_thread: dict[int, list[Post]] = {}
+    for post in posts:
+        by_thread.setdefault(post.thread_id, []).append(post)
+        for voter in rng.sample(members, k=min(len(members), rng.choice([0, 0, 0, 1, 1, 2, 3, 5]))):
+            if voter.pk != post.author_id:
+                votes.append(Vote(post=post, voter=voter, created_at=post.created_at))
+    Vote.objects.bulk_create(votes, batch_size=BATCH, ignore_conflicts=True)
+    solved = []
+    for thread in threads:
+        replies = [p for p in by_thread.get(thread.pk, []) if not p.is_opening and p.author_id != thread.author_id]
+        if thread.category.is_questions and replies and rng.random() < 0.45:
+            answer = rng.choice(replies)
+            thread.accepted_answer, thread.accepted_at = answer, answer.created_at + timedelta(hours=rng.randint(1, 48))
+            solved.append(thread)
+    Thread.objects.bulk_update(solved, ["accepted_answer", "accepted_at"], batch_size=BATCH)

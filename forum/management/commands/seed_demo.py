@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from forum.demo import content
+from forum.demo.seed import Options, is_seeded, seed_forum
+
+
+class Command(BaseCommand):
+    help = "Fill an empty forum with the Lumio demo community (French and English). Does nothing if content exists."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=40, help="Generated members beyond the named cast.")
+        parser.add_argument("--threads", type=int, default=60, help="Generated threads beyond the curated ones.")
+        parser.add_argument("--replies", type=int, default=6, help="Average replies per generated thread.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed, for a repeatable community.")
+
+    def handle(self, *args, **options):
+        chosen = Options(**{name: options[name] for name in ("members", "threads", "replies", "seed")})
+        if min(chosen.members, chosen.threads, chosen.replies) < 0:
+            raise CommandError("--members, --threads and --replies cannot be negative.")
+        if is_seeded():
+            self.stdout.write("The forum already has content: nothing added.")
+        else:
+            seed_forum(chosen, self.stdout)
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        self.stdout.write(f"\nDemo log-ins (the password for all is {content.PASSWORD}):")
+        for username, _name, role, title, _language in content.PEOPLE[:4]:
+            self.stdout.write(f"  {username:<8} {role}{', ' + title if title else ''}")
+        self.stdout.write("  alice, bruno, chloe, … kenji: members")

@@ -1,0 +1,138 @@
+"""Markdown to safe HTML, once, when a post is written.
+
+CommonMark with tables, strikethrough, fenced code and autolinks
+(markdown-it-py), @mentions of existing members, then an allow-list
+sanitizer (nh3) over the result: whatever the parser lets through, only the
+tags and attributes below reach a page.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import nh3
+from django.urls import reverse
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# Nesting deeper than this is rendered flat: "> " * 5000 stays cheap.
+MAX_NESTING = 20
+
+MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.+-]{2,150})")
+
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "img", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+}
+ALLOWED_CLASSES = {"a": {"mention"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True, "maxNesting": MAX_NESTING, "html": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    return md
+
+
+_md = _parser()
+
+
+@dataclass
+class Rendered:
+    html: str
+    mentions: list[str] = field(default_factory=list)  # usernames, as the member spells them
+
+
+def _text_children(tokens: list[Token]) -> Iterable[tuple[Token, int]]:
+    """Yield each text token that is not inside a link, with its index in its parent's children."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        depth = 0
+        for index, child in enumerate(token.children):
+            if child.type == "link_open":
+                depth += 1
+            elif child.type == "link_close":
+                depth -= 1
+            elif child.type == "text" and depth == 0:
+                yield child, index
+
+
+def _link_mentions(tokens: list[Token], resolve: Callable[[set[str]], dict[str, str]]) -> list[str]:
+    candidates = {
+        name.rstrip(".").lower() for text, _ in _text_children(tokens) for name in MENTION.findall(text.content)
+    }
+    if not candidates:
+        return []
+    known = resolve(candidates)  # lower-case name -> username as stored
+    if not known:
+        return []
+    found = []
+    for inline in (t for t in tokens if t.type == "inline" and t.children):
+        children = []
+        depth = 0
+        for child in inline.children:
+            depth += child.type == "link_open"
+            depth -= child.type == "link_close"
+            if child.type != "text" or depth:
+                children.append(child)
+                continue
+            children.extend(_split_mentions(child.content, known, found))
+        inline.children = children
+    return found
+
+
+def _split_mentions(text: str, known: dict[str, str], found: list[str]) -> list[Token]:
+    out, last = [], 0
+    for match in MENTION.finditer(text):
+        name = match.group(1).rstrip(".")
+        username = known.get(name.lower())
+        if username is None:
+            continue
+        start, end = match.start(), match.start() + 1 + len(name)
+        if start > last:
+            out.append(Token("text", "", 0, content=text[last:start]))
+        link = Token(
+            "link_open", "a", 1, attrs={"href": reverse("profiles:profile", args=[username]), "class": "mention"}
+        )
+        out += [link, Token("text", "", 0, content="@" + username), Token("link_close", "a", -1)]
+        if username not in found:
+            found.append(username)
+        last = end
+    if last < len(text):
+        out.append(Token("text", "", 0, content=text[last:]))
+    return out
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        filter_style_properties={"text-align"},
+    )
+
+
+def render_markdown(source: str, *, resolve_mentions: Callable[[set[str]], dict[str, str]] | None = None) -> Rendered:
+    """Render member-written Markdown to sanitized HTML.
+
+    `resolve_mentions` receives lower-case candidate names and returns
+    {lower-case name: username} for those that are members; without it,
+    @names stay plain text.
+    """
+    env: dict = {}
+    tokens = _md.parse(source, env)
+    mentions = _link_mentions(tokens, resolve_mentions) if resolve_mentions else []
+    html = _md.renderer.render(tokens, _md.options, env)
+    return Rendered(html=sanitize(html), mentions=mentions)

@@ -1,0 +1,136 @@
+"""Who may read and do what in the forum. Checks raise; predicates answer.
+
+Reading rules: a staff-only category does not exist for anyone but staff,
+moderators and admins (views answer 404, lists leave it out). Hidden posts
+are shown to their author and to moderators, marked; deleted posts only to
+moderators and admins.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from forum.models import Category, Visibility
+from profiles import roles
+
+
+def readable_accesses(member) -> list[str]:
+    if roles.sees_staff_areas(member):
+        return [Category.Access.PUBLIC, Category.Access.STAFF]
+    return [Category.Access.PUBLIC]
+
+
+def can_read_category(member, category) -> bool:
+    return category.access in readable_accesses(member)
+
+
+def can_read_thread(member, thread) -> bool:
+    if not can_read_category(member, thread.category):
+        return False
+    if thread.visibility == Visibility.VISIBLE:
+        return True
+    if thread.visibility == Visibility.HIDDEN:
+        return roles.is_moderator(member) or (roles.is_member(member) and thread.author_id == member.pk)
+    return roles.is_moderator(member)
+
+
+def check_can_read_thread(member, thread):
+    """404, not 403: a thread nobody may see does not exist for them."""
+    if not can_read_thread(member, thread):
+        raise Http404
+
+
+def can_see_post_body(member, post) -> bool:
+    if post.visibility == Visibility.VISIBLE:
+        return True
+    if roles.is_moderator(member):
+        return True
+    return post.visibility == Visibility.HIDDEN and roles.is_member(member) and post.author_id == member.pk
+
+
+def can_start_thread(member, category) -> bool:
+    return roles.can_post(member) and can_read_category(member, category)
+
+
+def check_can_start_thread(member, category):
+    roles.check_can_post(member)
+    if not can_read_category(member, category):
+        raise PermissionDenied(_("You cannot post in this category."))
+
+
+def can_reply(member, thread) -> bool:
+    if not roles.can_post(member) or not can_read_thread(member, thread):
+        return False
+    return not thread.is_locked or roles.is_brand_staff(member) or roles.is_moderator(member)
+
+
+def check_can_reply(member, thread):
+    roles.check_can_post(member)
+    check_can_read_thread(member, thread)
+    if not can_reply(member, thread):
+        raise PermissionDenied(_("This thread is locked: it takes no new replies."))
+
+
+def can_edit(member, post) -> bool:
+    if not roles.can_post(member):
+        return False
+    if roles.is_brand_staff(member) or roles.is_moderator(member):
+        return True
+    return post.author_id == member.pk and post.visibility != Visibility.DELETED and not post.thread.is_locked
+
+
+def check_can_edit(member, post):
+    roles.check_can_post(member)
+    if not can_edit(member, post):
+        raise PermissionDenied(_("You can only edit your own posts."))
+
+
+def can_vote(member, post) -> bool:
+    return roles.can_post(member) and post.author_id != member.pk and post.visibility == Visibility.VISIBLE
+
+
+def check_can_vote(member, post):
+    roles.check_can_post(member)
+    if post.author_id == member.pk:
+        raise PermissionDenied(_("You cannot vote on your own post."))
+    if post.visibility != Visibility.VISIBLE:
+        raise PermissionDenied(_("This post cannot receive votes."))
+
+
+def can_accept(member, thread) -> bool:
+    if not roles.can_post(member) or not thread.category.is_questions:
+        return False
+    return thread.author_id == member.pk or roles.is_brand_staff(member) or roles.is_moderator(member)
+
+
+def check_can_accept(member, thread, post=None):
+    roles.check_can_post(member)
+    if not thread.category.is_questions:
+        raise PermissionDenied(_("Only questions have accepted answers."))
+    if not can_accept(member, thread):
+        raise PermissionDenied(_("Only the person who asked, staff or a moderator can choose the answer."))
+    if post is not None and (post.thread_id != thread.pk or post.is_opening or not post.is_visible):
+        raise PermissionDenied(_("Only a visible reply in this thread can be the answer."))
+
+
+def can_endorse(member, post) -> bool:
+    return (
+        roles.can_post(member)
+        and roles.is_brand_staff(member)
+        and post.is_reply
+        and post.is_visible
+        and not post.is_official
+        and post.author_id != member.pk
+    )
+
+
+def check_can_endorse(member, post):
+    roles.check_can_post(member)
+    if not can_endorse(member, post):
+        raise PermissionDenied(_("Only brand staff can endorse a member's reply."))
+
+
+def check_can_follow(member, thread):
+    if not roles.is_member(member):
+        raise PermissionDenied(_("Log in to follow threads."))
+    check_can_read_thread(member, thread)

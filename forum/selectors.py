@@ -1,0 +1,168 @@
+"""What the forum's pages show, fetched in one place so templates never query.
+
+Each function takes the viewer (possibly anonymous) and returns only what
+that viewer may read.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from forum import permissions
+from forum.models import Category, Follow, Post, Thread, Visibility, Vote
+from profiles import roles
+
+THREAD_FILTERS = ("latest", "unanswered", "solved", "awaiting", "top")
+
+
+def readable_categories(viewer) -> QuerySet[Category]:
+    return Category.objects.filter(access__in=permissions.readable_accesses(viewer))
+
+
+def category_for(viewer, slug: str) -> Category:
+    try:
+        return readable_categories(viewer).get(slug=slug)
+    except Category.DoesNotExist:
+        raise Http404 from None
+
+
+def _thread_list(queryset: QuerySet[Thread]) -> QuerySet[Thread]:
+    return queryset.select_related("category", "author", "last_poster").prefetch_related("tags")
+
+
+def visible_threads(viewer) -> QuerySet[Thread]:
+    return Thread.objects.filter(
+        visibility=Visibility.VISIBLE, category__access__in=permissions.readable_accesses(viewer)
+    )
+
+
+def paginate(queryset, page_number, per_page) -> Page:
+    """A page of the list; an out-of-range or malformed page number gives the nearest real page."""
+    return Paginator(queryset, per_page).get_page(page_number)
+
+
+@dataclass
+class HomePage:
+    categories: list[Category]
+    threads: Page
+
+
+def home_page(viewer, page_number=1) -> HomePage:
+    categories = list(readable_categories(viewer))
+    threads = _thread_list(visible_threads(viewer).order_by("-last_activity_at", "-id"))
+    return HomePage(categories=categories, threads=paginate(threads, page_number, settings.THREADS_PER_PAGE))
+
+
+def category_threads(category: Category, viewer, *, filter: str = "latest", page_number=1) -> Page:
+    threads = Thread.objects.filter(category=category, visibility=Visibility.VISIBLE)
+    if filter == "unanswered":
+        threads = threads.filter(reply_count=0).order_by("-created_at", "-id")
+    elif filter == "solved":
+        threads = threads.filter(accepted_answer__isnull=False).order_by("-last_activity_at", "-id")
+    elif filter == "awaiting":
+        threads = awaiting_official_response(threads).order_by("created_at", "id")
+    elif filter == "top":
+        threads = threads.order_by("-score", "-last_activity_at", "-id")
+    else:
+        threads = threads.order_by("-is_pinned", "-last_activity_at", "-id")
+    return paginate(_thread_list(threads), page_number, settings.THREADS_PER_PAGE)
+
+
+def awaiting_official_response(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Questions that no staff member has answered and nobody has solved."""
+    return threads.filter(
+        category__kind=Category.Kind.QUESTIONS,
+        has_official_response=False,
+        accepted_answer__isnull=True,
+        author__is_brand_staff=False,
+    )
+
+
+def tag_threads(tag_slug: str, viewer, page_number=1) -> Page:
+    threads = visible_threads(viewer).filter(tags__slug=tag_slug).order_by("-last_activity_at", "-id")
+    return paginate(_thread_list(threads), page_number, settings.THREADS_PER_PAGE)
+
+
+def thread_for(viewer, thread_id: int) -> Thread:
+    """The thread with its category and tags, or 404 for a viewer who may not read it."""
+    thread = Thread.objects.select_related("category", "author").prefetch_related("tags").filter(pk=thread_id).first()
+    if thread is None:
+        raise Http404
+    permissions.check_can_read_thread(viewer, thread)
+    return thread
+
+
+def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:
+    posts = Post.objects.filter(thread=thread).select_related("author", "endorsed_by")
+    if not roles.is_moderator(viewer):
+        posts = posts.exclude(visibility=Visibility.DELETED)
+    return posts.order_by("created_at", "id")
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    page: Page
+    opening: Post | None
+    answer: Post | None
+    voted: set[int] = field(default_factory=set)
+    follow_level: str | None = None
+
+
+def thread_page(thread: Thread, viewer, page_number=1) -> ThreadPage:
+    page = paginate(_posts_for(viewer, thread), page_number, settings.POSTS_PER_PAGE)
+    posts = list(page.object_list)
+    opening = posts[0] if posts and posts[0].is_opening else None
+    if opening is None:
+        opening = _posts_for(viewer, thread).filter(is_opening=True).first()
+    answer = None
+    if thread.accepted_answer_id:
+        answer = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
+            Post.objects.select_related("author", "endorsed_by").filter(pk=thread.accepted_answer_id).first()
+        )
+    voted, follow_level = set(), None
+    if roles.is_member(viewer):
+        post_ids = [p.pk for p in posts] + ([answer.pk] if answer else [])
+        voted = set(Vote.objects.filter(voter=viewer, post_id__in=post_ids).values_list("post_id", flat=True))
+        follow_level = Follow.objects.filter(thread=thread, member=viewer).values_list("level", flat=True).first()
+    _attach_viewer_state(thread, viewer, [*posts, *([answer] if answer else [])], voted)
+    return ThreadPage(thread=thread, page=page, opening=opening, answer=answer, voted=voted, follow_level=follow_level)
+
+
+def _attach_viewer_state(thread: Thread, viewer, posts: list[Post], voted: set[int]):
+    """What the viewer may do to each post, computed once so the template only reads flags."""
+    may_accept = permissions.can_accept(viewer, thread)
+    for post in posts:
+        post.thread = thread
+        post.viewer_voted = post.pk in voted
+        post.viewer_can_vote = permissions.can_vote(viewer, post)
+        post.viewer_can_edit = permissions.can_edit(viewer, post)
+        post.viewer_can_accept = may_accept and post.is_reply and post.is_visible
+        post.viewer_can_endorse = permissions.can_endorse(viewer, post)
+        post.viewer_sees_body = permissions.can_see_post_body(viewer, post)
+        post.is_answer = post.pk == thread.accepted_answer_id
+
+
+def page_of_post(post: Post, viewer) -> int:
+    """Which page of its thread a post is on, for links to one post."""
+    before = (
+        _posts_for(viewer, post.thread)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, id__lt=post.pk))
+        .count()
+    )
+    return before // settings.POSTS_PER_PAGE + 1
+
+
+def post_history(post: Post):
+    return post.revisions.select_related("editor")
+
+
+def latest_posts_in(thread: Thread, limit=20) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -1,0 +1,27 @@
+"""The forum's write path: one function per action, each in one transaction.
+
+    with transaction.atomic():
+        lock, check, write the rows, send the domain event (forum/events.py)
+
+Views, commands, admin actions and tests all call these.
+"""
+
+from forum.services.answers import accept_answer, clear_answer, endorse_reply, withdraw_endorsement
+from forum.services.follows import follow_thread, mute_thread, unfollow_thread
+from forum.services.posting import edit_post, post_reply, start_thread
+from forum.services.votes import cast_vote, retract_vote
+
+__all__ = [
+    "accept_answer",
+    "cast_vote",
+    "clear_answer",
+    "edit_post",
+    "endorse_reply",
+    "follow_thread",
+    "mute_thread",
+    "post_reply",
+    "retract_vote",
+    "start_thread",
+    "unfollow_thread",
+    "withdraw_endorsement",
+]

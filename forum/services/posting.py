@@ -1,0 +1,154 @@
+"""Starting threads, replying and editing."""
+
+import re
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+
+from forum import events, permissions
+from forum.markdown import Rendered, render_markdown
+from forum.models import Category, Follow, Post, PostRevision, Thread
+from forum.validators import clean_body, clean_tags, clean_title
+from profiles import roles
+from profiles.models import Member
+
+QUOTE_LINK = re.compile(r"\]\(/p/(\d+)/\)")
+
+
+def _resolve_mentions(candidates: set[str]) -> dict[str, str]:
+    usernames = Member.objects.filter(is_active=True, username__iregex=_any_of(candidates)).values_list(
+        "username", flat=True
+    )
+    return {name.lower(): name for name in usernames}
+
+
+def _any_of(names: set[str]) -> str:
+    return r"^(" + "|".join(re.escape(name) for name in sorted(names)[:50]) + r")$"
+
+
+def render_body(body: str) -> Rendered:
+    return render_markdown(body, resolve_mentions=_resolve_mentions)
+
+
+def _mentioned_members(rendered: Rendered, author) -> list[Member]:
+    if not rendered.mentions:
+        return []
+    return list(Member.objects.filter(username__in=rendered.mentions, is_active=True).exclude(pk=author.pk))
+
+
+def _quoted_posts(body: str, author) -> list[Post]:
+    ids = {int(pk) for pk in QUOTE_LINK.findall(body)[:20]}
+    if not ids:
+        return []
+    return list(Post.objects.filter(pk__in=ids).exclude(author=author).select_related("author", "thread"))
+
+
+def _follow_if_new(thread, member):
+    Follow.objects.get_or_create(thread=thread, member=member)
+
+
+def start_thread(*, category: Category, author: Member, title: str, body: str, tags=()) -> Thread:
+    """Create a thread with its opening post; the author follows it."""
+    title, body, tags = clean_title(title), clean_body(body), clean_tags(tags)
+    permissions.check_can_start_thread(author, category)
+    rendered = render_body(body)
+    with transaction.atomic():
+        now = timezone.now()
+        thread = Thread.objects.create(
+            category=category,
+            title=title,
+            slug=slugify(title)[:80].strip("-") or "t",
+            author=author,
+            last_poster=author,
+            created_at=now,
+            last_activity_at=now,
+        )
+        post = Post.objects.create(
+            thread=thread,
+            author=author,
+            is_opening=True,
+            body=body,
+            body_html=rendered.html,
+            is_official=roles.is_brand_staff(author),
+        )
+        if tags:
+            thread.tags.set(tags)
+        Category.objects.filter(pk=category.pk).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + 1
+        )
+        _follow_if_new(thread, author)
+        events.thread_posted.send(
+            sender=Thread,
+            thread=thread,
+            post=post,
+            mentioned=_mentioned_members(rendered, author),
+        )
+    return thread
+
+
+def post_reply(*, thread: Thread, author: Member, body: str) -> Post:
+    """Reply to a thread. Staff replies are official responses. The author follows the thread."""
+    body = clean_body(body)
+    rendered = render_body(body)
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
+        permissions.check_can_reply(author, thread)
+        official = roles.is_brand_staff(author)
+        post = Post.objects.create(
+            thread=thread, author=author, body=body, body_html=rendered.html, is_official=official
+        )
+        changes = {"reply_count": F("reply_count") + 1, "last_activity_at": post.created_at, "last_poster": author}
+        if official:
+            changes.update(has_official_response=True, first_official_at=Coalesce("first_official_at", post.created_at))
+        Thread.objects.filter(pk=thread.pk).update(**changes)
+        Category.objects.filter(pk=thread.category_id).update(post_count=F("post_count") + 1)
+        thread.refresh_from_db()
+        _follow_if_new(thread, author)
+        post.thread = thread
+        events.reply_posted.send(
+            sender=Post,
+            post=post,
+            quoted=_quoted_posts(body, author),
+            mentioned=_mentioned_members(rendered, author),
+        )
+    return post
+
+
+def edit_post(*, post: Post, editor: Member, body: str, title: str | None = None, tags=None) -> Post:
+    """Change a post's text (and, for an opening post, the thread's title and tags), keeping a revision."""
+    body = clean_body(body)
+    title = clean_title(title) if title is not None else None
+    tags = clean_tags(tags) if tags is not None else None
+    rendered = render_body(body)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread", "thread__category").get(pk=post.pk)
+        permissions.check_can_edit(editor, post)
+        thread = post.thread
+        new_title = title if (title is not None and post.is_opening) else thread.title
+        if body == post.body and new_title == thread.title and tags is None:
+            return post
+        revision = PostRevision.objects.create(
+            post=post,
+            editor=editor,
+            old_title=thread.title if post.is_opening else "",
+            new_title=new_title if post.is_opening else "",
+            old_body=post.body,
+            new_body=body,
+        )
+        post.body, post.body_html = body, rendered.html
+        post.edited_at = revision.created_at
+        post.edit_count = F("edit_count") + 1
+        post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
+        post.refresh_from_db(fields=["edit_count"])
+        if post.is_opening:
+            if new_title != thread.title:
+                thread.title = new_title
+                thread.slug = slugify(new_title)[:80].strip("-") or "t"
+                thread.save(update_fields=["title", "slug"])
+            if tags is not None:
+                thread.tags.set(tags)
+        events.post_edited.send(sender=Post, post=post, editor=editor, revision=revision)
+    return post

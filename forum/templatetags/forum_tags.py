@@ -1,0 +1,64 @@
+import difflib
+import json
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The same escapes as Django's json_script: nothing in the data can close the <script>.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def reltime(value):
+    """A relative time ("3 hours ago") with the exact time on hover and in the markup."""
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        date_filter(value, "DATETIME_FORMAT"),
+        naturaltime(value),
+    )
+
+
+@register.filter
+def json_ld(data):
+    """schema.org data as a <script type="application/ld+json"> element."""
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 (escaped above)
+
+
+@register.simple_tag
+def line_diff(old, new):
+    """Line-by-line changes between two texts, as (kind, line) pairs: kind is "add", "del" or "same"."""
+    rows = []
+    for line in difflib.ndiff((old or "").splitlines(), (new or "").splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "? ":
+            continue
+        rows.append(({"+ ": "add", "- ": "del"}.get(code, "same"), text))
+    return rows
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current URL with ?page= set, keeping the other query parameters."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
+
+
+@register.filter
+def in_set(value, collection):
+    return value in collection
+
+
+@register.simple_tag
+def elided_pages(page):
+    """Page numbers around the current one, with Paginator.ELLIPSIS where some are left out."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

@@ -1,0 +1,84 @@
+"""One-click actions on posts and threads: vote, accept, endorse, follow.
+
+Each is a POST that calls one service and returns to the post; the page
+script may send the same form with fetch() and gets the new state as JSON.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from forum import selectors, services
+from forum.models import Post
+
+
+def _post(post_id) -> Post:
+    return get_object_or_404(Post.objects.select_related("thread", "thread__category"), pk=post_id)
+
+
+def _done(request, target, **state):
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True, **state})
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def vote(request, post_id):
+    post = _post(post_id)
+    action = request.POST.get("action", "cast")
+    if action == "cast":
+        services.cast_vote(post=post, voter=request.user)
+    elif action == "retract":
+        services.retract_vote(post=post, voter=request.user)
+    else:
+        return HttpResponseBadRequest("action must be cast or retract")
+    post.refresh_from_db(fields=["score"])
+    return _done(request, post, score=post.score, voted=action == "cast")
+
+
+@login_required
+@require_POST
+def accept(request, post_id):
+    post = _post(post_id)
+    action = request.POST.get("action", "accept")
+    if action == "accept":
+        services.accept_answer(post=post, by=request.user)
+    elif action == "clear":
+        services.clear_answer(thread=post.thread, by=request.user)
+    else:
+        return HttpResponseBadRequest("action must be accept or clear")
+    return _done(request, post, accepted=action == "accept")
+
+
+@login_required
+@require_POST
+def endorse(request, post_id):
+    post = _post(post_id)
+    action = request.POST.get("action", "endorse")
+    if action == "endorse":
+        services.endorse_reply(post=post, by=request.user)
+    elif action == "withdraw":
+        services.withdraw_endorsement(post=post, by=request.user)
+    else:
+        return HttpResponseBadRequest("action must be endorse or withdraw")
+    return _done(request, post, endorsed=action == "endorse")
+
+
+FOLLOW_ACTIONS = {
+    "follow": services.follow_thread,
+    "mute": services.mute_thread,
+    "unfollow": services.unfollow_thread,
+}
+
+
+@login_required
+@require_POST
+def follow(request, slug, thread_id):
+    thread = selectors.thread_for(request.user, thread_id)
+    action = FOLLOW_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return HttpResponseBadRequest("action must be follow, mute or unfollow")
+    action(thread=thread, member=request.user)
+    return _done(request, thread, level=request.POST["action"])

@@ -1,0 +1,36 @@
+"""Lists of threads: home, category, tag."""
+
+from django.shortcuts import render
+from taggit.models import Tag
+
+from forum import selectors
+from forum.permissions import can_start_thread
+
+
+def home(request):
+    page = selectors.home_page(request.user, request.GET.get("page"))
+    return render(request, "forum/home.html", {"categories": page.categories, "threads": page.threads})
+
+
+def category(request, slug):
+    category = selectors.category_for(request.user, slug)
+    filter = request.GET.get("filter", "latest")
+    if filter not in selectors.THREAD_FILTERS or (filter == "awaiting" and not category.is_questions):
+        filter = "latest"
+    threads = selectors.category_threads(category, request.user, filter=filter, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": category,
+            "threads": threads,
+            "filter": filter,
+            "can_start": can_start_thread(request.user, category),
+        },
+    )
+
+
+def tag(request, slug):
+    tag = Tag.objects.filter(slug=slug).first()
+    threads = selectors.tag_threads(slug, request.user, request.GET.get("page"))
+    return render(request, "forum/tag.html", {"tag": tag, "slug": slug, "threads": threads}, status=200 if tag else 404)

@@ -1,0 +1,102 @@
+"""Writing: a new thread, a reply, an edit, and the Markdown preview."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from forum import permissions, selectors, services
+from forum.forms import EditForm, ReplyForm, ThreadForm, add_service_error
+from forum.markdown import render_markdown
+from forum.models import Post
+from forum.quotes import quote_markdown
+from forum.validators import BODY_MAX
+from profiles import roles
+
+
+def _preview(request, form):
+    """The rendered body when the writer pressed Preview, or None."""
+    if "preview" not in request.POST or not form.is_valid():
+        return None
+    return render_markdown(form.cleaned_data["body"]).html
+
+
+@login_required
+def new_thread(request):
+    roles.check_can_post(request.user)
+    categories = selectors.readable_categories(request.user)
+    initial = {"category": categories.filter(slug=request.GET.get("category", "")).first()}
+    form = ThreadForm(request.POST or None, categories=categories, initial=initial)
+    preview = _preview(request, form)
+    if request.method == "POST" and preview is None and form.is_valid():
+        try:
+            thread = services.start_thread(author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect(thread)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "forum/new_thread.html", {"form": form, "preview": preview}, status=status)
+
+
+@login_required
+def reply(request, slug, thread_id):
+    thread = selectors.thread_for(request.user, thread_id)
+    permissions.check_can_reply(request.user, thread)
+    quote = _quoted_post(request, thread)
+    form = ReplyForm(request.POST or None, initial={"body": quote_markdown(quote) if quote else ""})
+    preview = _preview(request, form)
+    if request.method == "POST" and preview is None and form.is_valid():
+        try:
+            post = services.post_reply(thread=thread, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect(post)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "forum/reply.html", {"thread": thread, "form": form, "preview": preview}, status=status)
+
+
+def _quoted_post(request, thread):
+    quote_id = request.GET.get("quote", "")
+    if not quote_id.isdigit():
+        return None
+    post = Post.objects.filter(pk=int(quote_id), thread=thread).select_related("author", "thread").first()
+    return post if post and permissions.can_see_post_body(request.user, post) and post.is_visible else None
+
+
+@login_required
+def edit(request, post_id):
+    post = get_object_or_404(Post.objects.select_related("thread", "thread__category"), pk=post_id)
+    permissions.check_can_read_thread(request.user, post.thread)
+    permissions.check_can_edit(request.user, post)
+    initial = {"body": post.body}
+    if post.is_opening:
+        initial.update(title=post.thread.title, tags=", ".join(t.name for t in post.thread.tags.all()))
+    form = EditForm(request.POST or None, post=post, initial=initial)
+    preview = _preview(request, form)
+    if request.method == "POST" and preview is None and form.is_valid():
+        try:
+            services.edit_post(post=post, editor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect(post)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "forum/edit.html",
+        {"post": post, "thread": post.thread, "form": form, "preview": preview},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def preview(request):
+    """The Markdown preview for the page script: the same renderer as saving."""
+    body = request.POST.get("body", "")[: BODY_MAX + 1000]
+    if "\x00" in body:
+        return HttpResponse(status=400)
+    return HttpResponse(render_markdown(body).html)
