@@ -3,8 +3,10 @@
 Nothing here imports Django, so settings.py can use it before Django is set up.
 """
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -52,15 +54,20 @@ def env_list(name, default=()):
 def demo_secret_key(var_dir: Path) -> str:
     """Generate a secret key once for the demo and keep it under var/."""
     path = var_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    # Written with owner-only permissions: the key signs sessions.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        # Written with owner-only permissions (mkstemp: 0600): the key signs sessions.
+        # Written aside, then linked into place: when several processes start at once,
+        # the first link wins and every process reads that one, complete key.
+        fd, draft = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
 
 
 def email_settings(url: str, var_dir: Path) -> dict:
@@ -85,6 +92,11 @@ def email_settings(url: str, var_dir: Path) -> dict:
         }
     if scheme in {"smtp", "smtp+tls", "smtps"}:
         query = parse_qs(parts.query)
+        try:
+            timeout = int(query.get("timeout", ["10"])[0])
+        except ValueError as exc:
+            raw = query["timeout"][0]
+            raise SettingError(f"EMAIL_URL timeout must be a whole number of seconds, not {raw!r}") from exc
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname or "localhost",
@@ -93,6 +105,6 @@ def email_settings(url: str, var_dir: Path) -> dict:
             "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
             "EMAIL_USE_TLS": scheme == "smtp+tls",
             "EMAIL_USE_SSL": scheme == "smtps",
-            "EMAIL_TIMEOUT": int(query.get("timeout", ["10"])[0]),
+            "EMAIL_TIMEOUT": timeout,
         }
     raise SettingError(f"EMAIL_URL scheme {scheme!r} is not one of console, file, memory, smtp, smtp+tls, smtps")

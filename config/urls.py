@@ -1,7 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
+
+# The admin's log-in goes through allauth's, with its rate limits and verification.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
