@@ -22,6 +22,7 @@ from forum.counters import recount_all
 from forum.demo import content
 from forum.markdown import render_markdown
 from forum.models import Category, Follow, Post, Thread, Vote
+from profiles import badges, reputation
 from profiles.models import Member
 from profiles.services import grant_role
 
@@ -68,7 +69,10 @@ def seed_forum(options: Options, stream=sys.stdout):
         _create_curated_threads(cast, categories, stream)
     crowd = _create_crowd(options.members, rng, stream)
     _create_generated_threads(options, rng, list(cast.values()) + crowd, categories, stream)
-    recount_all()
+    with transaction.atomic():
+        recount_all()
+        reputation.repair_totals()
+        badges.award(badges.CATALOGUE, None)
 
 
 def _create_cast(stream) -> dict[str, Member]:
@@ -261,10 +265,10 @@ def _generated_votes_and_answers(rng, threads, posts, members):
     by_thread: dict[int, list[Post]] = {}
     for post in posts:
         by_thread.setdefault(post.thread_id, []).append(post)
-        for voter in rng.sample(members, k=min(len(members), rng.choice([0, 0, 0, 1, 1, 2, 3, 5]))):
+        for voter in rng.sample(members, k=min(len(members), rng.choice([0, 0, 1, 1, 2, 3, 5, 8]))):
             if voter.pk != post.author_id:
                 votes.append(Vote(post=post, voter=voter, created_at=post.created_at))
-    Vote.objects.bulk_create(votes, batch_size=BATCH, ignore_conflicts=True)
+    votes = Vote.objects.bulk_create(votes, batch_size=BATCH)
     solved = []
     for thread in threads:
         replies = [p for p in by_thread.get(thread.pk, []) if not p.is_opening and p.author_id != thread.author_id]
@@ -273,3 +277,4 @@ def _generated_votes_and_answers(rng, threads, posts, members):
             thread.accepted_answer, thread.accepted_at = answer, answer.created_at + timedelta(hours=rng.randint(1, 48))
             solved.append(thread)
     Thread.objects.bulk_update(solved, ["accepted_answer", "accepted_at"], batch_size=BATCH)
+    reputation.backfill(votes, solved)

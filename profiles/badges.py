@@ -1,0 +1,205 @@
+"""The badge catalogue and how badges are awarded.
+
+Each badge is declared once below: its tier, whether it is earned once or
+once per post, which domain events may earn it, and a query that lists who
+qualifies (optionally limited to some members). The same query serves the
+event receivers (limited to the members an event touched, inside the event's
+transaction) and `manage.py award_badges` (everyone, for a rule added later).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Post, Thread, Vote, Visibility
+from profiles.models import BadgeAward, Member
+
+BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
+TIERS = (GOLD, SILVER, BRONZE)
+TIER_NAMES = {GOLD: _("Gold"), SILVER: _("Silver"), BRONZE: _("Bronze")}
+TIER_FIELD = {GOLD: "gold_badges", SILVER: "silver_badges", BRONZE: "bronze_badges"}
+
+NEWCOMER_DAYS = 30  # a "newcomer's first thread" is one started within a month of joining
+
+# Qualifying rows are (member_id, post_id or None).
+Qualifier = Callable[[list[int] | None], Iterable[tuple[int, int | None]]]
+
+
+@dataclass(frozen=True)
+class Badge:
+    slug: str
+    name: str
+    description: str
+    tier: str
+    triggers: tuple[str, ...]
+    qualifies: Qualifier
+    per_post: bool = False
+    family: str = "participation"
+
+
+def _limit(queryset: QuerySet, field: str, members: list[int] | None) -> QuerySet:
+    return queryset if members is None else queryset.filter(**{f"{field}__in": members})
+
+
+def _others_replies() -> QuerySet[Post]:
+    """Visible replies to someone else's thread (official responses are the brand's job, not advocacy)."""
+    return Post.objects.filter(is_opening=False, is_official=False, visibility=Visibility.VISIBLE).exclude(
+        author=F("thread__author")
+    )
+
+
+def _accepted_on_others() -> QuerySet[Thread]:
+    return Thread.objects.filter(accepted_answer__isnull=False, accepted_answer__is_official=False).exclude(
+        accepted_answer__author=F("author")
+    )
+
+
+def _members_with_at_least(queryset, field, members, count):
+    rows = _limit(queryset, field, members).values(field).annotate(n=Count("pk")).filter(n__gte=count)
+    return [(row[field], None) for row in rows]
+
+
+def first_answer(members):
+    return _members_with_at_least(_others_replies(), "author", members, 1)
+
+
+def first_helpful(members):
+    helpful = _others_replies().filter(score__gte=1)
+    return _members_with_at_least(helpful, "author", members, 1)
+
+
+def accepted(count):
+    def qualifies(members):
+        return _members_with_at_least(_accepted_on_others(), "accepted_answer__author", members, count)
+
+    return qualifies
+
+
+def newcomer_helper(members):
+    """Useful answers (accepted or marked helpful) to 5 newcomers' first threads."""
+    earlier = Thread.objects.filter(author=OuterRef("author"), created_at__lt=OuterRef("created_at"))
+    newcomer_threads = Thread.objects.filter(
+        created_at__lte=F("author__date_joined") + timedelta(days=NEWCOMER_DAYS)
+    ).exclude(Exists(earlier))
+    useful = (
+        _others_replies().filter(thread__in=newcomer_threads).filter(Q(score__gte=1) | Q(accepted_in__isnull=False))
+    )
+    rows = _limit(useful, "author", members).values("author").annotate(n=Count("thread", distinct=True))
+    return [(row["author"], None) for row in rows.filter(n__gte=5)]
+
+
+def fast_answerer(members):
+    """5 accepted answers posted within an hour of the question."""
+    delay = ExpressionWrapper(F("accepted_answer__created_at") - F("created_at"), output_field=DurationField())
+    fast = _accepted_on_others().annotate(delay=delay).filter(delay__lte=timedelta(hours=1))
+    return _members_with_at_least(fast, "accepted_answer__author", members, 5)
+
+
+def reply_score(score):
+    def qualifies(members):
+        replies = _limit(_others_replies().filter(score__gte=score), "author", members)
+        return list(replies.values_list("author", "pk"))
+
+    return qualifies
+
+
+def complete_profile(members):
+    complete = Member.objects.exclude(display_name="").exclude(bio="").exclude(location="").exclude(avatar="")
+    return [(pk, None) for pk in _limit(complete, "pk", members).values_list("pk", flat=True)]
+
+
+def first_vote(members):
+    return _members_with_at_least(Vote.objects.all(), "voter", members, 1)
+
+
+def conversation_starter(members):
+    """A thread that drew replies from at least 5 other members (per thread)."""
+    threads = (
+        Thread.objects.filter(visibility=Visibility.VISIBLE)
+        .annotate(
+            others=Count(
+                "posts__author",
+                distinct=True,
+                filter=Q(posts__is_opening=False, posts__visibility=Visibility.VISIBLE) & ~Q(posts__author=F("author")),
+            )
+        )
+        .filter(others__gte=5)
+    )
+    openings = Post.objects.filter(is_opening=True, thread__in=threads)
+    return list(_limit(openings, "author", members).values_list("author", "pk"))
+
+
+def endorsed(members):
+    endorsed_replies = Post.objects.filter(endorsed_by__isnull=False, is_official=False)
+    return _members_with_at_least(endorsed_replies, "author", members, 1)
+
+
+REPLY, VOTE, ACCEPT, ENDORSE, PROFILE, THREAD = "reply", "vote", "accept", "endorse", "profile", "thread"
+
+CATALOGUE: tuple[Badge, ...] = (
+    # Advocates: answering others
+    Badge("first-answer", _("First answer"), _("Answered someone else's thread."), BRONZE, (REPLY,), first_answer, family="advocate"),
+    Badge("helpful", _("Helpful"), _("A reply to someone else was marked helpful."), BRONZE, (VOTE,), first_helpful, family="advocate"),
+    Badge("solver", _("Solver"), _("A first answer accepted on someone else's question."), BRONZE, (ACCEPT,), accepted(1), family="advocate"),
+    Badge("problem-solver", _("Problem solver"), _("10 accepted answers on others' questions."), SILVER, (ACCEPT,), accepted(10), family="advocate"),
+    Badge("guru", _("Guru"), _("50 accepted answers on others' questions."), GOLD, (ACCEPT,), accepted(50), family="advocate"),
+    Badge("welcomer", _("Welcomer"), _("Useful answers to 5 newcomers' first threads."), SILVER, (VOTE, ACCEPT), newcomer_helper, family="advocate"),
+    Badge("quick-draw", _("Quick draw"), _("5 accepted answers posted within an hour of the question."), SILVER, (ACCEPT,), fast_answerer, family="advocate"),
+    Badge("good-answer", _("Good answer"), _("A reply reached a score of 10."), SILVER, (VOTE,), reply_score(10), per_post=True, family="advocate"),
+    Badge("great-answer", _("Great answer"), _("A reply reached a score of 25."), GOLD, (VOTE,), reply_score(25), per_post=True, family="advocate"),
+    Badge("endorsed", _("Endorsed"), _("Brand staff endorsed one of your replies."), BRONZE, (ENDORSE,), endorsed, family="advocate"),
+    # Participation
+    Badge("autobiographer", _("Autobiographer"), _("Completed the profile: name, bio, location and avatar."), BRONZE, (PROFILE,), complete_profile),
+    Badge("supporter", _("Supporter"), _("Marked a first post helpful."), BRONZE, (VOTE,), first_vote),
+    Badge("conversation-starter", _("Conversation starter"), _("Started a thread that drew replies from 5 members."), BRONZE, (REPLY,), conversation_starter, per_post=True),
+)  # fmt: skip
+
+BY_SLUG = {badge.slug: badge for badge in CATALOGUE}
+
+
+def award(badges: Iterable[Badge], members: list[int] | None) -> list[BadgeAward]:
+    """Award every badge in `badges` that a member (of `members`, or anyone) now qualifies for.
+
+    Each is awarded once (or once per post); the caller holds the transaction.
+    """
+    created = []
+    for badge in badges:
+        rows = set(badge.qualifies(members))
+        if not rows:
+            continue
+        held = set(
+            _limit(BadgeAward.objects.filter(badge=badge.slug), "member", [m for m, _ in rows]).values_list(
+                "member", "post"
+            )
+        )
+        new = [
+            BadgeAward(member_id=member_id, badge=badge.slug, post_id=post_id if badge.per_post else None)
+            for member_id, post_id in sorted(rows, key=lambda r: (r[0], r[1] or 0))
+            if (member_id, post_id if badge.per_post else None) not in held
+        ]
+        if new:
+            BadgeAward.objects.bulk_create(new, ignore_conflicts=True)
+            created += new
+    if created:
+        recount_badges({award.member_id for award in created})
+    return created
+
+
+def recount_badges(member_ids: Iterable[int] | None = None):
+    """Set the cached gold/silver/bronze counts from the awards (of some members, or all)."""
+    members = Member.objects.all() if member_ids is None else Member.objects.filter(pk__in=list(member_ids))
+    totals = {pk: dict.fromkeys(TIERS, 0) for pk in members.values_list("pk", flat=True)}
+    rows = BadgeAward.objects.filter(member__in=list(totals)).values("member", "badge").annotate(n=Count("pk"))
+    for row in rows:
+        badge = BY_SLUG.get(row["badge"])
+        if badge is not None:
+            totals[row["member"]][badge.tier] += row["n"]
+    for pk, counts in totals.items():
+        Member.objects.filter(pk=pk).update(**{TIER_FIELD[tier]: n for tier, n in counts.items()})
+
+
+def triggered_by(trigger: str) -> list[Badge]:
+    return [badge for badge in CATALOGUE if trigger in badge.triggers]
