@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import Post, Thread, Vote, Visibility
+from forum.models import Post, Thread, Visibility, Vote
 from profiles.models import BadgeAward, Member
 
 BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
@@ -141,20 +141,59 @@ REPLY, VOTE, ACCEPT, ENDORSE, PROFILE, THREAD = "reply", "vote", "accept", "endo
 
 CATALOGUE: tuple[Badge, ...] = (
     # Advocates: answering others
-    Badge("first-answer", _("First answer"), _("Answered someone else's thread."), BRONZE, (REPLY,), first_answer, family="advocate"),
-    Badge("helpful", _("Helpful"), _("A reply to someone else was marked helpful."), BRONZE, (VOTE,), first_helpful, family="advocate"),
-    Badge("solver", _("Solver"), _("A first answer accepted on someone else's question."), BRONZE, (ACCEPT,), accepted(1), family="advocate"),
-    Badge("problem-solver", _("Problem solver"), _("10 accepted answers on others' questions."), SILVER, (ACCEPT,), accepted(10), family="advocate"),
-    Badge("guru", _("Guru"), _("50 accepted answers on others' questions."), GOLD, (ACCEPT,), accepted(50), family="advocate"),
-    Badge("welcomer", _("Welcomer"), _("Useful answers to 5 newcomers' first threads."), SILVER, (VOTE, ACCEPT), newcomer_helper, family="advocate"),
-    Badge("quick-draw", _("Quick draw"), _("5 accepted answers posted within an hour of the question."), SILVER, (ACCEPT,), fast_answerer, family="advocate"),
-    Badge("good-answer", _("Good answer"), _("A reply reached a score of 10."), SILVER, (VOTE,), reply_score(10), per_post=True, family="advocate"),
-    Badge("great-answer", _("Great answer"), _("A reply reached a score of 25."), GOLD, (VOTE,), reply_score(25), per_post=True, family="advocate"),
-    Badge("endorsed", _("Endorsed"), _("Brand staff endorsed one of your replies."), BRONZE, (ENDORSE,), endorsed, family="advocate"),
+    Badge(
+        "first-answer", _("First answer"), _("Answered someone else's thread."),
+        BRONZE, (REPLY,), first_answer, family="advocate",
+    ),
+    Badge(
+        "helpful", _("Helpful"), _("A reply to someone else was marked helpful."),
+        BRONZE, (VOTE,), first_helpful, family="advocate",
+    ),
+    Badge(
+        "solver", _("Solver"), _("A first answer accepted on someone else's question."),
+        BRONZE, (ACCEPT,), accepted(1), family="advocate",
+    ),
+    Badge(
+        "problem-solver", _("Problem solver"), _("10 accepted answers on others' questions."),
+        SILVER, (ACCEPT,), accepted(10), family="advocate",
+    ),
+    Badge(
+        "guru", _("Guru"), _("50 accepted answers on others' questions."),
+        GOLD, (ACCEPT,), accepted(50), family="advocate",
+    ),
+    Badge(
+        "welcomer", _("Welcomer"), _("Useful answers to 5 newcomers' first threads."),
+        SILVER, (VOTE, ACCEPT), newcomer_helper, family="advocate",
+    ),
+    Badge(
+        "quick-draw", _("Quick draw"), _("5 accepted answers posted within an hour of the question."),
+        SILVER, (ACCEPT,), fast_answerer, family="advocate",
+    ),
+    Badge(
+        "good-answer", _("Good answer"), _("A reply reached a score of 10."),
+        SILVER, (VOTE,), reply_score(10), per_post=True, family="advocate",
+    ),
+    Badge(
+        "great-answer", _("Great answer"), _("A reply reached a score of 25."),
+        GOLD, (VOTE,), reply_score(25), per_post=True, family="advocate",
+    ),
+    Badge(
+        "endorsed", _("Endorsed"), _("Brand staff endorsed one of your replies."),
+        BRONZE, (ENDORSE,), endorsed, family="advocate",
+    ),
     # Participation
-    Badge("autobiographer", _("Autobiographer"), _("Completed the profile: name, bio, location and avatar."), BRONZE, (PROFILE,), complete_profile),
-    Badge("supporter", _("Supporter"), _("Marked a first post helpful."), BRONZE, (VOTE,), first_vote),
-    Badge("conversation-starter", _("Conversation starter"), _("Started a thread that drew replies from 5 members."), BRONZE, (REPLY,), conversation_starter, per_post=True),
+    Badge(
+        "autobiographer", _("Autobiographer"), _("Completed the profile: name, bio, location and avatar."),
+        BRONZE, (PROFILE,), complete_profile,
+    ),
+    Badge(
+        "supporter", _("Supporter"), _("Marked a first post helpful."),
+        BRONZE, (VOTE,), first_vote,
+    ),
+    Badge(
+        "conversation-starter", _("Conversation starter"), _("Started a thread that drew replies from 5 members."),
+        BRONZE, (REPLY,), conversation_starter, per_post=True,
+    ),
 )  # fmt: skip
 
 BY_SLUG = {badge.slug: badge for badge in CATALOGUE}

@@ -6,7 +6,10 @@ from profiles.reputation import mismatched_members
 
 
 class Command(BaseCommand):
-    help = "Compare each member's reputation with the sum of their ledger; repair it, or with --check only report (exit 1)."
+    help = (
+        "Compare each member's reputation with the sum of their ledger and repair it; "
+        "with --check only report (exit 1 if any differ)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Only report differences; exit 1 if there are any.")
