@@ -21,6 +21,8 @@ demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	@# Notification emails go out from a background loop that stops with the server.
+	$(PY) manage.py send_notification_emails --loop & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 serve: $(VENV)/.installed
@@ -32,7 +34,7 @@ test: $(VENV)/.installed
 
 test-e2e: $(VENV)/.installed
 	$(PY) -m config.translations
-	$(PY) -m pytest tests/e2e -p no:cacheprovider -o addopts="-ra" $(PYTEST_ARGS)
+	$(PY) -m pytest tests/e2e -p no:django -p no:cacheprovider -o addopts="-ra --strict-markers" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

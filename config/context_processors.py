@@ -2,5 +2,11 @@ from django.conf import settings
 
 
 def site(request):
-    """What every page's header and footer need."""
-    return {"SITE_NAME": settings.SITE_NAME}
+    """What every page's header and footer need: one COUNT query for a member, none for a visitor."""
+    context = {"SITE_NAME": settings.SITE_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from notifications.services import unread_count
+
+        context["unread_notifications"] = unread_count(user)
+    return context

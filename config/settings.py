@@ -30,6 +30,8 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", False)
 SITE_NAME = env_str("SITE_NAME", "Agora")
+# The forum's public address, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -110,7 +112,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, ahead of time
 
 # Cache and channel layer --------------------------------------------------
 
@@ -257,4 +258,6 @@ LOGGING = {
 # Forum --------------------------------------------------------------------
 
 THREADS_PER_PAGE = 25
+# Email a notification only if it is still unread after this many minutes.
+NOTIFICATION_EMAIL_DELAY_MINUTES = env_int("NOTIFICATION_EMAIL_DELAY_MINUTES", 10)
 POSTS_PER_PAGE = 20

@@ -1,16 +1,39 @@
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.groups import member_group
+from notifications.groups import member_group, thread_group
 
 # WebSocket close code for "policy violation": the client is not allowed here.
 CLOSE_NOT_ALLOWED = 4403
+
+
+@database_sync_to_async
+def _missed(member, after_id):
+    from notifications.services import as_message, missed_since, unread_count
+
+    count = unread_count(member)
+    return [as_message(n, count) for n in missed_since(member, after_id)], count
+
+
+@database_sync_to_async
+def _may_read_thread(member, thread_id) -> bool:
+    from forum.models import Thread
+    from forum.permissions import can_read_thread
+
+    thread = Thread.objects.select_related("category").filter(pk=thread_id).first()
+    return thread is not None and can_read_thread(member, thread)
 
 
 class MemberConsumer(AsyncJsonWebsocketConsumer):
     """One socket per browser tab, for a logged-in member.
 
     It authenticates by the session (AuthMiddlewareStack), joins the member's own
-    group and relays what the server publishes there. It never writes business rows.
+    group (named from the server-side id only) and, on request, the group of a
+    thread the member may read. It relays what the server publishes there and
+    never writes business rows.
+
+    Client messages: {"type": "resume", "after": <last notification id seen>},
+    {"type": "subscribe", "thread": <id>}, {"type": "ping"}.
     """
 
     async def connect(self):
@@ -18,21 +41,47 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.groups_joined = [member_group(user.pk)]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.member = user
+        self.thread_group = None
+        await self.channel_layer.group_add(member_group(user.pk), self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "member": user.pk})
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        member = getattr(self, "member", None)
+        if member is None:
+            return
+        await self.channel_layer.group_discard(member_group(member.pk), self.channel_name)
+        if self.thread_group:
+            await self.channel_layer.group_discard(self.thread_group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):
             return
-        if content.get("type") == "ping":
+        kind = content.get("type")
+        if kind == "ping":
             await self.send_json({"type": "pong"})
+        elif kind == "resume":
+            await self._resume(content.get("after"))
+        elif kind == "subscribe":
+            await self._subscribe(content.get("thread"))
+
+    async def _resume(self, after):
+        after = after if isinstance(after, int) and after >= 0 else 0
+        messages, count = await _missed(self.member, after)
+        for message in messages:
+            await self.send_json(message)
+        await self.send_json({"type": "unread", "count": count})
+
+    async def _subscribe(self, thread_id):
+        if not isinstance(thread_id, int) or not await _may_read_thread(self.member, thread_id):
+            await self.send_json({"type": "error", "error": "not-allowed"})
+            return
+        if self.thread_group:
+            await self.channel_layer.group_discard(self.thread_group, self.channel_name)
+        self.thread_group = thread_group(thread_id)
+        await self.channel_layer.group_add(self.thread_group, self.channel_name)
+        await self.send_json({"type": "subscribed", "thread": thread_id})
 
     async def relay(self, event):
         """Forward a server-side message (sent with type "relay") to the browser."""

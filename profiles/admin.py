@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Member
@@ -19,6 +20,7 @@ class MemberAdmin(UserAdmin):
         "date_joined",
     )
     list_filter = ("is_brand_staff", "is_moderator", "is_superuser", "is_active")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ("username", "email", "display_name")
     readonly_fields = (
         "reputation",

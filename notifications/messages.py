@@ -1,0 +1,93 @@
+"""What each kind of notification says, in the reader's language, at display time."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications.models import Kind
+
+
+def _actor(notification):
+    return notification.actor.name if notification.actor else _("Someone")
+
+
+def _title(notification):
+    return notification.thread.title if notification.thread else ""
+
+
+def target(notification) -> str:
+    """Where opening the notification leads."""
+    if notification.url:
+        return notification.url
+    if notification.kind == Kind.BADGE and notification.data.get("badge"):
+        try:
+            return reverse("profiles:badge", args=[notification.data["badge"]])
+        except NoReverseMatch:
+            pass
+    return reverse("profiles:profile", args=[notification.recipient.username])
+
+
+def _badge_name(slug) -> str:
+    from profiles.badges import BY_SLUG  # the catalogue knows the translated names
+
+    badge = BY_SLUG.get(slug)
+    return str(badge.name) if badge else slug
+
+
+def text(notification) -> str:
+    """One sentence; plain text (templates escape it)."""
+    kind, n = notification.kind, notification.count
+    params = {"actor": _actor(notification), "title": _title(notification), "count": n, "others": n - 1}
+    params.update({k: v for k, v in notification.data.items() if isinstance(v, str | int)})
+    if kind == Kind.BADGE:
+        params["badge_name"] = _badge_name(notification.data.get("badge", ""))
+    if kind == Kind.REPLY:
+        message = ngettext(
+            "%(actor)s replied to “%(title)s”",
+            "%(count)d new replies to “%(title)s”",
+            n,
+        )
+    elif kind == Kind.FOLLOWED_REPLY:
+        message = ngettext(
+            "%(actor)s replied in “%(title)s”",
+            "%(count)d new replies in “%(title)s”",
+            n,
+        )
+    elif kind == Kind.MENTION:
+        message = _("%(actor)s mentioned you in “%(title)s”")
+    elif kind == Kind.QUOTE:
+        message = _("%(actor)s quoted you in “%(title)s”")
+    elif kind == Kind.ANSWER_ACCEPTED:
+        message = _("Your answer in “%(title)s” was accepted")
+    elif kind == Kind.HELPFUL:
+        message = ngettext(
+            "%(actor)s found your post in “%(title)s” helpful",
+            "%(count)d members found your post in “%(title)s” helpful",
+            n,
+        )
+    elif kind == Kind.BADGE:
+        message = _("You earned the badge “%(badge_name)s”")
+    elif kind == Kind.OFFICIAL_RESPONSE:
+        message = _("%(actor)s gave an official response in “%(title)s”")
+    elif kind == Kind.ENDORSED:
+        message = _("%(actor)s endorsed your reply in “%(title)s”")
+    elif kind == Kind.POST_HIDDEN:
+        message = _("Moderators hid your post in “%(title)s”: %(reason)s")
+    elif kind == Kind.POST_RESTORED:
+        message = _("Moderators restored your post in “%(title)s”")
+    elif kind == Kind.REPORT_RESOLVED:
+        message = _("Your report on “%(title)s” was handled: %(outcome)s")
+    elif kind == Kind.SUSPENDED:
+        message = _("Your account is suspended until %(until)s: %(reason)s")
+    elif kind == Kind.NEW_REPORT:
+        message = ngettext(
+            "New report on “%(title)s”",
+            "%(count)d new reports on “%(title)s”",
+            n,
+        )
+    else:
+        message = _("Something happened")
+    try:
+        return message % params
+    except (KeyError, ValueError, TypeError):
+        return message.split("%(")[0].strip(" :") or _("Something happened")

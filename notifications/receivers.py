@@ -1,0 +1,82 @@
+"""Who hears about what: receivers of the forum's and profiles' domain events.
+
+Connected in NotificationsConfig.ready(); each runs inside the sender's
+transaction, so a notification commits with the event that caused it.
+"""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from forum import events as forum_events
+from forum.models import Follow
+from notifications import push
+from notifications.models import Kind
+from notifications.services import notify
+from profiles import events as profile_events
+
+
+def _url(post):
+    return reverse("forum:post", args=[post.pk])
+
+
+def on_reply_posted(sender, post, quoted=(), mentioned=(), **kwargs):
+    thread, actor = post.thread, post.author
+    already = {actor.pk}
+
+    def once(members):
+        chosen = [m for m in members if m.pk not in already]
+        already.update(m.pk for m in chosen)
+        return chosen
+
+    common = {"actor": actor, "thread": thread, "post": post, "url": _url(post)}
+    notify(recipients=once(mentioned), kind=Kind.MENTION, **common)
+    notify(recipients=once([q.author for q in quoted]), kind=Kind.QUOTE, **common)
+    followers = [
+        f.member for f in Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).select_related("member")
+    ]
+    author = [m for m in followers if m.pk == thread.author_id] or [thread.author]
+    if post.is_official:
+        notify(recipients=once(author + followers), kind=Kind.OFFICIAL_RESPONSE, **common)
+    else:
+        notify(recipients=once(author), kind=Kind.REPLY, **common)
+        notify(recipients=once(followers), kind=Kind.FOLLOWED_REPLY, **common)
+    _push_reply(post)
+
+
+def _push_reply(post):
+    """Readers of the thread see the reply appear, rendered with the page's own template."""
+    post.viewer_sees_body = True
+    html = render_to_string("forum/_post.html", {"post": post, "thread": post.thread, "live": True})
+    push.to_thread_on_commit(post.thread_id, {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html})
+
+
+def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):
+    notify(recipients=mentioned, kind=Kind.MENTION, actor=post.author, thread=thread, post=post, url=_url(post))
+
+
+def on_vote_cast(sender, vote, **kwargs):
+    post = vote.post
+    notify(recipients=[post.author], kind=Kind.HELPFUL, actor=vote.voter, thread=post.thread, post=post, url=_url(post))
+
+
+def on_answer_accepted(sender, thread, post, by, **kwargs):
+    notify(recipients=[post.author], kind=Kind.ANSWER_ACCEPTED, actor=by, thread=thread, post=post, url=_url(post))
+
+
+def on_reply_endorsed(sender, post, by, **kwargs):
+    notify(recipients=[post.author], kind=Kind.ENDORSED, actor=by, thread=post.thread, post=post, url=_url(post))
+
+
+def on_badge_awarded(sender, award, badge, **kwargs):
+    # The badge's page is resolved when the notification is opened (notifications.messages.target).
+    notify(recipients=[award.member], kind=Kind.BADGE, data={"badge": badge.slug})
+
+
+def connect():
+    uid = "notifications"
+    forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
+    forum_events.thread_posted.connect(on_thread_posted, dispatch_uid=f"{uid}.thread_posted")
+    forum_events.vote_cast.connect(on_vote_cast, dispatch_uid=f"{uid}.vote_cast")
+    forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
+    forum_events.reply_endorsed.connect(on_reply_endorsed, dispatch_uid=f"{uid}.reply_endorsed")
+    profile_events.badge_awarded.connect(on_badge_awarded, dispatch_uid=f"{uid}.badge_awarded")

@@ -1,0 +1,197 @@
+"""Writing notifications and marking them read.
+
+notify() runs inside the transaction of the event that caused it, so the
+rows commit with the reply, vote or badge; the push to open sockets is
+queued for after the commit (notifications/push.py).
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone, translation
+
+from forum.models import Follow
+from forum.permissions import can_read_thread
+from notifications import messages, push
+from notifications.models import Kind, Notification, Preference
+
+# Unread notifications of these kinds on one thread collapse into one row.
+COLLAPSING = {Kind.REPLY, Kind.FOLLOWED_REPLY, Kind.HELPFUL, Kind.NEW_REPORT, Kind.OFFICIAL_RESPONSE}
+
+DEFAULT_EMAIL = {
+    Kind.REPLY: Preference.Email.IMMEDIATE,
+    Kind.MENTION: Preference.Email.IMMEDIATE,
+    Kind.ANSWER_ACCEPTED: Preference.Email.IMMEDIATE,
+    Kind.SUSPENDED: Preference.Email.IMMEDIATE,
+    Kind.OFFICIAL_RESPONSE: Preference.Email.IMMEDIATE,
+}
+RESUME_LIMIT = 50
+
+
+def preferences_for(member_ids, kind) -> dict[int, tuple[bool, str]]:
+    """(on_site, email) per member for one kind, defaults filled in."""
+    default = (True, DEFAULT_EMAIL.get(kind, Preference.Email.OFF))
+    found = {
+        pk: (on_site, email)
+        for pk, on_site, email in Preference.objects.filter(member__in=member_ids, kind=kind).values_list(
+            "member", "on_site", "email"
+        )
+    }
+    return {pk: found.get(pk, default) for pk in member_ids}
+
+
+def _eligible(recipients: Iterable, *, actor, thread) -> list:
+    members = {}
+    for member in recipients:
+        if member is None or not member.is_active or (actor is not None and member.pk == actor.pk):
+            continue
+        if thread is not None and not can_read_thread(member, thread):
+            continue
+        members[member.pk] = member
+    if thread is not None and members:
+        muted = Follow.objects.filter(thread=thread, member__in=members, level=Follow.Level.MUTED)
+        for pk in muted.values_list("member", flat=True):
+            members.pop(pk, None)
+    return list(members.values())
+
+
+def notify(*, recipients: Iterable, kind: str, actor=None, thread=None, post=None, data=None, url="") -> list:
+    """Notify each recipient once, unless it is the actor, cannot read the thread, or muted it.
+
+    The caller holds the transaction. Returns the notifications written or collapsed into.
+    """
+    members = _eligible(recipients, actor=actor, thread=thread)
+    if not members:
+        return []
+    prefs = preferences_for([m.pk for m in members], kind)
+    members = [m for m in members if prefs[m.pk][0] or prefs[m.pk][1] != Preference.Email.OFF]
+    now, touched = timezone.now(), []
+    existing = {}
+    if kind in COLLAPSING and thread is not None:
+        unread = Notification.objects.filter(
+            recipient__in=[m.pk for m in members], kind=kind, thread=thread, read_at__isnull=True
+        )
+        existing = {n.recipient_id: n for n in unread.select_for_update()}
+    if existing:
+        Notification.objects.filter(pk__in=[n.pk for n in existing.values()]).update(
+            count=F("count") + 1, actor=actor, updated_at=now, emailed_at=None
+        )
+        for n in existing.values():
+            n.count, n.actor, n.updated_at = n.count + 1, actor, now
+            touched.append(n)
+    new = [
+        Notification(
+            recipient=m,
+            kind=kind,
+            actor=actor,
+            thread=thread,
+            post=post,
+            data=data or {},
+            url=url,
+            shown_on_site=prefs[m.pk][0],
+            created_at=now,
+            updated_at=now,
+        )
+        for m in members
+        if m.pk not in existing
+    ]
+    touched += Notification.objects.bulk_create(new)
+    _push_on_commit([n for n in touched if n.shown_on_site], {m.pk: m for m in members})
+    return touched
+
+
+def _push_on_commit(notifications, members):
+    if not notifications:
+        return
+
+    def send():
+        ids = [n.pk for n in notifications]
+        counts = unread_counts([n.recipient_id for n in notifications])
+        for n in Notification.objects.filter(pk__in=ids).select_related("actor", "thread"):
+            member = members.get(n.recipient_id)
+            with translation.override(member.language if member and member.language else None):
+                message = as_message(n, counts.get(n.recipient_id, 0))
+            push.send_now([push.member_group(n.recipient_id)], message)
+
+    transaction.on_commit(send)
+
+
+def as_message(n: Notification, unread: int) -> dict:
+    return {
+        "type": "notification",
+        "id": n.pk,
+        "kind": n.kind,
+        "text": messages.text(n),
+        "url": f"/notifications/{n.pk}/open/",
+        "created": n.updated_at.isoformat(),
+        "count": n.count,
+        "unread": unread,
+    }
+
+
+def unread_counts(member_ids) -> dict[int, int]:
+    rows = (
+        Notification.objects.filter(recipient__in=set(member_ids), read_at__isnull=True, shown_on_site=True)
+        .values("recipient")
+        .annotate(n=Count("pk"))
+    )
+    return {row["recipient"]: row["n"] for row in rows}
+
+
+def unread_count(member) -> int:
+    return Notification.objects.filter(recipient=member, read_at__isnull=True, shown_on_site=True).count()
+
+
+def missed_since(member, after_id: int) -> list[Notification]:
+    """Notifications written after the last one a reconnecting client saw, oldest first, bounded."""
+    rows = (
+        Notification.objects.filter(recipient=member, shown_on_site=True, pk__gt=after_id)
+        .select_related("actor", "thread")
+        .order_by("-id")[:RESUME_LIMIT]
+    )
+    return list(reversed(rows))
+
+
+def _push_unread(member):
+    count = unread_count(member)
+    transaction.on_commit(lambda: push.send_now([push.member_group(member.pk)], {"type": "unread", "count": count}))
+
+
+@transaction.atomic
+def mark_read(*, notification: Notification, member) -> Notification:
+    updated = Notification.objects.filter(pk=notification.pk, recipient=member, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if updated:
+        _push_unread(member)
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, member, kind: str | None = None) -> int:
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if kind:
+        unread = unread.filter(kind=kind)
+    updated = unread.update(read_at=timezone.now())
+    if updated:
+        _push_unread(member)
+    return updated
+
+
+@transaction.atomic
+def set_preferences(*, member, choices: dict[str, tuple[bool, str]]):
+    """choices: {kind: (on_site, email)} for the kinds the member changed."""
+    for kind, (on_site, email) in choices.items():
+        Preference.objects.update_or_create(member=member, kind=kind, defaults={"on_site": on_site, "email": email})
+
+
+@transaction.atomic
+def unsubscribe(*, member, kind: str | None):
+    """Turn email off for one kind, or for every kind when kind is None."""
+    kinds = [kind] if kind else list(Kind.values)
+    for k in kinds:
+        on_site = preferences_for([member.pk], k)[member.pk][0]
+        Preference.objects.update_or_create(
+            member=member, kind=k, defaults={"on_site": on_site, "email": Preference.Email.OFF}
+        )

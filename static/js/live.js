@@ -1,0 +1,116 @@
+// Live updates over one WebSocket per tab: notifications, the unread count, and
+// new replies in the thread being read. The page works without it; this only
+// saves a reload. A dropped connection reconnects with back-off and jitter and
+// resumes from the last notification id it saw, so nothing is lost.
+(function () {
+  "use strict";
+  const bellCount = document.getElementById("bell-count");
+  const bell = document.getElementById("bell");
+  const panel = document.getElementById("bell-panel");
+  const threadPage = document.querySelector("[data-thread]");
+  const storageKey = "agora.lastNotification";
+  let lastSeen = Number(sessionStorage.getItem(storageKey) || 0);
+  let attempt = 0;
+  let socket = null;
+
+  function setUnread(count) {
+    if (!bellCount) return;
+    bellCount.textContent = String(count);
+    bellCount.parentElement.dataset.unread = String(count);
+    document.dispatchEvent(new CustomEvent("agora:unread", { detail: count }));
+  }
+
+  function remember(id) {
+    if (id > lastSeen) {
+      lastSeen = id;
+      sessionStorage.setItem(storageKey, String(id));
+    }
+  }
+
+  function addToMenu(message) {
+    if (!panel) return;
+    let list = panel.querySelector(".bell-items");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "bell-items";
+      list.setAttribute("role", "list");
+      panel.querySelector(".bell-empty")?.remove();
+      panel.prepend(list);
+    }
+    const item = document.createElement("li");
+    item.className = "is-unread";
+    const link = document.createElement("a");
+    link.href = message.url;
+    link.textContent = message.text; // text, never HTML
+    item.append(link);
+    list.prepend(item);
+  }
+
+  function insertReply(message) {
+    if (!threadPage || Number(threadPage.dataset.thread) !== message.thread) return;
+    if (document.getElementById("post-" + message.post)) return;
+    const posts = document.getElementById("posts");
+    const onLastPage = !document.querySelector(".pagination a[rel=next]");
+    if (!posts || !onLastPage) return;
+    // Rendered on the server with the page's own template, from sanitized content.
+    const holder = document.createElement("div");
+    holder.innerHTML = message.html;
+    const article = holder.firstElementChild;
+    if (!article) return;
+    article.classList.add("is-new");
+    posts.append(article);
+    document.querySelector(".thread-page .empty-state")?.remove();
+  }
+
+  function handle(message) {
+    switch (message.type) {
+      case "hello":
+        attempt = 0;
+        socket.send(JSON.stringify({ type: "resume", after: lastSeen }));
+        if (threadPage) socket.send(JSON.stringify({ type: "subscribe", thread: Number(threadPage.dataset.thread) }));
+        break;
+      case "notification":
+        remember(message.id);
+        setUnread(message.unread);
+        addToMenu(message);
+        break;
+      case "unread":
+        setUnread(message.count);
+        break;
+      case "reply":
+        insertReply(message);
+        break;
+      case "mod.queue":
+        document.querySelectorAll("[data-mod-queue]").forEach((el) => { el.textContent = String(message.count); });
+        break;
+    }
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/");
+    socket.addEventListener("message", (event) => {
+      try { handle(JSON.parse(event.data)); } catch (error) { /* ignore malformed */ }
+    });
+    socket.addEventListener("close", (event) => {
+      if (event.code === 4403) return; // not allowed: logged out
+      attempt += 1;
+      const delay = Math.min(30000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+      setTimeout(connect, delay);
+    });
+  }
+
+  if (bell && panel) {
+    bell.addEventListener("toggle", async () => {
+      if (!bell.open) return;
+      const response = await fetch(panel.dataset.menuUrl, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const data = await response.json();
+      panel.innerHTML = data.html; // rendered by the server's template (escaped text)
+      setUnread(data.unread);
+    });
+  }
+
+  if ("WebSocket" in window) connect();
+  window.agoraLive = { get socket() { return socket; } };
+})();
