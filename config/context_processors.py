@@ -9,4 +9,8 @@ def site(request):
         from notifications.services import unread_count
 
         context["unread_notifications"] = unread_count(user)
+        if user.is_moderator or user.is_superuser:
+            from moderation.selectors import open_count
+
+            context["mod_queue_count"] = open_count()
     return context

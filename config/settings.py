@@ -258,6 +258,18 @@ LOGGING = {
 # Forum --------------------------------------------------------------------
 
 THREADS_PER_PAGE = 25
+
+# Moderation: reports and posting limits (staff and moderators are exempt from limits).
+POSTING_LIMITS = env_bool("POSTING_LIMITS", True)
+AUTO_HIDE_REPORTS = env_int("AUTO_HIDE_REPORTS", 3)
+REPORTS_PER_DAY = env_int("REPORTS_PER_DAY", 20)
+NEW_ACCOUNT_HOURS = env_int("NEW_ACCOUNT_HOURS", 24)
+NEW_ACCOUNT_THREADS = env_int("NEW_ACCOUNT_THREADS", 3)
+NEW_ACCOUNT_REPLIES = env_int("NEW_ACCOUNT_REPLIES", 10)
+NEW_ACCOUNT_MAX_LINKS = env_int("NEW_ACCOUNT_MAX_LINKS", 2)
+POST_COOLDOWN = env_int("POST_COOLDOWN", 5)
+NEW_ACCOUNT_COOLDOWN = env_int("NEW_ACCOUNT_COOLDOWN", 30)
+THREADS_PER_DAY = env_int("THREADS_PER_DAY", 20)
 # Email a notification only if it is still unread after this many minutes.
 NOTIFICATION_EMAIL_DELAY_MINUTES = env_int("NOTIFICATION_EMAIL_DELAY_MINUTES", 10)
 POSTS_PER_PAGE = 20

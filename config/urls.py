@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
     path("", include("notifications.urls")),
+    path("", include("moderation.urls")),
     path("", include("forum.urls")),
 ]
 

@@ -57,3 +57,9 @@ post_visibility_changed = Signal()
 # Arguments: thread, by, change ("locked", "unlocked", "pinned", "unpinned", "moved"),
 # before (dict of the old values).
 thread_changed = Signal()
+
+# A member is about to write a post (checked, validated, nothing written yet).
+# Arguments: member, action ("thread" or "reply"), body (the Markdown source).
+# A receiver may refuse by raising forum.errors.RateLimited (or PermissionDenied);
+# the service then writes nothing. Moderation's rate limits listen here.
+post_attempted = Signal()

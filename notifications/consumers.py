@@ -1,7 +1,7 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.groups import member_group, thread_group
+from notifications.groups import MODERATORS, member_group, thread_group
 
 # WebSocket close code for "policy violation": the client is not allowed here.
 CLOSE_NOT_ALLOWED = 4403
@@ -43,7 +43,11 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             return
         self.member = user
         self.thread_group = None
-        await self.channel_layer.group_add(member_group(user.pk), self.channel_name)
+        self.groups_joined = [member_group(user.pk)]
+        if user.is_moderator or user.is_superuser:
+            self.groups_joined.append(MODERATORS)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "member": user.pk})
 
@@ -51,9 +55,20 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         member = getattr(self, "member", None)
         if member is None:
             return
-        await self.channel_layer.group_discard(member_group(member.pk), self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
         if self.thread_group:
             await self.channel_layer.group_discard(self.thread_group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Ignore what is not a JSON text frame: a malformed frame must not crash the socket."""
+        if text_data is None:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:  # json.JSONDecodeError, and a lone surrogate in the text
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):

@@ -7,3 +7,7 @@ def member_group(member_id: int) -> str:
 
 def thread_group(thread_id: int) -> str:
     return f"thread.{int(thread_id)}"
+
+
+# Moderators and admins: the live count of the moderation queue.
+MODERATORS = "moderators"

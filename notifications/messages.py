@@ -1,6 +1,10 @@
 """What each kind of notification says, in the reader's language, at display time."""
 
+from datetime import datetime
+
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,6 +45,13 @@ def text(notification) -> str:
     params.update({k: v for k, v in notification.data.items() if isinstance(v, str | int)})
     if kind == Kind.BADGE:
         params["badge_name"] = _badge_name(notification.data.get("badge", ""))
+    elif kind == Kind.REPORT_RESOLVED:
+        from moderation.outcomes import outcome_label
+
+        params["outcome"] = outcome_label(notification.data.get("outcome", ""))
+    elif kind == Kind.SUSPENDED and notification.data.get("until"):
+        until = datetime.fromisoformat(notification.data["until"])
+        params["until"] = date_format(timezone.localtime(until), "DATETIME_FORMAT")
     if kind == Kind.REPLY:
         message = ngettext(
             "%(actor)s replied to “%(title)s”",
@@ -79,6 +90,8 @@ def text(notification) -> str:
         message = _("Your report on “%(title)s” was handled: %(outcome)s")
     elif kind == Kind.SUSPENDED:
         message = _("Your account is suspended until %(until)s: %(reason)s")
+    elif kind == Kind.WARNED:
+        message = _("A moderator warned you: %(reason)s")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

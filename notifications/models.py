@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     POST_RESTORED = "post_restored", _("Your posts restored")
     REPORT_RESOLVED = "report_resolved", _("Your reports resolved")
     SUSPENDED = "suspended", _("Account suspensions")
+    WARNED = "warned", _("Warnings from moderators")
     NEW_REPORT = "new_report", _("New reports (moderators)")
 
 

@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from forum import events as forum_events
-from forum.models import Follow
+from forum.models import Follow, Visibility
+from moderation import events as moderation_events
 from notifications import push
 from notifications.models import Kind
 from notifications.services import notify
@@ -29,8 +30,10 @@ def on_reply_posted(sender, post, quoted=(), mentioned=(), **kwargs):
         return chosen
 
     common = {"actor": actor, "thread": thread, "post": post, "url": _url(post)}
-    notify(recipients=once(mentioned), kind=Kind.MENTION, **common)
+    # Quotes first: the quote button's Markdown names the quoted author ("@name wrote"),
+    # which would otherwise turn every quote into a mention.
     notify(recipients=once([q.author for q in quoted]), kind=Kind.QUOTE, **common)
+    notify(recipients=once(mentioned), kind=Kind.MENTION, **common)
     followers = [
         f.member for f in Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).select_related("member")
     ]
@@ -72,6 +75,58 @@ def on_badge_awarded(sender, award, badge, **kwargs):
     notify(recipients=[award.member], kind=Kind.BADGE, data={"badge": badge.slug})
 
 
+def on_post_visibility_changed(sender, post, by, old, new, reason="", **kwargs):
+    if new == Visibility.HIDDEN:
+        kind = Kind.POST_HIDDEN
+    elif new == Visibility.VISIBLE:
+        kind = Kind.POST_RESTORED
+    else:
+        return
+    notify(
+        recipients=[post.author],
+        kind=kind,
+        actor=by,
+        thread=post.thread,
+        post=post,
+        data={"reason": reason},
+        url=_url(post),
+    )
+
+
+def on_reports_resolved(sender, reports, by, outcome, **kwargs):
+    for report in reports:
+        notify(
+            recipients=[report.reporter],
+            kind=Kind.REPORT_RESOLVED,
+            actor=by,
+            thread=report.thread,
+            data={"outcome": outcome},
+        )
+
+
+def on_report_filed(sender, report, **kwargs):
+    from profiles.models import Member
+
+    moderators = Member.objects.filter(is_active=True).filter(is_moderator=True) | Member.objects.filter(
+        is_active=True, is_superuser=True
+    )
+    notify(
+        recipients=list(moderators.distinct()),
+        kind=Kind.NEW_REPORT,
+        actor=None,
+        thread=report.thread,
+        url=reverse("moderation:queue"),
+    )
+
+
+def on_member_warned(sender, member, by, reason, **kwargs):
+    notify(recipients=[member], kind=Kind.WARNED, actor=by, data={"reason": reason})
+
+
+def on_member_suspended(sender, member, by, until, reason, **kwargs):
+    notify(recipients=[member], kind=Kind.SUSPENDED, actor=by, data={"reason": reason, "until": until.isoformat()})
+
+
 def connect():
     uid = "notifications"
     forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
@@ -80,3 +135,8 @@ def connect():
     forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
     forum_events.reply_endorsed.connect(on_reply_endorsed, dispatch_uid=f"{uid}.reply_endorsed")
     profile_events.badge_awarded.connect(on_badge_awarded, dispatch_uid=f"{uid}.badge_awarded")
+    forum_events.post_visibility_changed.connect(on_post_visibility_changed, dispatch_uid=f"{uid}.visibility")
+    moderation_events.reports_resolved.connect(on_reports_resolved, dispatch_uid=f"{uid}.reports_resolved")
+    moderation_events.report_filed.connect(on_report_filed, dispatch_uid=f"{uid}.report_filed")
+    moderation_events.member_warned.connect(on_member_warned, dispatch_uid=f"{uid}.member_warned")
+    moderation_events.member_suspended.connect(on_member_suspended, dispatch_uid=f"{uid}.member_suspended")

@@ -72,7 +72,10 @@ def notify(*, recipients: Iterable, kind: str, actor=None, thread=None, post=Non
         unread = Notification.objects.filter(
             recipient__in=[m.pk for m in members], kind=kind, thread=thread, read_at__isnull=True
         )
-        existing = {n.recipient_id: n for n in unread.select_for_update()}
+        # Only into a row shown as the member now wants it: after turning a kind off on the
+        # site, new events must not keep bumping (and pushing) an unread visible row.
+        rows = unread.select_for_update()
+        existing = {n.recipient_id: n for n in rows if n.shown_on_site == prefs[n.recipient_id][0]}
     if existing:
         Notification.objects.filter(pk__in=[n.pk for n in existing.values()]).update(
             count=F("count") + 1, actor=actor, updated_at=now, emailed_at=None

@@ -33,6 +33,12 @@ def require_service(name: str, available: bool, why: str = ""):
 
 
 @pytest.fixture(autouse=True)
+def _no_posting_limits(settings):
+    """Posting limits (moderation/limits.py) are off unless a test turns them on: most tests post fast."""
+    settings.POSTING_LIMITS = False
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate limits and cached pages live in the cache: each test starts with none."""
     cache.clear()

@@ -22,6 +22,8 @@ from forum.counters import recount_all
 from forum.demo import content
 from forum.markdown import render_markdown
 from forum.models import Category, Follow, Post, Thread, Vote
+from moderation import actions as moderation
+from moderation import limits, reports
 from profiles import badges, reputation
 from profiles.models import Member
 from profiles.services import grant_role
@@ -63,7 +65,7 @@ def is_seeded() -> bool:
 
 def seed_forum(options: Options, stream=sys.stdout):
     rng = random.Random(options.seed)
-    with transaction.atomic():
+    with limits.exempt(), transaction.atomic():
         cast = _create_cast(stream)
         categories = _create_categories()
         _create_curated_threads(cast, categories, stream)
@@ -73,6 +75,8 @@ def seed_forum(options: Options, stream=sys.stdout):
         recount_all()
         reputation.repair_totals()
         badges.award(badges.CATALOGUE, None)
+    with limits.exempt(), transaction.atomic():
+        _create_moderation_history(cast, crowd, rng)
 
 
 def _create_cast(stream) -> dict[str, Member]:
@@ -86,6 +90,8 @@ def _create_cast(stream) -> dict[str, Member]:
             password=password,
             display_name=name,
             language=language,
+            # Long-standing members: the new-account posting limits do not apply to the cast.
+            date_joined=timezone.now() - timedelta(days=400 + 30 * len(cast)),
         )
         EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
         if role != "member":
@@ -278,3 +284,32 @@ def _generated_votes_and_answers(rng, threads, posts, members):
             solved.append(thread)
     Thread.objects.bulk_update(solved, ["accepted_answer", "accepted_at"], batch_size=BATCH)
     reputation.backfill(votes, solved)
+
+
+def _create_moderation_history(cast, crowd, rng):
+    """Open and resolved reports, a hidden post, a warning and a suspended member, for the moderators' pages."""
+    if len(crowd) < 4:
+        return
+    moderator = cast["marc"]
+    spam = services.post_reply(
+        thread=Thread.objects.filter(category__slug="help").order_by("pk").first(),
+        author=crowd[0],
+        body="Great deals on lamps at https://example.com/cheap-lamps !!! Best prices, click now",
+    )
+    for reporter in ("alice", "david"):
+        reports.file_report(reporter=cast[reporter], post=spam, reason="spam")
+    rude = services.post_reply(
+        thread=Thread.objects.filter(category__slug="questions").order_by("pk").first(),
+        author=crowd[1],
+        body="Franchement, lisez le manuel avant de poser des questions aussi bêtes.",
+    )
+    reports.file_report(reporter=cast["bruno"], post=rude, reason="abuse", text="Ton méprisant envers un nouveau.")
+    moderation.hide_post(post=rude, by=moderator, reason="Restez courtois : tout le monde a débuté un jour.")
+    off_topic = Post.objects.filter(is_opening=False, author=crowd[2]).order_by("pk").first()
+    if off_topic:
+        reports.file_report(reporter=cast["emma"], post=off_topic, reason="off_topic")
+        moderation.dismiss_reports(target=f"post:{off_topic.pk}", by=moderator, reason="On topic enough.")
+    moderation.warn_member(member=crowd[1], by=moderator, reason="Merci de rester courtois avec les nouveaux membres.")
+    moderation.suspend_member(
+        member=crowd[0], by=moderator, until=timezone.now() + timedelta(days=7), reason="Publicité répétée."
+    )

@@ -8,6 +8,7 @@ Views, commands, admin actions and tests all call these.
 
 from forum.services.answers import accept_answer, clear_answer, endorse_reply, withdraw_endorsement
 from forum.services.follows import follow_thread, mute_thread, unfollow_thread
+from forum.services.moderation import lock_thread, move_thread, pin_thread, set_post_visibility
 from forum.services.posting import edit_post, post_reply, start_thread
 from forum.services.votes import cast_vote, retract_vote
 
@@ -18,9 +19,13 @@ __all__ = [
     "edit_post",
     "endorse_reply",
     "follow_thread",
+    "lock_thread",
+    "move_thread",
     "mute_thread",
+    "pin_thread",
     "post_reply",
     "retract_vote",
+    "set_post_visibility",
     "start_thread",
     "unfollow_thread",
     "withdraw_endorsement",

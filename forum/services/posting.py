@@ -56,6 +56,7 @@ def start_thread(*, category: Category, author: Member, title: str, body: str, t
     permissions.check_can_start_thread(author, category)
     rendered = render_body(body)
     with transaction.atomic():
+        events.post_attempted.send(sender=Thread, member=author, action="thread", body=body)
         now = timezone.now()
         thread = Thread.objects.create(
             category=category,
@@ -73,6 +74,7 @@ def start_thread(*, category: Category, author: Member, title: str, body: str, t
             body=body,
             body_html=rendered.html,
             is_official=roles.is_brand_staff(author),
+            created_at=now,  # the thread's last activity: recount_forum derives it from this
         )
         if tags:
             thread.tags.set(tags)
@@ -96,6 +98,7 @@ def post_reply(*, thread: Thread, author: Member, body: str) -> Post:
     with transaction.atomic():
         thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
         permissions.check_can_reply(author, thread)
+        events.post_attempted.send(sender=Post, member=author, action="reply", body=body)
         official = roles.is_brand_staff(author)
         post = Post.objects.create(
             thread=thread, author=author, body=body, body_html=rendered.html, is_official=official

@@ -5,6 +5,7 @@ from django.db.models import F
 
 from forum import events, permissions
 from forum.models import Post, Thread, Vote
+from profiles import roles
 from profiles.models import Member
 
 
@@ -36,6 +37,7 @@ def retract_vote(*, post: Post, voter: Member) -> bool:
     """Take back a vote. Returns False if there was none."""
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        roles.check_can_post(voter)  # a suspended member may not take votes back either
         deleted, _ = Vote.objects.filter(post=post, voter=voter).delete()
         if not deleted:
             return False

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from forum import permissions, selectors, services
+from forum.errors import RateLimited
 from forum.forms import EditForm, ReplyForm, ThreadForm, add_service_error
 from forum.markdown import render_markdown
 from forum.models import Post
@@ -29,15 +30,17 @@ def new_thread(request):
     initial = {"category": categories.filter(slug=request.GET.get("category", "")).first()}
     form = ThreadForm(request.POST or None, categories=categories, initial=initial)
     preview = _preview(request, form)
+    limited = None
     if request.method == "POST" and preview is None and form.is_valid():
         try:
             thread = services.start_thread(author=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
+        except RateLimited as error:
+            limited = error
         else:
             return redirect(thread)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "forum/new_thread.html", {"form": form, "preview": preview}, status=status)
+    return _render_form(request, "forum/new_thread.html", form, limited, {"preview": preview})
 
 
 @login_required
@@ -47,20 +50,33 @@ def reply(request, slug, thread_id):
     quote = _quoted_post(request, thread)
     form = ReplyForm(request.POST or None, initial={"body": quote_markdown(quote) if quote else ""})
     preview = _preview(request, form)
+    limited = None
     if request.method == "POST" and preview is None and form.is_valid():
         try:
             post = services.post_reply(thread=thread, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
             add_service_error(form, error)
+        except RateLimited as error:
+            limited = error
         else:
             return redirect(post)
+    return _render_form(request, "forum/reply.html", form, limited, {"thread": thread, "preview": preview})
+
+
+def _render_form(request, template, form, limited, context):
+    """The form again: 429 with Retry-After over a posting limit, 400 with errors, else 200."""
+    if limited is not None:
+        form.add_error(None, limited.message)
+        response = render(request, template, {"form": form, **context}, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "forum/reply.html", {"thread": thread, "form": form, "preview": preview}, status=status)
+    return render(request, template, {"form": form, **context}, status=status)
 
 
 def _quoted_post(request, thread):
     quote_id = request.GET.get("quote", "")
-    if not quote_id.isdigit():
+    if not (quote_id.isascii() and quote_id.isdigit()):  # "²".isdigit() is True, int("²") fails
         return None
     post = Post.objects.filter(pk=int(quote_id), thread=thread).select_related("author", "thread").first()
     return post if post and permissions.can_see_post_body(request.user, post) and post.is_visible else None

@@ -6,6 +6,7 @@ from forum import permissions, selectors
 from forum.forms import ReplyForm
 from forum.models import Post
 from forum.structured_data import thread_json_ld
+from profiles import roles
 
 
 def thread(request, slug, thread_id):
@@ -13,6 +14,7 @@ def thread(request, slug, thread_id):
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     data = selectors.thread_page(thread, request.user, request.GET.get("page"))
+    moderates = roles.is_moderator(request.user)
     return render(
         request,
         "forum/thread.html",
@@ -22,6 +24,8 @@ def thread(request, slug, thread_id):
             "posts": data.page,
             "json_ld": thread_json_ld(data, request),
             "reply_form": ReplyForm() if permissions.can_reply(request.user, thread) else None,
+            "moderates": moderates,
+            "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )
 

@@ -1,0 +1,99 @@
+"""Changes to content that only moderators make: visibility, lock, pin, move.
+
+moderation/ calls these (and records each in its audit log); they keep the
+forum's counters right, because hidden and deleted content never counts in
+public numbers.
+"""
+
+from django.db import transaction
+from django.db.models import F
+
+from forum import events
+from forum.models import Category, Post, Thread, Visibility
+from profiles import roles
+
+
+def _post_counts(post: Post, delta: int):
+    """A reply entering or leaving the visible set moves the thread's and category's counts."""
+    if post.is_reply:
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+    if post.thread.visibility == Visibility.VISIBLE:
+        Category.objects.filter(pk=post.thread.category_id).update(post_count=F("post_count") + delta)
+
+
+def set_post_visibility(*, post: Post, by, visibility: str, reason: str = "") -> tuple[str, str]:
+    """Hide, delete or restore one post. Returns (old, new). An opening post carries its thread along.
+
+    `by` is None for the automatic hide after repeated reports.
+    """
+    if by is not None:
+        roles.check_is_moderator(by)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread", "thread__category").get(pk=post.pk)
+        old = post.visibility
+        if old == visibility:
+            return old, visibility
+        post.visibility, post.moderation_reason = visibility, reason if visibility != Visibility.VISIBLE else ""
+        post.save(update_fields=["visibility", "moderation_reason"])
+        if post.is_opening:
+            _set_thread_visibility(post.thread, visibility)
+        elif (old == Visibility.VISIBLE) != (visibility == Visibility.VISIBLE):
+            _post_counts(post, +1 if visibility == Visibility.VISIBLE else -1)
+        events.post_visibility_changed.send(sender=Post, post=post, by=by, old=old, new=visibility, reason=reason)
+    return old, visibility
+
+
+def _set_thread_visibility(thread: Thread, visibility: str):
+    was_visible = thread.visibility == Visibility.VISIBLE
+    thread.visibility = visibility
+    thread.save(update_fields=["visibility"])
+    now_visible = visibility == Visibility.VISIBLE
+    if was_visible != now_visible:
+        sign = 1 if now_visible else -1
+        posts = Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).count()
+        # The opening post's own visibility already changed; count it as part of the thread.
+        posts += 0 if now_visible else 1
+        Category.objects.filter(pk=thread.category_id).update(
+            thread_count=F("thread_count") + sign, post_count=F("post_count") + sign * posts
+        )
+
+
+def _change_thread(thread: Thread, by, change: str, **values) -> Thread:
+    roles.check_is_moderator(by)
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
+        before = {name: getattr(thread, name) for name in values}
+        if before == values:
+            return thread
+        for name, value in values.items():
+            setattr(thread, name, value)
+        thread.save(update_fields=list(values))
+        events.thread_changed.send(sender=Thread, thread=thread, by=by, change=change, before=before)
+    return thread
+
+
+def lock_thread(*, thread: Thread, by, locked: bool = True) -> Thread:
+    return _change_thread(thread, by, "locked" if locked else "unlocked", is_locked=locked)
+
+
+def pin_thread(*, thread: Thread, by, pinned: bool = True) -> Thread:
+    return _change_thread(thread, by, "pinned" if pinned else "unpinned", is_pinned=pinned)
+
+
+def move_thread(*, thread: Thread, by, category: Category) -> Thread:
+    """Move a thread and carry its counts from the old category to the new one."""
+    roles.check_is_moderator(by)
+    with transaction.atomic():
+        old_category_id = Thread.objects.select_for_update().values_list("category_id", flat=True).get(pk=thread.pk)
+        if old_category_id == category.pk:
+            return thread
+        thread = _change_thread(thread, by, "moved", category=category)
+        if thread.visibility == Visibility.VISIBLE:
+            posts = Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).count()
+            Category.objects.filter(pk=old_category_id).update(
+                thread_count=F("thread_count") - 1, post_count=F("post_count") - posts
+            )
+            Category.objects.filter(pk=category.pk).update(
+                thread_count=F("thread_count") + 1, post_count=F("post_count") + posts
+            )
+    return thread

@@ -1,0 +1,115 @@
+"""Posting limits against floods, kept in the shared cache so they hold across processes.
+
+Staff, moderators and admins are exempt. Over a limit the forum service
+raises RateLimited before writing anything; the view answers 429 with
+Retry-After. Counters are reserved atomically (cache.add / cache.incr), so
+two processes cannot both take the last allowed post.
+"""
+
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from forum.errors import RateLimited
+from profiles import roles
+
+DAY = 24 * 60 * 60
+_exempt = ContextVar("posting_limits_exempt", default=False)
+
+
+@contextmanager
+def exempt():
+    """Writes made by the site itself (the demo seeder, imports) are not floods."""
+    token = _exempt.set(True)
+    try:
+        yield
+    finally:
+        _exempt.reset(token)
+
+
+def is_new_account(member) -> bool:
+    age = (timezone.now() - member.date_joined).total_seconds()
+    return age < settings.NEW_ACCOUNT_HOURS * 3600
+
+
+def _cooldown(member, seconds: int):
+    """At most one post every `seconds`: the key exists while the member must wait."""
+    key = f"limit:cooldown:{member.pk}"
+    now = time.time()
+    if not cache.add(key, now + seconds, timeout=seconds):
+        until = cache.get(key) or now + seconds
+        wait = max(1, round(until - now))
+        raise RateLimited(
+            ngettext(
+                "Please wait %(n)d second before posting again.",
+                "Please wait %(n)d seconds before posting again.",
+                wait,
+            )
+            % {"n": wait},
+            retry_after=wait,
+        )
+
+
+def _quota(key: str, limit: int, window: int, message: str):
+    """Take one from a counter that allows `limit` in `window` seconds (fixed window)."""
+    cache.add(key, 0, timeout=window)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        used = 1
+    if used > limit:
+        raise RateLimited(message, retry_after=window)
+
+
+def _links(body: str) -> int:
+    from forum.markdown import render_markdown  # rendering tells what really becomes a link
+
+    return render_markdown(body).html.count("<a ")
+
+
+def check_post(member, action: str, body: str):
+    if not settings.POSTING_LIMITS or _exempt.get() or roles.is_brand_staff(member) or roles.is_moderator(member):
+        return
+    new = is_new_account(member)
+    if new and _links(body) > settings.NEW_ACCOUNT_MAX_LINKS:
+        raise RateLimited(
+            _("New accounts can include at most %(n)d links in a post. Remove some links and try again.")
+            % {"n": settings.NEW_ACCOUNT_MAX_LINKS},
+            retry_after=max(
+                1, settings.NEW_ACCOUNT_HOURS * 3600 - int((timezone.now() - member.date_joined).total_seconds())
+            ),
+        )
+    day = timezone.now().strftime("%Y%m%d")
+    if action == "thread":
+        if new:
+            _quota(
+                f"limit:new-threads:{member.pk}",
+                settings.NEW_ACCOUNT_THREADS,
+                settings.NEW_ACCOUNT_HOURS * 3600,
+                _("New accounts can start %(n)d threads in their first day.") % {"n": settings.NEW_ACCOUNT_THREADS},
+            )
+        _quota(
+            f"limit:threads:{member.pk}:{day}",
+            settings.THREADS_PER_DAY,
+            DAY,
+            _("You can start %(n)d threads a day. Please continue tomorrow.") % {"n": settings.THREADS_PER_DAY},
+        )
+    elif new:
+        _quota(
+            f"limit:new-replies:{member.pk}",
+            settings.NEW_ACCOUNT_REPLIES,
+            settings.NEW_ACCOUNT_HOURS * 3600,
+            _("New accounts can post %(n)d replies in their first day.") % {"n": settings.NEW_ACCOUNT_REPLIES},
+        )
+    _cooldown(member, settings.NEW_ACCOUNT_COOLDOWN if new else settings.POST_COOLDOWN)
+
+
+def on_post_attempted(sender, member, action, body, **kwargs):
+    check_post(member, action, body)

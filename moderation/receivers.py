@@ -1,0 +1,73 @@
+"""Moderation reacts to the forum's events: posting limits, and the audit of staff actions.
+
+Connected in ModerationConfig.ready(); runs inside the sender's transaction.
+"""
+
+from django.db import transaction
+
+from forum import events as forum_events
+from moderation import audit, limits
+from moderation import events as moderation_events
+from moderation.actions import resolve_reports
+from moderation.models import Action, Report
+from moderation.reports import target_of
+from notifications import push
+from notifications.groups import MODERATORS
+from profiles import roles
+
+
+def on_post_edited(sender, post, editor, revision, **kwargs):
+    """An edit of someone else's post is a staff or moderator action: audit it, close its reports."""
+    if editor.pk == post.author_id:
+        return
+    audit.record(
+        actor=editor,
+        kind=Action.Kind.EDIT,
+        post=post,
+        before={"title": revision.old_title, "body": revision.old_body},
+        after={"title": revision.new_title, "body": revision.new_body},
+    )
+    if roles.is_moderator(editor):
+        resolve_reports(target_of(post=post), editor, "edited")
+
+
+def on_reply_endorsed(sender, post, by, **kwargs):
+    audit.record(actor=by, kind=Action.Kind.ENDORSE, post=post)
+
+
+def on_endorsement_withdrawn(sender, post, by, endorser, **kwargs):
+    audit.record(actor=by, kind=Action.Kind.UNENDORSE, post=post, before={"endorsed_by": endorser.username})
+
+
+def on_answer_accepted(sender, thread, post, by, **kwargs):
+    if by.pk != thread.author_id:
+        audit.record(actor=by, kind=Action.Kind.ACCEPT, post=post)
+
+
+def on_answer_cleared(sender, thread, post, by, **kwargs):
+    if by.pk != thread.author_id:
+        audit.record(actor=by, kind=Action.Kind.UNACCEPT, post=post)
+
+
+def open_queue_count() -> int:
+    return Report.objects.filter(status=Report.Status.OPEN).values("target").distinct().count()
+
+
+def on_queue_changed(sender, **kwargs):
+    """Moderators' queue counts update live, after the change commits."""
+
+    def send():
+        push.send_now([MODERATORS], {"type": "mod.queue", "count": open_queue_count()})
+
+    transaction.on_commit(send)
+
+
+def connect():
+    uid = "moderation"
+    forum_events.post_attempted.connect(limits.on_post_attempted, dispatch_uid=f"{uid}.limits")
+    forum_events.post_edited.connect(on_post_edited, dispatch_uid=f"{uid}.post_edited")
+    forum_events.reply_endorsed.connect(on_reply_endorsed, dispatch_uid=f"{uid}.reply_endorsed")
+    forum_events.endorsement_withdrawn.connect(on_endorsement_withdrawn, dispatch_uid=f"{uid}.unendorse")
+    forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
+    forum_events.answer_cleared.connect(on_answer_cleared, dispatch_uid=f"{uid}.answer_cleared")
+    moderation_events.queue_changed.connect(on_queue_changed, dispatch_uid=f"{uid}.queue_changed")
