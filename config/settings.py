@@ -57,13 +57,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "taggit",
+    # Before haystack: its rebuild_index is replaced by a faster one with progress.
+    "search",
     "haystack",
     "channels",
     "profiles",
     "forum",
     "moderation",
     "notifications",
-    "search",
 ]
 
 MIDDLEWARE = [
@@ -149,12 +150,16 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SEARCH_PATH = env_str("SEARCH_PATH") or str(VAR_DIR / "whoosh")
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "search.backend.BilingualWhooshEngine",
         "PATH": SEARCH_PATH,
     }
 }
 # Filter by fields the index stores, not by scanning every document's model.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
+# Index updates are queued in the database; each process applies the queue after
+# its commits. With several processes, set this to false and run one
+# `manage.py search_worker` as the single writer.
+SEARCH_INLINE_UPDATES = env_bool("SEARCH_INLINE_UPDATES", True)
 
 # Accounts -----------------------------------------------------------------
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
+    path("", include("search.urls")),
     path("", include("forum.urls")),
 ]
 

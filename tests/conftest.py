@@ -7,6 +7,7 @@ can never pass by skipping.
 
 import itertools
 import os
+import tempfile
 
 import pytest
 from django.core.cache import cache
@@ -20,6 +21,12 @@ _counter = itertools.count(1)
 
 def pytest_configure(config):
     compile_catalogues()
+    # A real Whoosh index, in a temporary folder of this test run: never the demo's var/whoosh.
+    from django.conf import settings
+
+    search_path = tempfile.mkdtemp(prefix="agora-test-whoosh-")
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = search_path
+    settings.SEARCH_PATH = search_path
 
 
 def require_service(name: str, available: bool, why: str = ""):

@@ -1,5 +1,7 @@
 """Reading a thread, one post, and a post's edit history."""
 
+import logging
+
 from django.shortcuts import get_object_or_404, redirect, render
 
 from forum import permissions, selectors
@@ -7,6 +9,19 @@ from forum.forms import ReplyForm
 from forum.models import Post
 from forum.structured_data import thread_json_ld
 from profiles import roles
+
+log = logging.getLogger(__name__)
+
+
+def _related(request, thread):
+    """Threads like this one; a broken search index costs the reader this list, never the page."""
+    from search.selectors import similar_threads
+
+    try:
+        return similar_threads(request.user, thread.title, exclude=thread.pk)
+    except Exception:
+        log.warning("related threads unavailable for thread %s", thread.pk, exc_info=True)
+        return []
 
 
 def thread(request, slug, thread_id):
@@ -25,6 +40,7 @@ def thread(request, slug, thread_id):
             "json_ld": thread_json_ld(data, request),
             "reply_form": ReplyForm() if permissions.can_reply(request.user, thread) else None,
             "moderates": moderates,
+            "related": _related(request, thread),
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )

@@ -1,0 +1,64 @@
+"""Text analysis that understands French and English at once.
+
+Each word is lower-cased, then stemmed with both the French and the English
+Snowball stemmers, and every result is folded to unaccented letters. All the
+variants are indexed at the word's position, and a query goes through the
+same analysis, so "réglages", "reglage" and "réglé" meet, as do "blinking"
+and "blinks", whichever language the post and the query are written in.
+"""
+
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+# Whoosh's lists, plus French articles and contractions they leave out.
+STOP_WORDS = (
+    frozenset(stopwords_for_language("en"))
+    | frozenset(stopwords_for_language("fr"))
+    | frozenset({"les", "des", "du", "au", "aux", "un", "une", "est", "sont", "ce", "cette", "ces"})
+)
+_stem_fr = stemmer_for_language("fr")
+_stem_en = stemmer_for_language("en")
+
+
+def fold(text: str) -> str:
+    """Remove accents: "réglé" -> "regle", "œil" -> "oeil"."""
+    text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=100_000)
+def variants(word: str) -> tuple[str, ...]:
+    """The index terms of one lower-case word, most specific first."""
+    folded = fold(word)
+    forms = [fold(_stem_fr(word)), fold(_stem_en(folded)), fold(_stem_fr(folded)), folded]
+    if "-" in folded or "." in folded:  # "wi-fi" meets "wifi"
+        joined = folded.replace("-", "").replace(".", "")
+        forms += [joined, _stem_en(joined)]
+    return tuple(dict.fromkeys(form for form in forms if form))
+
+
+class BilingualStemFilter(Filter):
+    """Replace each token by its French and English stems, folded, at the same position.
+
+    In a query, the schema's multitoken_query="or" turns the variants of one
+    word into alternatives.
+    """
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            for form in variants(text):
+                token.text = form
+                yield token
+            token.text = text
+
+
+def BilingualAnalyzer():
+    # Apostrophes split words: French elisions ("l’application") lose their article.
+    tokenizer = RegexTokenizer(r"\w+(?:[.-]\w+)*")
+    return tokenizer | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2) | BilingualStemFilter()

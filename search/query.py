@@ -1,0 +1,78 @@
+"""Turn what a reader types into a haystack query: words, "phrases", -exclusions and OR.
+
+Everything the reader types goes through haystack's escaping; no search
+engine syntax gets through.
+"""
+
+import re
+
+from haystack.inputs import Exact
+from haystack.query import SQ
+
+TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+MAX_TERMS = 12
+
+
+def terms(text: str) -> list[tuple[bool, str, bool]]:
+    """(negated, text, is_phrase) for each term; "OR" is returned as (False, "OR", False)."""
+    found = []
+    for match in TOKEN.finditer(text or ""):
+        if match.group(2) is not None:
+            phrase = " ".join(match.group(2).split())
+            if phrase:
+                found.append((match.group(1) == "-", phrase, True))
+        else:
+            word = match.group(3)
+            negated = word.startswith("-") and len(word) > 1
+            word = word.lstrip("-") if negated else word
+            if word:
+                found.append((negated, word, False))
+    return found[: MAX_TERMS * 2]
+
+
+def _sq(text, phrase) -> SQ:
+    return SQ(content=Exact(text)) if phrase else SQ(content=text)
+
+
+def build(text: str) -> SQ | None:
+    """An SQ for the reader's query, or None when nothing searchable remains."""
+    clauses: list[SQ] = []
+    excluded: list[SQ] = []
+    join_next = False
+    for negated, value, phrase in terms(text):
+        if value.upper() in {"OR", "OU"} and not phrase:
+            join_next = bool(clauses)
+            continue
+        clause = _sq(value, phrase)
+        if negated:
+            excluded.append(clause)
+        elif join_next:
+            clauses[-1] = clauses[-1] | clause
+        else:
+            clauses.append(clause)
+        join_next = False
+    if not clauses:
+        return None
+    query = clauses[0]
+    for clause in clauses[1:MAX_TERMS]:
+        query &= clause
+    for clause in excluded[:MAX_TERMS]:
+        query &= ~clause
+    return query
+
+
+def positive_words(text: str) -> list[str]:
+    """The words a result should show highlighted: not excluded, not operators."""
+    words = []
+    for negated, value, _phrase in terms(text):
+        if not negated and value.upper() not in {"OR", "OU"}:
+            words += re.findall(r"\w+", value)
+    return words
+
+
+def any_of(words) -> SQ | None:
+    """Match any of the words (for "similar threads")."""
+    query = None
+    for word in words[:MAX_TERMS]:
+        query = SQ(content=word) if query is None else query | SQ(content=word)
+    return query

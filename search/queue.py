@@ -1,0 +1,105 @@
+"""The index queue: updates are rows first, applied to the index after commit.
+
+Content services' events enqueue inside their transaction (search/receivers.py);
+after commit this process tries to apply the queue without waiting for the
+Whoosh lock. What cannot be applied now (the index is locked by another
+writer, or the process dies) stays queued for the next commit or for
+`manage.py search_worker`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from haystack import connections
+from whoosh.index import LockError
+
+from forum.models import Post
+from search.models import IndexTask
+from search.search_indexes import PostIndex, indexable_posts
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def enqueue(kind: str, ids) -> None:
+    """Queue index updates; the caller holds the content's transaction."""
+    tasks = [IndexTask(kind=kind, object_id=pk) for pk in set(ids) if pk]
+    if not tasks:
+        return
+    IndexTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    if settings.SEARCH_INLINE_UPDATES:
+        transaction.on_commit(apply_soon)
+
+
+def apply_soon():
+    """After commit: apply what is queued if the index is free right now; never raise."""
+    try:
+        apply_pending(wait=0)
+    except Exception:
+        log.warning("search index update deferred; search_worker or the next commit will apply it", exc_info=True)
+
+
+def _backend():
+    return connections["default"].get_backend()
+
+
+def _post_ids(tasks) -> set[int]:
+    ids = {t.object_id for t in tasks if t.kind == IndexTask.Kind.POST}
+    threads = [t.object_id for t in tasks if t.kind == IndexTask.Kind.THREAD]
+    if threads:
+        ids |= set(Post.objects.filter(thread_id__in=threads).values_list("pk", flat=True))
+    return ids
+
+
+def apply_pending(*, wait: float = 0, limit: int = BATCH) -> int:
+    """Apply up to `limit` queued tasks in one index commit; returns how many were applied.
+
+    Raises LockError when another writer holds the index longer than `wait`:
+    the tasks stay queued.
+    """
+    tasks = list(IndexTask.objects.order_by("pk")[:limit])
+    if not tasks:
+        return 0
+    ids = _post_ids(tasks)
+    index = PostIndex()
+    posts = list(index.index_queryset().filter(pk__in=ids))
+    documents = [index.full_prepare(post) for post in posts]
+    kept = {post.pk for post in posts}
+    removed = [f"forum.post.{pk}" for pk in ids - kept]
+    _backend().write(documents, removed, wait=wait)
+    IndexTask.objects.filter(pk__in=[t.pk for t in tasks]).delete()
+    return len(tasks)
+
+
+def apply_all(*, wait: float = 5) -> int:
+    total = 0
+    while True:
+        try:
+            applied = apply_pending(wait=wait)
+        except LockError:
+            return total
+        if not applied:
+            return total
+        total += applied
+
+
+def all_documents(chunk: int = 2000):
+    """Every indexable post as a document, read in chunks: the rebuild's input."""
+    index = PostIndex()
+    last = 0
+    while True:
+        posts = list(index.index_queryset().filter(pk__gt=last).order_by("pk")[:chunk])
+        if not posts:
+            return
+        for post in posts:
+            yield index.full_prepare(post)
+        last = posts[-1].pk
+
+
+def pending_count() -> int:
+    return IndexTask.objects.count()
+
+
+def indexable_count() -> int:
+    return indexable_posts().count()

@@ -1,0 +1,135 @@
+"""Searching, for a reader: only what they may see, checked against the database when shown."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from haystack.query import SearchQuerySet
+
+from forum.models import Category, Post, Thread
+from forum.permissions import readable_accesses
+from profiles import roles
+from profiles.models import Member
+from search import query as query_parser
+from search.search_indexes import indexable_posts
+from search.snippets import snippet
+
+MAX_HITS = 300  # ranked hits checked against the database for one search
+PER_PAGE = 15
+SORTS = {"relevance": None, "newest": "-created", "score": "-votes"}
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    category: str = ""
+    tag: str = ""
+    author: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    solved: str = ""  # "", "yes", "no"
+    official: str = ""  # "", "yes", "no"
+    type: str = ""  # "", "threads", "posts"
+    sort: str = "relevance"
+    errors: list = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, params):
+        known = {name: (params.get(name) or "").strip()[:200] for name in cls.__dataclass_fields__ if name != "errors"}
+        filters = cls(**known)
+        if filters.sort not in SORTS:
+            filters.sort = "relevance"
+        return filters
+
+
+@dataclass
+class Result:
+    thread: Thread
+    post: Post
+    snippet: str
+
+
+def _date(value, end=False):
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return False
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+def _narrow(sqs, filters: Filters, viewer):
+    if not roles.sees_staff_areas(viewer):
+        sqs = sqs.filter(staff_only=False)
+    if filters.category:
+        category = Category.objects.filter(slug=filters.category, access__in=readable_accesses(viewer)).first()
+        sqs = sqs.filter(category_id=category.pk if category else 0)
+    if filters.tag:
+        sqs = sqs.filter(tags=filters.tag.lower())
+    if filters.author:
+        author = Member.objects.filter(username__iexact=filters.author).values_list("pk", flat=True).first()
+        sqs = sqs.filter(author_id=author or 0)
+    for name, end in (("date_from", False), ("date_to", True)):
+        value = _date(getattr(filters, name), end=end)
+        if value is False:
+            filters.errors.append(_("Dates are written as YYYY-MM-DD."))
+        elif value is not None:
+            sqs = sqs.filter(**{"created__lte" if end else "created__gte": value})
+    for name in ("solved", "official"):
+        if getattr(filters, name) in {"yes", "no"}:
+            sqs = sqs.filter(**{name: getattr(filters, name) == "yes"})
+    if filters.type in {"threads", "posts"}:
+        sqs = sqs.filter(is_thread=filters.type == "threads")
+    return sqs
+
+
+def _verified(hits, viewer) -> list[Post]:
+    """The hits the viewer may see now, in ranking order: the index may be stale, the database is not."""
+    ids = [int(hit.pk) for hit in hits]
+    posts = (
+        indexable_posts()
+        .filter(pk__in=ids, thread__category__access__in=readable_accesses(viewer))
+        .select_related("thread__category", "thread__author", "author")
+    )
+    by_id = {post.pk: post for post in posts}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def search(viewer, filters: Filters, page_number=1):
+    """A page of results, one per thread (its best-matching post), and the number of threads found."""
+    sq = query_parser.build(filters.q)
+    if sq is None:
+        return Paginator([], PER_PAGE).get_page(1)
+    sqs = _narrow(SearchQuerySet().filter(sq), filters, viewer)
+    if SORTS[filters.sort]:
+        sqs = sqs.order_by(SORTS[filters.sort])
+    posts, seen = [], set()
+    for post in _verified(list(sqs[:MAX_HITS]), viewer):
+        if filters.type == "posts" or post.thread_id not in seen:
+            seen.add(post.thread_id)
+            posts.append(post)
+    page = Paginator(posts, PER_PAGE).get_page(page_number)
+    words = query_parser.positive_words(filters.q)
+    page.object_list = [Result(thread=p.thread, post=p, snippet=snippet(p.body_html, words)) for p in page.object_list]
+    return page
+
+
+def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: int = 5) -> list[Thread]:
+    """Threads whose words are like this title's: suggestions while writing, related threads beside one."""
+    words = [w for w in query_parser.positive_words(title) if len(w) > 2]
+    sq = query_parser.any_of(words)
+    if sq is None:
+        return []
+    sqs = SearchQuerySet().filter(sq).filter(is_thread=True)
+    if not roles.sees_staff_areas(viewer):
+        sqs = sqs.filter(staff_only=False)
+    hits = [hit for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
+    threads = []
+    for post in _verified(hits, viewer):
+        threads.append(post.thread)
+        if len(threads) == limit:
+            break
+    return threads

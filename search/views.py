@@ -1,0 +1,38 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from forum.selectors import readable_categories
+from search import selectors
+
+
+def search(request):
+    filters = selectors.Filters.from_query(request.GET)
+    page = selectors.search(request.user, filters, request.GET.get("page")) if filters.q else None
+    status = 400 if filters.errors else 200
+    return render(
+        request,
+        "search/search.html",
+        {"filters": filters, "page": page, "categories": readable_categories(request.user), "sorts": selectors.SORTS},
+        status=status,
+    )
+
+
+def similar(request):
+    """Threads like the title being typed (for the new-thread form's suggestions)."""
+    title = (request.GET.get("title") or "")[:150]
+    threads = selectors.similar_threads(request.user, title) if len(title) >= 4 else []
+    return JsonResponse(
+        {
+            "heading": _("Similar threads"),
+            "threads": [
+                {
+                    "title": t.title,
+                    "url": t.get_absolute_url(),
+                    "solved": t.accepted_answer_id is not None,
+                    "replies": t.reply_count,
+                }
+                for t in threads
+            ],
+        }
+    )
