@@ -6,6 +6,7 @@ becomes a sequence of alternatives: position by position, any variant.
 """
 
 from collections import defaultdict
+from itertools import pairwise
 
 from whoosh import query
 from whoosh.qparser.plugins import PhrasePlugin
@@ -30,7 +31,7 @@ class VariantPhrasePlugin(PhrasePlugin):
             if len(parts) == 1:
                 return parts[0]
             # Stop words left gaps between positions; allow exactly those.
-            slop = max(b - a for a, b in zip(positions, positions[1:], strict=False)) + self.slop - 1
+            slop = max(b - a for a, b in pairwise(positions)) + self.slop - 1
             return query.Sequence(parts, slop=slop, boost=self.boost)
 
     class PhraseTagger(PhrasePlugin.PhraseTagger):
