@@ -21,8 +21,10 @@ demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	@# Notification emails go out from a background loop that stops with the server.
-	$(PY) manage.py send_notification_emails --loop & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@# Notification emails and response-target checks run in background loops that stop with the server.
+	$(PY) manage.py send_notification_emails --loop & emails=$$!; \
+	$(PY) manage.py check_response_targets --loop & targets=$$!; \
+	trap 'kill $$emails $$targets 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 serve: $(VENV)/.installed

@@ -3,7 +3,9 @@ from django.conf import settings
 
 def site(request):
     """What every page's header and footer need: one COUNT query for a member, none for a visitor."""
-    context = {"SITE_NAME": settings.SITE_NAME}
+    from notifications.announcements import banner_for
+
+    context = {"SITE_NAME": settings.SITE_NAME, "announcement": banner_for(request)}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notifications.services import unread_count

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "forum",
     "moderation",
     "notifications",
+    "staff",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
+    path("", include("staff.urls")),
     path("", include("forum.urls")),
 ]
 

@@ -63,3 +63,11 @@ thread_changed = Signal()
 # A receiver may refuse by raising forum.errors.RateLimited (or PermissionDenied);
 # the service then writes nothing. Moderation's rate limits listen here.
 post_attempted = Signal()
+
+# A thread in the staff queue was claimed or assigned. Arguments: thread, by,
+# assignee (Member or None when unassigned), previous (Member or None).
+thread_assigned = Signal()
+
+# A question passed its category's target time to a first official response.
+# Arguments: thread, recipients (the assignee, or the category's staff).
+response_target_breached = Signal()

@@ -42,6 +42,12 @@ class Category(models.Model):
     access = models.CharField(_("access"), max_length=8, choices=Access.choices, default=Access.PUBLIC)
     thread_count = models.PositiveIntegerField(default=0, editable=False)
     post_count = models.PositiveIntegerField(default=0, editable=False)
+    response_target_hours = models.PositiveIntegerField(
+        _("target time to the first official response (hours)"),
+        null=True,
+        blank=True,
+        help_text=_("Questions waiting longer are flagged for staff. Leave empty for no target."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -85,6 +91,13 @@ class Thread(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     has_official_response = models.BooleanField(default=False)
     first_official_at = models.DateTimeField(null=True, blank=True)
+    # The staff workspace: who answers for the brand, or why nobody needs to.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_threads"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    no_response_needed = models.CharField(_("no official response needed because"), max_length=300, blank=True)
+    target_breach_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thread")

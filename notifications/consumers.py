@@ -1,7 +1,7 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.groups import MODERATORS, member_group, thread_group
+from notifications.groups import EVERYONE, MODERATORS, STAFF, member_group, thread_group
 
 # WebSocket close code for "policy violation": the client is not allowed here.
 CLOSE_NOT_ALLOWED = 4403
@@ -43,9 +43,11 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             return
         self.member = user
         self.thread_group = None
-        self.groups_joined = [member_group(user.pk)]
+        self.groups_joined = [member_group(user.pk), EVERYONE]
         if user.is_moderator or user.is_superuser:
             self.groups_joined.append(MODERATORS)
+        if user.is_brand_staff or user.is_moderator or user.is_superuser:
+            self.groups_joined.append(STAFF)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

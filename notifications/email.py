@@ -41,13 +41,18 @@ def due_notifications(now):
         (p.member_id, p.kind): p.email
         for p in Preference.objects.filter(member__in=member_ids).only("member", "kind", "email")
     }
-    immediate, daily = defaultdict(list), defaultdict(list)
+    immediate, daily, never = defaultdict(list), defaultdict(list), []
     for n in rows:
         choice = _email_choice(prefs, n.recipient_id, n.kind)
         if choice == Preference.Email.IMMEDIATE:
             immediate[n.recipient].append(n)
         elif choice == Preference.Email.DAILY:
             daily[n.recipient].append(n)
+        else:
+            never.append(n.pk)
+    if never:
+        # Settled, never to be emailed: left due, they would fill every batch and starve the others.
+        Notification.objects.filter(pk__in=never).update(emailed_at=now)
     return immediate, daily
 
 

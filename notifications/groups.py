@@ -11,3 +11,9 @@ def thread_group(thread_id: int) -> str:
 
 # Moderators and admins: the live count of the moderation queue.
 MODERATORS = "moderators"
+
+# Every connected member: announcements.
+EVERYONE = "everyone"
+
+# Staff, moderators and admins: the live count of the staff queue.
+STAFF = "staff"

@@ -92,6 +92,10 @@ def text(notification) -> str:
         message = _("Your account is suspended until %(until)s: %(reason)s")
     elif kind == Kind.WARNED:
         message = _("A moderator warned you: %(reason)s")
+    elif kind == Kind.ASSIGNED:
+        message = _("%(actor)s assigned “%(title)s” to you")
+    elif kind == Kind.TARGET_BREACHED:
+        message = _("“%(title)s” has waited longer than its response target")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     SUSPENDED = "suspended", _("Account suspensions")
     WARNED = "warned", _("Warnings from moderators")
     NEW_REPORT = "new_report", _("New reports (moderators)")
+    ASSIGNED = "assigned", _("Threads assigned to you (staff)")
+    TARGET_BREACHED = "target_breached", _("Questions past their response target (staff)")
 
 
 class Notification(models.Model):
@@ -88,3 +90,24 @@ class DigestRun(models.Model):
 
     def __str__(self):
         return f"digest for {self.member_id} at {self.sent_at}"
+
+
+class Announcement(models.Model):
+    """A short message from staff, shown as a banner on every page until it expires or is withdrawn."""
+
+    message = models.CharField(_("message"), max_length=280)
+    thread = models.ForeignKey("forum.Thread", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None and self.expires_at > timezone.now()

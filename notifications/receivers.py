@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from forum import events as forum_events
 from forum.models import Follow, Visibility
+from forum.permissions import can_read_thread
 from moderation import events as moderation_events
 from notifications import push
 from notifications.models import Kind
@@ -95,12 +96,17 @@ def on_post_visibility_changed(sender, post, by, old, new, reason="", **kwargs):
 
 def on_reports_resolved(sender, reports, by, outcome, **kwargs):
     for report in reports:
+        thread, reporter = report.thread, report.reporter
+        # Hiding a reported opening post hides its thread from the reporter too: they must
+        # still hear the outcome, so the notification then carries only the title they reported.
+        readable = thread is not None and can_read_thread(reporter, thread)
+        subject = thread.title if thread is not None else report.member.name if report.member else ""
         notify(
-            recipients=[report.reporter],
+            recipients=[reporter],
             kind=Kind.REPORT_RESOLVED,
             actor=by,
-            thread=report.thread,
-            data={"outcome": outcome},
+            thread=thread if readable else None,
+            data={"outcome": outcome, "title": subject},
         )
 
 

@@ -1,9 +1,11 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -42,7 +44,11 @@ def open_notification(request, pk):
 def mark_read(request, pk):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(notification=notification, member=request.user)
-    return redirect(request.POST.get("next") or "notifications:index")
+    # Only back to a page of this site: `next` comes from the form, so anyone can forge it.
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None, require_https=request.is_secure()):
+        next_url = reverse("notifications:index")
+    return HttpResponseRedirect(next_url)  # a URL, never a view name for redirect() to reverse
 
 
 @login_required
@@ -62,7 +68,8 @@ def preferences(request):
         for row in rows:
             email = request.POST.get(f"email-{row['kind']}", row["email"])
             if email not in Preference.Email.values:
-                return render(request, "notifications/preferences.html", {"rows": rows, "error": True}, status=400)
+                context = {"rows": rows, "error": True, "delay": selectors.email_delay_minutes()}
+                return render(request, "notifications/preferences.html", context, status=400)
             choices[row["kind"]] = (request.POST.get(f"site-{row['kind']}") == "on", email)
         services.set_preferences(member=request.user, choices=choices)
         flash.success(request, _("Your notification preferences are saved."))

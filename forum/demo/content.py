@@ -26,42 +26,14 @@ PEOPLE = [
     ("kenji", "Kenji Sato", "member", "", "en"),
 ]
 
-# slug, name, description, colour, kind, access
+# slug, name, description, colour, kind, access, target hours to a first official response
 CATEGORIES = [
-    (
-        "questions",
-        "Questions & réponses",
-        "Posez vos questions sur vos lampes Lumio : la communauté et l’équipe vous répondent.",
-        "#2454c5",
-        "questions",
-        "public",
-    ),
-    (
-        "help",
-        "Help & how-to",
-        "Ask about setting up and using your Lumio lights. Members and the Lumio team answer.",
-        "#0f7b6c",
-        "questions",
-        "public",
-    ),
-    (
-        "idees",
-        "Idées et suggestions",
-        "Proposez des fonctions, votez pour celles des autres, discutez de la feuille de route.",
-        "#b1541a",
-        "discussion",
-        "public",
-    ),
-    ("show-and-tell", "Show and tell", "Share your setups, scenes and automations.", "#8a3ffc", "discussion", "public"),
-    (
-        "staff-room",
-        "Staff room",
-        "Private notes between the Lumio team and the moderators.",
-        "#5b6675",
-        "discussion",
-        "staff",
-    ),
-]
+    ("questions", "Questions & réponses", "Posez vos questions sur vos lampes Lumio : la communauté et l’équipe vous répondent.", "#2454c5", "questions", "public", 24),
+    ("help", "Help & how-to", "Ask about setting up and using your Lumio lights. Members and the Lumio team answer.", "#0f7b6c", "questions", "public", 48),
+    ("idees", "Idées et suggestions", "Proposez des fonctions, votez pour celles des autres, discutez de la feuille de route.", "#b1541a", "discussion", "public", None),
+    ("show-and-tell", "Show and tell", "Share your setups, scenes and automations.", "#8a3ffc", "discussion", "public", None),
+    ("staff-room", "Staff room", "Private notes between the Lumio team and the moderators.", "#5b6675", "discussion", "staff", None),
+]  # fmt: skip
 
 # Each thread: category, author, title, body, tags, replies [(author, body)],
 # accepted (index of the accepted reply or None), endorsed (index or None), votes {index: [voters]}

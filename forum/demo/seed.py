@@ -22,8 +22,10 @@ from forum.counters import recount_all
 from forum.demo import content
 from forum.markdown import render_markdown
 from forum.models import Category, Follow, Post, Thread, Vote
+from forum.services.staff import awaiting_official_response
 from moderation import actions as moderation
 from moderation import limits, reports
+from notifications import announcements
 from profiles import badges, reputation
 from profiles.models import Member
 from profiles.services import grant_role
@@ -77,6 +79,7 @@ def seed_forum(options: Options, stream=sys.stdout):
         badges.award(badges.CATALOGUE, None)
     with limits.exempt(), transaction.atomic():
         _create_moderation_history(cast, crowd, rng)
+        _create_staff_workspace(cast)
 
 
 def _create_cast(stream) -> dict[str, Member]:
@@ -104,9 +107,16 @@ def _create_cast(stream) -> dict[str, Member]:
 def _create_categories() -> dict[str, Category]:
     return {
         slug: Category.objects.create(
-            slug=slug, name=name, description=description, colour=colour, kind=kind, access=access, position=index
+            slug=slug,
+            name=name,
+            description=description,
+            colour=colour,
+            kind=kind,
+            access=access,
+            position=index,
+            response_target_hours=target,
         )
-        for index, (slug, name, description, colour, kind, access) in enumerate(content.CATEGORIES)
+        for index, (slug, name, description, colour, kind, access, target) in enumerate(content.CATEGORIES)
     }
 
 
@@ -312,4 +322,22 @@ def _create_moderation_history(cast, crowd, rng):
     moderation.warn_member(member=crowd[1], by=moderator, reason="Merci de rester courtois avec les nouveaux membres.")
     moderation.suspend_member(
         member=crowd[0], by=moderator, until=timezone.now() + timedelta(days=7), reason="Publicité répétée."
+    )
+
+
+def _create_staff_workspace(cast):
+    """Assigned and unassigned questions, one past its target, and a live announcement."""
+    waiting = list(awaiting_official_response().order_by("created_at")[:6])
+    for thread, who in zip(waiting[:3], ("sophie", "james", "sophie"), strict=False):
+        services.assign_thread(thread=thread, by=cast[who], to=cast[who])
+    if waiting:
+        # The newest waiting curated question is recent: make it just late, for the "past target" flag.
+        late = waiting[-1]
+        Thread.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    bridge = Thread.objects.filter(title__startswith="Bridge not found").first()
+    announcements.publish(
+        by=cast["sophie"],
+        message="Mise à jour 2.4.1 en cours de déploiement : le clignotement des Halo est corrigé. / Update 2.4.1 is rolling out.",
+        thread=Thread.objects.filter(title__startswith="Ma lampe Halo").first() or bridge,
+        expires_at=timezone.now() + timedelta(days=3),
     )

@@ -10,10 +10,12 @@ from forum.services.answers import accept_answer, clear_answer, endorse_reply, w
 from forum.services.follows import follow_thread, mute_thread, unfollow_thread
 from forum.services.moderation import lock_thread, move_thread, pin_thread, set_post_visibility
 from forum.services.posting import edit_post, post_reply, start_thread
+from forum.services.staff import assign_thread, notify_target_breaches, set_no_response_needed
 from forum.services.votes import cast_vote, retract_vote
 
 __all__ = [
     "accept_answer",
+    "assign_thread",
     "cast_vote",
     "clear_answer",
     "edit_post",
@@ -22,9 +24,11 @@ __all__ = [
     "lock_thread",
     "move_thread",
     "mute_thread",
+    "notify_target_breaches",
     "pin_thread",
     "post_reply",
     "retract_vote",
+    "set_no_response_needed",
     "set_post_visibility",
     "start_thread",
     "unfollow_thread",

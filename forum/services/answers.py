@@ -9,7 +9,10 @@ from profiles.models import Member
 
 
 def _locked_thread(thread_id) -> Thread:
-    return Thread.objects.select_for_update().select_related("category", "accepted_answer").get(pk=thread_id)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the accepted_answer outer join.
+    return (
+        Thread.objects.select_for_update(of=("self",)).select_related("category", "accepted_answer").get(pk=thread_id)
+    )
 
 
 def accept_answer(*, post: Post, by: Member) -> Thread:
@@ -62,7 +65,9 @@ def endorse_reply(*, post: Post, by: Member) -> Post:
 def withdraw_endorsement(*, post: Post, by: Member) -> Post:
     with transaction.atomic():
         post = (
-            Post.objects.select_for_update().select_related("thread", "thread__category", "endorsed_by").get(pk=post.pk)
+            Post.objects.select_for_update(of=("self",))  # endorsed_by is an outer join PostgreSQL cannot lock
+            .select_related("thread", "thread__category", "endorsed_by")
+            .get(pk=post.pk)
         )
         permissions.check_can_read_thread(by, post.thread)
         permissions.check_can_endorse(by, post)

@@ -17,8 +17,23 @@ def _post_counts(post: Post, delta: int):
     """A reply entering or leaving the visible set moves the thread's and category's counts."""
     if post.is_reply:
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+        _refresh_latest(post.thread_id)
     if post.thread.visibility == Visibility.VISIBLE:
         Category.objects.filter(pk=post.thread.category_id).update(post_count=F("post_count") + delta)
+
+
+def _refresh_latest(thread_id: int):
+    """The last reply and the official flag that lists show follow the visible posts, as recount_forum has them."""
+    visible = Post.objects.filter(thread_id=thread_id, visibility=Visibility.VISIBLE)
+    last = visible.order_by("-created_at", "-id").values("created_at", "author").first()
+    official = visible.filter(is_opening=False, is_official=True).order_by("created_at")
+    first_official_at = official.values_list("created_at", flat=True).first()
+    Thread.objects.filter(pk=thread_id).update(
+        last_activity_at=last["created_at"] if last else F("created_at"),
+        last_poster=last["author"] if last else None,
+        has_official_response=first_official_at is not None,
+        first_official_at=first_official_at,
+    )
 
 
 def set_post_visibility(*, post: Post, by, visibility: str, reason: str = "") -> tuple[str, str]:

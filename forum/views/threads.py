@@ -40,6 +40,7 @@ def thread(request, slug, thread_id):
             "json_ld": thread_json_ld(data, request),
             "reply_form": ReplyForm() if permissions.can_reply(request.user, thread) else None,
             "moderates": moderates,
+            "staff_view": roles.sees_staff_areas(request.user),
             "related": _related(request, thread),
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },

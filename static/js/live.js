@@ -62,6 +62,29 @@
     document.querySelector(".thread-page .empty-state")?.remove();
   }
 
+  function showAnnouncement(message) {
+    const existing = document.getElementById("announcement");
+    if (!message.active) { if (existing && existing.dataset.id === String(message.id)) existing.remove(); return; }
+    const banner = document.createElement("div");
+    banner.className = "announcement";
+    banner.id = "announcement";
+    banner.dataset.id = String(message.id);
+    banner.setAttribute("role", "region");
+    const inner = document.createElement("div");
+    inner.className = "container announcement-inner";
+    const text = document.createElement("p");
+    text.textContent = message.text; // text, never HTML
+    if (message.url) {
+      const link = document.createElement("a");
+      link.href = message.url;
+      link.textContent = " →";
+      text.append(link);
+    }
+    inner.append(text);
+    banner.append(inner);
+    if (existing) existing.replaceWith(banner); else document.querySelector(".site-header").after(banner);
+  }
+
   function handle(message) {
     switch (message.type) {
       case "hello":
@@ -79,6 +102,12 @@
         break;
       case "reply":
         insertReply(message);
+        break;
+      case "staff.queue":
+        document.querySelectorAll("[data-staff-queue]").forEach((el) => { el.textContent = String(message.count); });
+        break;
+      case "announcement":
+        showAnnouncement(message);
         break;
       case "mod.queue":
         document.querySelectorAll("[data-mod-queue]").forEach((el) => { el.textContent = String(message.count); });

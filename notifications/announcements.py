@@ -1,0 +1,92 @@
+"""Announcements: published by staff, shown on every page, pushed live to every open socket.
+
+The active announcement is cached (one per site), so pages read it without a
+query; members dismiss it with a cookie, which also works for visitors.
+"""
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications import push
+from notifications.groups import EVERYONE
+from notifications.models import Announcement
+from profiles import roles
+
+CACHE_KEY = "announcement:active"
+DISMISSED_COOKIE = "agora_dismissed"
+_NONE = "none"
+
+
+def active() -> Announcement | None:
+    cached = cache.get(CACHE_KEY)
+    if cached == _NONE:
+        return None
+    if cached is not None and cached.is_active:
+        return cached
+    found = (
+        Announcement.objects.filter(withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("thread")
+        .first()
+    )
+    timeout = 300 if found is None else max(1, min(300, int((found.expires_at - timezone.now()).total_seconds())))
+    cache.set(CACHE_KEY, found or _NONE, timeout)
+    return found
+
+
+def dismissed_ids(request) -> set[int]:
+    raw = request.COOKIES.get(DISMISSED_COOKIE, "")
+    return {int(part) for part in raw.split(".") if part.isdigit()}
+
+
+def banner_for(request) -> Announcement | None:
+    announcement = active()
+    if announcement is None or announcement.pk in dismissed_ids(request):
+        return None
+    return announcement
+
+
+def _check(by):
+    if not roles.sees_staff_areas(by):
+        raise PermissionDenied(_("Only staff, moderators and administrators publish announcements."))
+
+
+def _message(announcement) -> dict:
+    return {
+        "type": "announcement",
+        "id": announcement.pk,
+        "text": announcement.message,
+        "url": announcement.thread.get_absolute_url() if announcement.thread_id else "",
+        "active": announcement.is_active,
+    }
+
+
+def publish(*, by, message: str, expires_at, thread=None) -> Announcement:
+    _check(by)
+    message = " ".join((message or "").split())
+    if not message or len(message) > 280 or "\x00" in message:
+        raise ValidationError(_("Write a message of 1 to 280 characters."), code="message")
+    if expires_at <= timezone.now():
+        raise ValidationError(_("The announcement must end in the future."), code="expires_at")
+    with transaction.atomic():
+        # One announcement at a time: a new one replaces the current one.
+        Announcement.objects.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        announcement = Announcement.objects.create(message=message, thread=thread, created_by=by, expires_at=expires_at)
+        transaction.on_commit(lambda: _after_change(announcement))
+    return announcement
+
+
+def withdraw(*, by, announcement: Announcement) -> Announcement:
+    _check(by)
+    with transaction.atomic():
+        Announcement.objects.filter(pk=announcement.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        announcement.refresh_from_db()
+        transaction.on_commit(lambda: _after_change(announcement))
+    return announcement
+
+
+def _after_change(announcement):
+    cache.delete(CACHE_KEY)
+    push.send_now([EVERYONE], _message(announcement))

@@ -1,0 +1,48 @@
+"""Notify assignees and breached targets; keep the staff queue count live."""
+
+from django.db import transaction
+
+from forum import events as forum_events
+from notifications import push
+from notifications.groups import STAFF
+from notifications.models import Kind
+from notifications.services import notify
+
+
+def on_thread_assigned(sender, thread, by, assignee, **kwargs):
+    if assignee is not None:
+        notify(recipients=[assignee], kind=Kind.ASSIGNED, actor=by, thread=thread, url=thread.get_absolute_url())
+    queue_changed()
+
+
+def on_target_breached(sender, thread, recipients, **kwargs):
+    notify(recipients=recipients, kind=Kind.TARGET_BREACHED, thread=thread, url=thread.get_absolute_url())
+
+
+def queue_changed(*args, **kwargs):
+    def send():
+        from staff.selectors import queue_count
+
+        push.send_now([STAFF], {"type": "staff.queue", "count": queue_count()})
+
+    transaction.on_commit(send)
+
+
+def on_reply_posted(sender, post, **kwargs):
+    if post.is_official:
+        queue_changed()
+
+
+def on_thread_posted(sender, thread, **kwargs):
+    if thread.category.is_questions:
+        queue_changed()
+
+
+def connect():
+    uid = "staff"
+    forum_events.thread_assigned.connect(on_thread_assigned, dispatch_uid=f"{uid}.assigned")
+    forum_events.response_target_breached.connect(on_target_breached, dispatch_uid=f"{uid}.breached")
+    forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
+    forum_events.thread_posted.connect(on_thread_posted, dispatch_uid=f"{uid}.thread_posted")
+    forum_events.answer_accepted.connect(queue_changed, dispatch_uid=f"{uid}.answer_accepted")
+    forum_events.thread_changed.connect(queue_changed, dispatch_uid=f"{uid}.thread_changed")

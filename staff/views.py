@@ -1,0 +1,149 @@
+"""The staff workspace: queue, claim and assign, announcements. Figures live in staff/views_figures.py."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum.models import Thread
+from forum.services import assign_thread, set_no_response_needed
+from notifications import announcements
+from notifications.models import Announcement
+from profiles import roles
+from profiles.models import Member
+from staff import selectors
+
+
+def _back(request, fallback):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+def queue(request):
+    roles.check_sees_staff_areas(request.user)
+    scope = request.GET.get("scope", "all")
+    scope = scope if scope in selectors.SCOPES else "all"
+    page = selectors.queue(
+        request.user,
+        scope=scope,
+        category=request.GET.get("category", ""),
+        tag=request.GET.get("tag", ""),
+        page_number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "page": page,
+            "scope": scope,
+            "category": request.GET.get("category", ""),
+            "tag": request.GET.get("tag", ""),
+            "categories": selectors.question_categories(request.user),
+            "colleagues": Member.objects.filter(is_active=True, is_brand_staff=True).order_by(
+                "display_name", "username"
+            ),
+            "queue_count": selectors.queue_count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    thread = get_object_or_404(Thread, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "claim":
+            assign_thread(thread=thread, by=request.user, to=request.user)
+            messages.success(request, _("You took “%(title)s”.") % {"title": thread.title})
+        elif action == "release":
+            assign_thread(thread=thread, by=request.user, to=None)
+        elif action == "assign":
+            colleague = get_object_or_404(Member, username=request.POST.get("to", ""), is_active=True)
+            assign_thread(thread=thread, by=request.user, to=colleague)
+            messages.success(
+                request, _("“%(title)s” is assigned to %(name)s.") % {"title": thread.title, "name": colleague.name}
+            )
+        elif action == "no-response":
+            reason = request.POST.get("reason", "").strip()
+            if not reason:
+                raise ValidationError(_("Say why no official response is needed."))
+            set_no_response_needed(thread=thread, by=request.user, reason=reason)
+            messages.success(request, _("“%(title)s” left the queue.") % {"title": thread.title})
+        elif action == "needs-response":
+            set_no_response_needed(thread=thread, by=request.user, reason="")
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request, "staff:queue")
+    return _back(request, "staff:queue")
+
+
+@login_required
+def announcement_list(request):
+    roles.check_sees_staff_areas(request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            hours = int(request.POST.get("hours", "24"))
+            if not 1 <= hours <= 24 * 30:
+                raise ValueError
+        except ValueError:
+            error = _("Choose a duration between 1 hour and 30 days.")
+        else:
+            thread = _linked_thread(request.POST.get("thread", ""))
+            try:
+                announcements.publish(
+                    by=request.user,
+                    message=request.POST.get("message", ""),
+                    thread=thread,
+                    expires_at=timezone.now() + timedelta(hours=hours),
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("The announcement is live."))
+                return redirect("staff:announcements")
+    recent = Announcement.objects.select_related("created_by", "thread")[:20]
+    return render(
+        request,
+        "staff/announcements.html",
+        {"recent": recent, "error": error, "active": announcements.active()},
+        status=400 if error else 200,
+    )
+
+
+def _linked_thread(value: str):
+    """A thread id, or the thread's address (/t/slug/123/)."""
+    digits = [part for part in value.strip().strip("/").split("/") if part.isdigit()]
+    return Thread.objects.filter(pk=int(digits[-1])).first() if digits else None
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    announcement = get_object_or_404(Announcement, pk=pk)
+    announcements.withdraw(by=request.user, announcement=announcement)
+    messages.success(request, _("The announcement is withdrawn."))
+    return redirect("staff:announcements")
+
+
+@require_POST
+def dismiss(request, pk):
+    """Hide an announcement for this browser (members and visitors alike)."""
+    response = _back(request, "/")
+    ids = announcements.dismissed_ids(request) | {int(pk)}
+    value = ".".join(str(i) for i in sorted(ids)[-20:])
+    response.set_cookie(announcements.DISMISSED_COOKIE, value, max_age=60 * 60 * 24 * 60, samesite="Lax", httponly=True)
+    return response
