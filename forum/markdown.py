@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.urls import reverse
+from django.utils.html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 # Nesting deeper than this is rendered flat: "> " * 5000 stays cheap.
 MAX_NESTING = 20
+# A reference link repeats its URL at every use: "[x]" * 8000 plus one 25 kB URL would turn
+# 49 kB of Markdown into 100 MB of HTML. A message that would render larger is shown as text.
+HTML_MAX = 1_000_000
 
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.+-]{2,150})")
 
@@ -124,6 +128,20 @@ def sanitize(html: str) -> str:
     )
 
 
+def _rendered_size(tokens: list[Token]) -> int:
+    """About how long the HTML of `tokens` will be, without rendering it."""
+    size, stack = 0, list(tokens)
+    while stack:
+        token = stack.pop()
+        size += len(token.content) + sum(len(str(value)) for value in token.attrs.values())
+        stack.extend(token.children or ())
+    return size
+
+
+def _as_text(source: str) -> str:
+    return "".join(f"<p>{escape(paragraph)}</p>\n" for paragraph in source.split("\n\n") if paragraph.strip())
+
+
 def render_markdown(source: str, *, resolve_mentions: Callable[[set[str]], dict[str, str]] | None = None) -> Rendered:
     """Render member-written Markdown to sanitized HTML.
 
@@ -133,6 +151,8 @@ def render_markdown(source: str, *, resolve_mentions: Callable[[set[str]], dict[
     """
     env: dict = {}
     tokens = _md.parse(source, env)
+    if _rendered_size(tokens) > HTML_MAX:
+        return Rendered(html=_as_text(source))
     mentions = _link_mentions(tokens, resolve_mentions) if resolve_mentions else []
     html = _md.renderer.render(tokens, _md.options, env)
     return Rendered(html=sanitize(html), mentions=mentions)

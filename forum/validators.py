@@ -1,5 +1,7 @@
 """Content rules shared by the forms and the services (the services enforce them too)."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -10,9 +12,16 @@ BODY_MAX = 50_000
 TAGS_MAX, TAG_LENGTH_MAX = 5, 30
 
 
+# C0 control characters other than tab, newline and carriage return: invisible, and XML 1.0
+# (the Atom and RSS feeds) cannot carry them.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _reject_control_characters(value: str):
     if "\x00" in value:
         raise ValidationError(_("The text contains a NUL character, which cannot be saved."), code="nul")
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(_("The text contains control characters, which cannot be saved."), code="control")
     if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
         raise ValidationError(_("The text contains invalid characters."), code="invalid_text")
 

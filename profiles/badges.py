@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -209,22 +210,45 @@ def award(badges: Iterable[Badge], members: list[int] | None) -> list[BadgeAward
         rows = set(badge.qualifies(members))
         if not rows:
             continue
-        held = set(
-            _limit(BadgeAward.objects.filter(badge=badge.slug), "member", [m for m, _ in rows]).values_list(
-                "member", "post"
-            )
-        )
+        holders = None if members is None else [m for m, _ in rows]  # everyone: no list of ids to send
+        held = set(_limit(BadgeAward.objects.filter(badge=badge.slug), "member", holders).values_list("member", "post"))
         new = [
             BadgeAward(member_id=member_id, badge=badge.slug, post_id=post_id if badge.per_post else None)
             for member_id, post_id in sorted(rows, key=lambda r: (r[0], r[1] or 0))
             if (member_id, post_id if badge.per_post else None) not in held
         ]
-        if new:
-            BadgeAward.objects.bulk_create(new, ignore_conflicts=True)
-            created += new
+        created += _insert(new)
     if created:
         recount_badges({award.member_id for award in created})
     return created
+
+
+def _insert(awards: list[BadgeAward]) -> list[BadgeAward]:
+    """Write the awards and return those written, with their ids.
+
+    An award that a concurrent transaction wrote meanwhile is skipped, so it is
+    neither duplicated nor announced twice (ignore_conflicts would hide which
+    rows were written and leave every award without an id).
+    """
+    if not awards:
+        return []
+    try:
+        with transaction.atomic():
+            return BadgeAward.objects.bulk_create(awards, batch_size=1000)
+    except IntegrityError:
+        for award in awards:
+            award.pk = None  # a batch written before the conflict was rolled back with it
+        return [award for award in awards if _insert_one(award)]
+
+
+def _insert_one(award: BadgeAward) -> bool:
+    try:
+        with transaction.atomic():
+            award.save(force_insert=True)
+    except IntegrityError:
+        award.pk = None
+        return False
+    return True
 
 
 def recount_badges(member_ids: Iterable[int] | None = None):

@@ -1,6 +1,10 @@
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from forum.markdown import render_markdown
+from profiles import events as profile_events
+from profiles import roles
 from profiles.models import Member
 
 
@@ -31,4 +35,71 @@ def grant_role(*, member: Member, role: str, title: str | None = None) -> Member
     else:
         raise RoleError(_("Unknown role %(role)s: use member, staff, moderator or admin.") % {"role": role})
     member.save(update_fields=["is_brand_staff", "is_moderator", "staff_title", "is_superuser", "is_staff"])
+    return member
+
+
+# Profiles --------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("display_name", "bio", "location", "website", "language")
+WEB_SCHEMES = ("http://", "https://")
+
+
+def can_edit_profile(viewer, member: Member) -> bool:
+    """Members edit their own profile, and not while suspended (a bio is something others read)."""
+    return roles.can_post(viewer) and viewer.pk == member.pk
+
+
+def check_can_edit_profile(viewer, member: Member):
+    if roles.is_member(viewer) and viewer.pk == member.pk and viewer.is_suspended:
+        raise PermissionDenied(_("Your account is suspended; you cannot change your profile until it ends."))
+    if not can_edit_profile(viewer, member):
+        raise PermissionDenied(_("You can only edit your own profile."))
+
+
+def _cleaned(member: Member, fields: dict) -> dict:
+    """The new values, checked against the model's own rules (length, choices, URL)."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_profile() got unexpected fields: {', '.join(sorted(unknown))}")
+    values = {}
+    for name, value in fields.items():
+        value = (value or "").strip()
+        values[name] = Member._meta.get_field(name).clean(value, member)
+    if values.get("website") and not values["website"].lower().startswith(WEB_SCHEMES):
+        raise ValidationError({"website": _("Only http:// and https:// addresses are allowed.")})
+    return values
+
+
+def update_profile(*, member: Member, avatar=None, remove_avatar: bool = False, **fields) -> Member:
+    """Change a member's profile and announce it with profiles.events.profile_updated.
+
+    `fields` are any of PROFILE_FIELDS; `avatar` is a file made by
+    profiles.avatars.prepare_avatar (never a raw upload). The replaced avatar
+    file is deleted once the change is committed.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        values = _cleaned(member, fields)
+        changed = [name for name, value in values.items() if getattr(member, name) != value]
+        for name in changed:
+            setattr(member, name, values[name])
+        update_fields = list(changed)
+        if "bio" in changed:
+            member.bio_html = render_markdown(member.bio).html
+            update_fields.append("bio_html")
+        old_avatar = member.avatar.name if member.avatar else ""
+        if avatar is not None:
+            member.avatar.save(avatar.name, avatar, save=False)
+        elif remove_avatar and old_avatar:
+            member.avatar = ""
+        if member.avatar.name != old_avatar:
+            changed.append("avatar")
+            update_fields.append("avatar")
+        if not changed:
+            return member
+        member.save(update_fields=update_fields)
+        if old_avatar and "avatar" in changed:
+            storage = member.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old_avatar))
+        profile_events.profile_updated.send(sender=Member, member=member, changed=changed)
     return member

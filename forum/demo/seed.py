@@ -59,6 +59,8 @@ class Options:
     threads: int = 60
     replies: int = 6
     seed: int = 1
+    big_thread: int = 0  # a thread with this many replies, each from a different member
+    prolific_member: int = 0  # one member with this many posts
 
 
 def is_seeded() -> bool:
@@ -73,6 +75,7 @@ def seed_forum(options: Options, stream=sys.stdout):
         _create_curated_threads(cast, categories, stream)
     crowd = _create_crowd(options.members, rng, stream)
     _create_generated_threads(options, rng, list(cast.values()) + crowd, categories, stream)
+    _create_bench_shapes(options, rng, crowd, categories, stream)
     with transaction.atomic():
         recount_all()
         reputation.repair_totals()
@@ -341,3 +344,43 @@ def _create_staff_workspace(cast):
         thread=Thread.objects.filter(title__startswith="Ma lampe Halo").first() or bridge,
         expires_at=timezone.now() + timedelta(days=3),
     )
+
+
+def _create_bench_shapes(options, rng, crowd, categories, stream):
+    """The shapes the benchmarks measure: one long thread, one very active member."""
+    public = [c for c in categories.values() if not c.is_staff_only]
+    now = timezone.now()
+    if options.big_thread:
+        repliers = (crowd * (options.big_thread // max(1, len(crowd)) + 1))[1 : options.big_thread + 1]
+        start = now - timedelta(days=30)
+        thread = Thread.objects.create(
+            category=categories["help"],
+            title="Share your favourite Lumio scene",
+            slug="share-your-favourite-lumio-scene",
+            author=crowd[0],
+            created_at=start,
+            last_activity_at=start,
+        )
+        posts = [_post(thread, crowd[0], "Which scene do you use the most, and why?", start, opening=True)]
+        pool = content.REPLIES_EN + content.REPLIES_FR
+        posts += [
+            _post(thread, member, rng.choice(pool), start + timedelta(minutes=10 * (i + 1)))
+            for i, member in enumerate(repliers)
+        ]
+        Post.objects.bulk_create(posts, batch_size=BATCH)
+    if options.prolific_member:
+        member = crowd[-1]
+        Member.objects.filter(pk=member.pk).update(username="prolific", display_name="Paula Prolific")
+        threads = list(Thread.objects.filter(category__in=public).order_by("?")[:500])
+        progress = Progress(stream, "Prolific member", options.prolific_member)
+        posts = []
+        for i in range(options.prolific_member):
+            thread = threads[i % len(threads)]
+            posts.append(
+                _post(
+                    thread, member, rng.choice(content.REPLIES_EN), thread.created_at + timedelta(minutes=i % 5000 + 1)
+                )
+            )
+        for i in range(0, len(posts), BATCH):
+            Post.objects.bulk_create(posts[i : i + BATCH])
+            progress.advance(len(posts[i : i + BATCH]))

@@ -36,7 +36,9 @@ def assign_thread(*, thread: Thread, by: Member, to: Member | None) -> Thread:
     if to is not None and not roles.is_brand_staff(to):
         raise ValidationError(_("Threads can only be assigned to brand staff."), code="assignee")
     with transaction.atomic():
-        thread = Thread.objects.select_for_update().select_related("assignee", "category").get(pk=thread.pk)
+        # Lock the thread row only: PostgreSQL refuses FOR UPDATE on the nullable side of the assignee join.
+        locked = Thread.objects.select_for_update(of=("self",))
+        thread = locked.select_related("assignee", "category").get(pk=thread.pk)
         previous = thread.assignee
         if (previous and previous.pk) == (to and to.pk):
             return thread

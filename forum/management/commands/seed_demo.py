@@ -13,9 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=60, help="Generated threads beyond the curated ones.")
         parser.add_argument("--replies", type=int, default=6, help="Average replies per generated thread.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed, for a repeatable community.")
+        parser.add_argument(
+            "--big-thread", type=int, default=0, help="Add a thread with this many replies (benchmarks)."
+        )
+        parser.add_argument("--prolific-member", type=int, default=0, help="Add a member with this many posts.")
 
     def handle(self, *args, **options):
-        chosen = Options(**{name: options[name] for name in ("members", "threads", "replies", "seed")})
+        names = ("members", "threads", "replies", "seed", "big_thread", "prolific_member")
+        chosen = Options(**{name: options[name] for name in names})
         if min(chosen.members, chosen.threads, chosen.replies) < 0:
             raise CommandError("--members, --threads and --replies cannot be negative.")
         if is_seeded():

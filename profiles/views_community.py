@@ -1,0 +1,34 @@
+"""Community pages: the leaderboard, the badge catalogue and each badge's holders."""
+
+from django.shortcuts import render
+
+from profiles import leaderboard as selectors
+from profiles.badges import TIER_NAMES
+
+
+def leaderboard(request):
+    board = selectors.leaderboard(
+        request.user,
+        period=request.GET.get("period"),
+        category_slug=request.GET.get("category") or None,
+        page_number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        "profiles/leaderboard.html",
+        {"board": board, "periods": selectors.PERIOD_NAMES, "advocates": board.advocates},
+    )
+
+
+def badges(request):
+    return render(request, "profiles/badges.html", {"families": selectors.badge_families()})
+
+
+def badge(request, slug):
+    badge = selectors.badge_for(slug)
+    holders = selectors.badge_holders(badge, request.user, request.GET.get("page"))
+    return render(
+        request,
+        "profiles/badge.html",
+        {"badge": badge, "tier_name": TIER_NAMES[badge.tier], "holders": holders},
+    )
