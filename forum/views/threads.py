@@ -27,7 +27,8 @@ def _related(request, thread):
 def thread(request, slug, thread_id):
     thread = selectors.thread_for(request.user, thread_id)
     if slug != thread.slug:
-        return redirect(thread, permanent=True)
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(thread.get_absolute_url() + query, permanent=True)
     data = selectors.thread_page(thread, request.user, request.GET.get("page"))
     moderates = roles.is_moderator(request.user)
     return render(
