@@ -21,6 +21,8 @@ _counter = itertools.count(1)
 
 def pytest_configure(config):
     compile_catalogues()
+    if not config.pluginmanager.hasplugin("django"):
+        return  # the browser tests (-p no:django) talk to their own server
     # A real Whoosh index, in a temporary folder of this test run: never the demo's var/whoosh.
     from django.conf import settings
 
@@ -40,9 +42,10 @@ def require_service(name: str, available: bool, why: str = ""):
 
 
 @pytest.fixture(autouse=True)
-def _no_posting_limits(settings):
+def _no_posting_limits(request):
     """Posting limits (moderation/limits.py) are off unless a test turns them on: most tests post fast."""
-    settings.POSTING_LIMITS = False
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").POSTING_LIMITS = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,102 @@
+"""Two members in two browsers: one reads their thread while the other replies to it.
+
+The reader's bell count rises and the reply appears in the open thread without
+a reload, over the page's WebSocket; then the reader opens the notification
+from the bell's menu and lands on the reply.
+"""
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+PASSWORD = "velvet-lantern-orbit-42"
+ASKER, ASKER_NAME = "ana_live", "Ana Lopez"
+REPLIER, REPLIER_NAME = "ben_live", "Ben Roy"
+TITLE = "My lamp blinks twice and stops"
+REPLY = "Hold the power button for five seconds, then pair it again."
+
+SETUP = f"""
+import json
+from allauth.account.models import EmailAddress
+from forum import services
+from forum.models import Category
+from profiles.models import Member
+
+def member(username, name):
+    m = Member.objects.create_user(username=username, email=username + "@example.com", password={PASSWORD!r},
+                                   display_name=name)
+    EmailAddress.objects.create(user=m, email=m.email, verified=True, primary=True)
+    return m
+
+asker, replier = member({ASKER!r}, {ASKER_NAME!r}), member({REPLIER!r}, {REPLIER_NAME!r})
+category, _ = Category.objects.get_or_create(slug="lamps", defaults={{"name": "Lamps"}})
+thread = services.start_thread(category=category, author=asker, title={TITLE!r}, body="Any idea?")
+print(json.dumps({{"thread": thread.get_absolute_url()}}))
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_posting_limits():
+    """Overrides the suite's, which needs pytest-django (absent here): the server has its own settings."""
+    yield
+
+
+def log_in(page, username, name):
+    page.goto("/accounts/login/")
+    page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
+    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    expect(page.get_by_role("banner").get_by_text(name)).to_be_visible()
+
+
+def wait_for_frame(frames: list[str], page, kind: str, timeout: float = 10):
+    """Wait until the page's WebSocket has received a message of this type."""
+    deadline = time.monotonic() + timeout
+    while not any(json.loads(frame).get("type") == kind for frame in frames):
+        assert time.monotonic() < deadline, f"no {kind!r} message on the page's socket; got {frames}"
+        page.wait_for_timeout(100)  # lets Playwright deliver the socket's events
+
+
+def test_a_reply_shows_up_live_in_the_open_thread_and_in_the_bell(page, browser, live_server_url, manage):
+    thread_url = json.loads(manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])["thread"]
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+
+    # Ana reads her thread; her page subscribes to it.
+    log_in(page, ASKER, ASKER_NAME)
+    page.goto(thread_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    bell = page.get_by_role("banner").get_by_label("Notifications", exact=True)
+    expect(bell).to_have_text(re.compile(r"\b0 unread"))
+    wait_for_frame(frames, page, "subscribed")
+    page.evaluate("window.stillTheSamePage = true")
+
+    # Ben, in another browser, replies through the form.
+    other = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
+    try:
+        ben = other.new_page()
+        log_in(ben, REPLIER, REPLIER_NAME)
+        ben.goto(thread_url)
+        ben.get_by_role("textbox", name="Your reply").fill(REPLY)
+        ben.get_by_role("button", name="Post reply").click()
+        expect(ben.get_by_role("article", name=REPLIER_NAME)).to_contain_text(REPLY)
+    finally:
+        other.close()
+
+    # Ana sees it without reloading: the count in the bell, and the reply in the thread.
+    expect(bell).to_have_text(re.compile(r"\b1 unread"))
+    reply = page.get_by_role("article", name=REPLIER_NAME)
+    expect(reply).to_be_visible()
+    expect(reply).to_contain_text(REPLY)
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    # The bell's menu names it; opening it leads to the reply and reads it.
+    bell.click()
+    item = page.get_by_role("link", name=f"{REPLIER_NAME} replied to “{TITLE}”")
+    expect(item).to_be_visible()
+    item.click()
+    expect(page).to_have_url(re.compile(r"#post-\d+$"))
+    expect(page.get_by_role("banner").get_by_label("Notifications", exact=True)).to_have_text(re.compile(r"\b0 unread"))
