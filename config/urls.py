@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from config.health import healthz
+
 # The admin's log-in goes through allauth's, with its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -71,12 +71,19 @@ def category_threads(category: Category, viewer, *, filter: str = "latest", page
     return paginate(_thread_list(threads), page_number, settings.THREADS_PER_PAGE)
 
 
-def awaiting_official_response(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    """Questions that no staff member has answered and nobody has solved."""
+def awaiting_official_response(threads: QuerySet[Thread] | None = None) -> QuerySet[Thread]:
+    """Questions that wait for the brand: no official response, not solved, not set aside by staff,
+    and not asked by staff themselves (the brand does not wait for itself).
+
+    The category filter and the staff queue both use this one definition.
+    """
+    threads = Thread.objects.all() if threads is None else threads
     return threads.filter(
+        visibility=Visibility.VISIBLE,
         category__kind=Category.Kind.QUESTIONS,
         has_official_response=False,
         accepted_answer__isnull=True,
+        no_response_needed="",
         author__is_brand_staff=False,
     )
 

@@ -60,6 +60,7 @@ def queue(request):
 @login_required
 @require_POST
 def assign(request, pk):
+    roles.check_sees_staff_areas(request.user)  # before any input check: a member gets 403, never 400
     thread = get_object_or_404(Thread, pk=pk)
     action = request.POST.get("action")
     try:
@@ -133,6 +134,7 @@ def _linked_thread(value: str):
 @login_required
 @require_POST
 def withdraw(request, pk):
+    roles.check_sees_staff_areas(request.user)
     announcement = get_object_or_404(Announcement, pk=pk)
     announcements.withdraw(by=request.user, announcement=announcement)
     messages.success(request, _("The announcement is withdrawn."))

@@ -9,20 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import events
-from forum.models import Category, Thread, Visibility
+from forum.models import Thread
+from forum.selectors import awaiting_official_response
 from profiles import roles
 from profiles.models import Member
-
-
-def awaiting_official_response():
-    """Questions with no official response, no accepted answer, and not set aside: the staff queue."""
-    return Thread.objects.filter(
-        visibility=Visibility.VISIBLE,
-        category__kind=Category.Kind.QUESTIONS,
-        has_official_response=False,
-        accepted_answer__isnull=True,
-        no_response_needed="",
-    )
 
 
 def _check_staff(member):
