@@ -34,9 +34,12 @@ test: $(VENV)/.installed
 	$(PY) -m config.translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The browser tests talk to their own daphne server (tests/e2e/conftest.py), never to
+# pytest-django's test database: the django plugin is off, hence its unknown ini key.
 test-e2e: $(VENV)/.installed
 	$(PY) -m config.translations
-	$(PY) -m pytest tests/e2e -p no:django -p no:cacheprovider -o addopts="-ra --strict-markers" $(PYTEST_ARGS)
+	$(PY) -m pytest tests/e2e -p no:django -p no:cacheprovider -o addopts="-ra --strict-markers" \
+		-W "ignore:Unknown config option:pytest.PytestConfigWarning" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -51,6 +54,12 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench
 	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv --ignore=var
 	$(PY) -m config.translations
+
+# SCALE=full (default: ~100,000 posts), small, or tiny. Needs wrk for HTTP load (apt-get install wrk),
+# else falls back to a small asyncio client.
+bench: $(VENV)/.installed
+	$(PY) -m config.translations
+	$(PY) -m bench.run --scale $(or $(SCALE),full)
 
 clean:
 	rm -rf var/test* .pytest_cache

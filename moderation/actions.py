@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import services as forum
-from forum.models import Visibility
+from forum.models import Category, Post, Thread, Visibility
 from moderation import audit, events
 from moderation.models import Action, Report
 from moderation.reports import target_of
@@ -79,10 +79,13 @@ def hide_post(*, post, by, reason: str = ""):
 
 
 def restore_post(*, post, by, reason: str = ""):
-    if post.visibility == Visibility.DELETED and not roles.is_admin(by):
-        raise PermissionDenied(_("Only administrators can restore deleted posts."))
-    kind = Action.Kind.UNDELETE if post.visibility == Visibility.DELETED else Action.Kind.RESTORE
-    return _visibility(post, by, Visibility.VISIBLE, kind, "restored", reason)
+    with transaction.atomic():
+        # Checked on the locked row, not on the caller's copy, which may predate a delete.
+        current = Post.objects.select_for_update().values_list("visibility", flat=True).get(pk=post.pk)
+        if current == Visibility.DELETED and not roles.is_admin(by):
+            raise PermissionDenied(_("Only administrators can restore deleted posts."))
+        kind = Action.Kind.UNDELETE if current == Visibility.DELETED else Action.Kind.RESTORE
+        return _visibility(post, by, Visibility.VISIBLE, kind, "restored", reason)
 
 
 def delete_post(*, post, by, reason: str = ""):
@@ -101,8 +104,9 @@ THREAD_CHANGES = {
 @transaction.atomic
 def change_thread(*, thread, by, change: str, reason: str = ""):
     """Lock, unlock, pin or unpin a thread."""
+    roles.check_is_moderator(by)
     service, arguments, kind, field = THREAD_CHANGES[change]
-    before = getattr(thread, field)
+    before = _locked_thread_value(thread, field)
     thread = service(thread=thread, by=by, **arguments)
     if getattr(thread, field) != before:
         audit.record(
@@ -118,9 +122,15 @@ def change_thread(*, thread, by, change: str, reason: str = ""):
     return thread
 
 
+def _locked_thread_value(thread, field):
+    """The thread's current value under a row lock: the caller's copy may be stale. Needs a transaction."""
+    return Thread.objects.select_for_update().values_list(field, flat=True).get(pk=thread.pk)
+
+
 @transaction.atomic
 def move_thread(*, thread, by, category, reason: str = ""):
-    old = thread.category
+    roles.check_is_moderator(by)
+    old = Category.objects.get(pk=_locked_thread_value(thread, "category"))
     thread = forum.move_thread(thread=thread, by=by, category=category)
     if old.pk != category.pk:
         audit.record(

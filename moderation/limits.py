@@ -6,6 +6,7 @@ Retry-After. Counters are reserved atomically (cache.add / cache.incr), so
 two processes cannot both take the last allowed post.
 """
 
+import re
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,9 +39,13 @@ def is_new_account(member) -> bool:
     return age < settings.NEW_ACCOUNT_HOURS * 3600
 
 
+def _cooldown_key(member) -> str:
+    return f"limit:cooldown:{member.pk}"
+
+
 def _cooldown(member, seconds: int):
     """At most one post every `seconds`: the key exists while the member must wait."""
-    key = f"limit:cooldown:{member.pk}"
+    key = _cooldown_key(member)
     now = time.time()
     if not cache.add(key, now + seconds, timeout=seconds):
         until = cache.get(key) or now + seconds
@@ -68,10 +73,15 @@ def _quota(key: str, limit: int, window: int, message: str):
         raise RateLimited(message, retry_after=window)
 
 
+_HREF = re.compile(r"<a\s[^>]*\bhref=\"([^\"]*)\"")
+
+
 def _links(body: str) -> int:
+    """Links that leave the site: a quote's link back to the quoted post is not one."""
     from forum.markdown import render_markdown  # rendering tells what really becomes a link
 
-    return render_markdown(body).html.count("<a ")
+    hrefs = _HREF.findall(render_markdown(body).html)
+    return sum(1 for href in hrefs if href.startswith("//") or not href.startswith(("/", "#", "?")))
 
 
 def check_post(member, action: str, body: str):
@@ -86,6 +96,16 @@ def check_post(member, action: str, body: str):
                 1, settings.NEW_ACCOUNT_HOURS * 3600 - int((timezone.now() - member.date_joined).total_seconds())
             ),
         )
+    # The cooldown first: a post refused as too soon must not use up a quota.
+    _cooldown(member, settings.NEW_ACCOUNT_COOLDOWN if new else settings.POST_COOLDOWN)
+    try:
+        _take_quotas(member, action, new)
+    except RateLimited:
+        cache.delete(_cooldown_key(member))  # nothing is posted: nothing to wait for
+        raise
+
+
+def _take_quotas(member, action: str, new: bool):
     day = timezone.now().strftime("%Y%m%d")
     if action == "thread":
         if new:
@@ -108,7 +128,6 @@ def check_post(member, action: str, body: str):
             settings.NEW_ACCOUNT_HOURS * 3600,
             _("New accounts can post %(n)d replies in their first day.") % {"n": settings.NEW_ACCOUNT_REPLIES},
         )
-    _cooldown(member, settings.NEW_ACCOUNT_COOLDOWN if new else settings.POST_COOLDOWN)
 
 
 def on_post_attempted(sender, member, action, body, **kwargs):

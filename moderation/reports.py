@@ -85,6 +85,8 @@ def _auto_hide_if_reported_enough(post) -> bool:
     )
     if reporters < settings.AUTO_HIDE_REPORTS or post.visibility != Visibility.VISIBLE:
         return False
+    if roles.is_brand_staff(post.author) or roles.is_moderator(post.author):
+        return False  # staff and moderators' posts wait for a moderator, never hidden by a crowd
     reason = _("Hidden automatically after reports, until a moderator decides.")
     set_post_visibility(post=post, by=None, visibility=Visibility.HIDDEN, reason=reason)
     audit.record(actor=None, kind=Action.Kind.AUTO_HIDE, post=post, reason=reason)

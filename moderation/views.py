@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from forum import permissions as forum_permissions
 from forum import selectors as forum_selectors
 from forum.models import Category, Post, Thread
 from moderation import actions, reports, selectors
@@ -65,12 +66,18 @@ def log(request):
     return render(request, "moderation/log.html", {"page": page, "kinds": Action.Kind.choices, "filters": request.GET})
 
 
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit()  # "²".isdigit() is True, int("²") fails
+
+
 def _report_target(request):
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("post", "").isdigit():
+    if _is_id(source.get("post", "")):
         post = get_object_or_404(Post.objects.select_related("thread__category", "author"), pk=int(source["post"]))
+        # The form names the thread and the author: not for someone who may not read them.
+        forum_permissions.check_can_read_thread(request.user, post.thread)
         return {"post": post}, post.get_absolute_url()
-    if source.get("thread", "").isdigit():
+    if _is_id(source.get("thread", "")):
         thread = forum_selectors.thread_for(request.user, int(source["thread"]))
         return {"thread": thread}, thread.get_absolute_url()
     if source.get("member"):
@@ -112,6 +119,7 @@ DONE = {
 @login_required
 @require_POST
 def post_action(request, pk, action):
+    roles.check_is_moderator(request.user)  # before any lookup: a refusal tells nothing of what exists
     post = get_object_or_404(Post.objects.select_related("thread__category", "author"), pk=pk)
     if action not in POST_ACTIONS:
         return HttpResponseBadRequest()
@@ -129,6 +137,7 @@ def post_action(request, pk, action):
 @login_required
 @require_POST
 def thread_action(request, pk, action):
+    roles.check_is_moderator(request.user)  # before any lookup: a refusal tells nothing of what exists
     thread = get_object_or_404(Thread.objects.select_related("category"), pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -151,6 +160,7 @@ def thread_action(request, pk, action):
 @login_required
 @require_POST
 def dismiss(request):
+    roles.check_is_moderator(request.user)  # before any lookup: a refusal tells nothing of what exists
     target = request.POST.get("target", "")
     form = ReasonForm(request.POST)
     if not form.is_valid() or not target:
@@ -179,6 +189,7 @@ def member(request, username):
 @login_required
 @require_POST
 def member_action(request, username, action):
+    roles.check_is_moderator(request.user)  # before any lookup: a refusal tells nothing of what exists
     subject = get_object_or_404(Member, username=username)
     try:
         if action == "warn":

@@ -6,6 +6,8 @@ them before doing the work.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 ROLES = ("member", "staff", "moderator", "admin")
@@ -25,7 +27,8 @@ def is_brand_staff(member) -> bool:
 
 
 def is_moderator(member) -> bool:
-    return is_member(member) and (member.is_moderator or member.is_superuser)
+    """A suspended moderator does not moderate until the suspension ends."""
+    return is_member(member) and (member.is_moderator or member.is_superuser) and not member.is_suspended
 
 
 def sees_staff_areas(member) -> bool:
@@ -45,7 +48,15 @@ def check_can_post(member):
     if not is_member(member):
         raise PermissionDenied(_("Log in to take part."))
     if member.is_suspended:
-        raise PermissionDenied(_("Your account is suspended; you can read but not post."))
+        raise PermissionDenied(suspension_message(member))
+
+
+def suspension_message(member) -> str:
+    until = date_format(timezone.localtime(member.suspended_until), "DATETIME_FORMAT")
+    message = _("Your account is suspended until %(until)s; you can read but not post.") % {"until": until}
+    if member.suspension_reason:
+        message += " " + _("Reason: %(reason)s") % {"reason": member.suspension_reason}
+    return message
 
 
 def check_is_moderator(member):

@@ -144,8 +144,8 @@ MATRIX = {
     },
     roles.is_admin: {"admin"},
     roles.is_brand_staff: {"staff", "admin"},
-    roles.is_moderator: {"moderator", "admin", "suspended_moderator"},
-    roles.sees_staff_areas: {"staff", "moderator", "admin", "suspended_moderator"},
+    roles.is_moderator: {"moderator", "admin"},  # a suspended moderator does not moderate
+    roles.sees_staff_areas: {"staff", "moderator", "admin"},
     roles.is_suspended: {"suspended", "suspended_moderator"},
     roles.can_post: {"member", "suspension_over", "staff", "moderator", "admin"},
 }

@@ -17,6 +17,7 @@ class Command(BaseCommand):
             "--big-thread", type=int, default=0, help="Add a thread with this many replies (benchmarks)."
         )
         parser.add_argument("--prolific-member", type=int, default=0, help="Add a member with this many posts.")
+        parser.add_argument("--skip-index", action="store_true", help="Leave the search index to rebuild_index.")
 
     def handle(self, *args, **options):
         names = ("members", "threads", "replies", "seed", "big_thread", "prolific_member")
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         else:
             seed_forum(chosen, self.stdout)
             # Bulk-written posts bypass the index queue: index everything once.
-            call_command("rebuild_index", stdout=self.stdout)
+            if not options["skip_index"]:
+                call_command("rebuild_index", stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write(f"\nDemo log-ins (the password for all is {content.PASSWORD}):")
         for username, _name, role, title, _language in content.PEOPLE[:4]:

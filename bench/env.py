@@ -1,0 +1,114 @@
+"""A throwaway Agora installation for one benchmark run: its own folder, database, index and server."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB, from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+class Site:
+    """Environment variables, manage.py and a daphne process for one temporary site."""
+
+    def __init__(self, keep: bool = False):
+        self.folder = Path(tempfile.mkdtemp(prefix="agora-bench-"))
+        self.keep = keep
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": str(self.folder),
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{self.folder / 'db.sqlite3'}",
+            "SEARCH_PATH": str(self.folder / "whoosh"),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "POSTING_LIMITS": "false",
+            "RATE_LIMITS": "false",
+            "EMAIL_URL": "memory://",
+            "DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.server = None
+        self.port = None
+
+    def manage(self, *args, check=True, capture=True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [PYTHON, str(ROOT / "manage.py"), *args],
+            env=self.env,
+            cwd=ROOT,
+            check=check,
+            text=True,
+            capture_output=capture,
+        )
+
+    def python(self, module: str, *args) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [PYTHON, "-m", module, *args], env=self.env, cwd=ROOT, check=True, text=True, capture_output=True
+        )
+
+    def start_server(self, timeout: float = 30) -> str:
+        self.port = free_port()
+        self.server = subprocess.Popen(
+            [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self.url
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("daphne did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def server_memory(self) -> tuple[float, float]:
+        """(current, peak) resident memory of the server in MB."""
+        if self.server is None:
+            return 0.0, 0.0
+        return rss_mb(self.server.pid, "VmRSS"), rss_mb(self.server.pid, "VmHWM")
+
+    def stop_server(self):
+        if self.server is not None:
+            self.server.send_signal(signal.SIGTERM)
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+            self.server = None
+
+    def close(self):
+        self.stop_server()
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,274 @@
+"""Measure Agora at a real community's size and print every figure beside its target.
+
+    make bench                 # about 2,000 threads, 100,000 posts, 1,000 members
+    make bench SCALE=small     # a quick run
+    python -m bench.run --scale tiny --quick   # the smoke run that `make test` does
+
+Everything runs in a temporary folder: a fresh database seeded with seed_demo,
+a fresh Whoosh index, one daphne process on a loopback port. The table is
+printed and written as JSON under bench/results/ (latest.json and a dated copy).
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import load, sockets
+from bench.env import ROOT, Site
+
+SCALES = {
+    "full": {
+        "members": 1000,
+        "threads": 2000,
+        "replies": 48,
+        "big_thread": 100,
+        "prolific": 5000,
+        "sockets": 1000,
+        "followers": 100,
+        "requests": 50,
+        "load_seconds": 20,
+        "rounds": 10,
+    },
+    "small": {
+        "members": 200,
+        "threads": 300,
+        "replies": 20,
+        "big_thread": 100,
+        "prolific": 500,
+        "sockets": 200,
+        "followers": 50,
+        "requests": 20,
+        "load_seconds": 5,
+        "rounds": 5,
+    },
+    "tiny": {
+        "members": 12,
+        "threads": 10,
+        "replies": 3,
+        "big_thread": 10,
+        "prolific": 30,
+        "sockets": 5,
+        "followers": 5,
+        "requests": 3,
+        "load_seconds": 1,
+        "rounds": 2,
+    },
+}
+
+TARGETS = {
+    "thread_queries": 12,
+    "list_queries": 10,
+    "profile_queries": 20,
+    "thread_p50_ms": 40,
+    "throughput_ratio": 0.35,
+    "sockets": 1000,
+    "notification_p95_ms": 200,
+    "rebuild_posts_per_s": 1000,
+    "search_p50_ms": 30,
+    "search_p95_ms": 100,
+    "seed_seconds_per_100k": 120,
+    "server_mb": 500,
+}
+
+
+class Report:
+    def __init__(self):
+        self.rows = []
+        self.data = {}
+
+    def add(self, figure, value, target="", met=None, unit=""):
+        shown = f"{value}{unit}" if value is not None else "—"
+        verdict = "" if met is None else ("met" if met else "MISSED")
+        self.rows.append((figure, shown, target, verdict))
+
+    def print(self):
+        widths = [max(len(str(row[i])) for row in [*self.rows, ("figure", "value", "target", "")]) for i in range(4)]
+        line = "  ".join(f"{{:<{w}}}" for w in widths)
+        print(line.format("figure", "value", "target", ""))
+        print(line.format(*("-" * w for w in widths)))
+        for row in self.rows:
+            print(line.format(*row))
+
+
+def seed(site, scale, report):
+    site.manage("migrate", "--noinput")
+    start = time.perf_counter()
+    result = site.python(
+        "bench.measure_seed",
+        "--members",
+        str(scale["members"]),
+        "--threads",
+        str(scale["threads"]),
+        "--replies",
+        str(scale["replies"]),
+        "--big-thread",
+        str(scale["big_thread"]),
+        "--prolific-member",
+        str(scale["prolific"]),
+    )
+    seconds = time.perf_counter() - start
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    posts, rebuild = figures["posts"], figures["rebuild"]
+    rate = posts / seconds
+    report.data["seed"] = {**figures, "seconds": round(seconds, 1), "posts_per_s": round(rate)}
+    per_100k = seconds * 100_000 / max(posts, 1)
+    report.add(
+        f"seed {posts:,} posts (incl. index)",
+        f"{seconds:.0f} s, {rate:,.0f} posts/s",
+        f"100k in < {TARGETS['seed_seconds_per_100k']} s",
+        per_100k < TARGETS["seed_seconds_per_100k"],
+    )
+    report.add(
+        "seeding process peak memory",
+        round(figures["peak_mb"]),
+        f"< {TARGETS['server_mb']} MB",
+        figures["peak_mb"] < TARGETS["server_mb"],
+        " MB",
+    )
+    report.add(
+        "index rebuild",
+        f"{rebuild['posts_per_s']:,} posts/s",
+        f">= {TARGETS['rebuild_posts_per_s']:,}",
+        rebuild["posts_per_s"] >= TARGETS["rebuild_posts_per_s"],
+    )
+    report.add(
+        "index rebuild peak memory",
+        round(rebuild["peak_mb"]),
+        f"< {TARGETS['server_mb']} MB",
+        rebuild["peak_mb"] < TARGETS["server_mb"],
+        " MB",
+    )
+
+
+def pages(site, scale, report):
+    figures = json.loads(site.python("bench.pages", "--requests", str(scale["requests"])).stdout)
+    report.data["pages"] = figures
+    budgets = {
+        "home": "list_queries",
+        "category": "list_queries",
+        "thread page 1": "thread_queries",
+        "thread last page": "thread_queries",
+        "profile": "profile_queries",
+        "search": "list_queries",
+    }
+    for name, budget in budgets.items():
+        visitor, member = figures[name]["visitor"], figures[name]["member"]
+        worst = max(visitor["queries"], member["queries"])
+        report.add(
+            f"{name}: queries (visitor / member)",
+            f"{visitor['queries']} / {member['queries']}",
+            f"<= {TARGETS[budget]}",
+            worst <= TARGETS[budget],
+        )
+        target = f"p50 < {TARGETS['thread_p50_ms']} ms" if name.startswith("thread") else ""
+        met = member["p50_ms"] < TARGETS["thread_p50_ms"] if name.startswith("thread") else None
+        report.add(f"{name}: member p50 / p95", f"{member['p50_ms']} / {member['p95_ms']} ms", target, met)
+    for name, figure in figures["search queries"].items():
+        report.add(
+            f"search, {name}: p50 / p95",
+            f"{figure['p50_ms']} / {figure['p95_ms']} ms",
+            f"< {TARGETS['search_p50_ms']} / < {TARGETS['search_p95_ms']} ms",
+            figure["p50_ms"] < TARGETS["search_p50_ms"] and figure["p95_ms"] < TARGETS["search_p95_ms"],
+        )
+
+
+def server(site, scale, report):
+    sessions = json.loads(
+        site.python("bench.sessions", "alice", "--crowd", str(scale["followers"]), "--follow-big-thread").stdout
+    )
+    url = site.start_server()
+    thread_url = sessions["thread"]
+    trivial, tool = load.requests_per_second(f"{url}/healthz", seconds=scale["load_seconds"])
+    thread, _ = load.requests_per_second(f"{url}{thread_url}", seconds=scale["load_seconds"])
+    ratio = thread / trivial if trivial else 0
+    report.data["throughput"] = {
+        "tool": tool,
+        "trivial_rps": round(trivial),
+        "thread_rps": round(thread),
+        "ratio": round(ratio, 2),
+    }
+    report.add(f"throughput, trivial view ({tool}, 16 connections)", f"{trivial:,.0f} req/s")
+    report.add(
+        "throughput, thread page",
+        f"{thread:,.0f} req/s ({ratio:.0%} of trivial)",
+        f">= {TARGETS['throughput_ratio']:.0%} of trivial",
+        ratio >= TARGETS["throughput_ratio"],
+    )
+    alice = sessions["sessions"]["alice"]
+    held = sockets.hold(url, alice, scale["sockets"], idle_seconds=min(10, scale["load_seconds"] * 2))
+    current, _peak = site.server_memory()
+    report.data["sockets"] = {**held, "server_mb": round(current)}
+    report.add(
+        f"sockets held by one daphne ({held['asked']} asked)",
+        f"{held['open_after_idle']} open at {current:.0f} MB",
+        f"{TARGETS['sockets']:,} held",
+        held["open_after_idle"] >= min(TARGETS["sockets"], held["asked"]),
+    )
+    followers = [key for name, key in sessions["sessions"].items() if name != "alice"]
+    fanout = sockets.latency(url, thread_url, alice, followers, rounds=scale["rounds"])
+    report.data["notifications"] = fanout
+    met = fanout["p95_ms"] is not None and fanout["p95_ms"] < TARGETS["notification_p95_ms"]
+    report.add(
+        f"notification to {fanout['followers']} followers: p50 / p95",
+        f"{fanout['p50_ms']} / {fanout['p95_ms']} ms ({fanout['received']}/{fanout['expected']} received)",
+        f"p95 < {TARGETS['notification_p95_ms']} ms",
+        met,
+    )
+    _current, peak = site.server_memory()
+    report.data["server_peak_mb"] = round(peak)
+    report.add("server peak memory", round(peak), f"< {TARGETS['server_mb']} MB", peak < TARGETS["server_mb"], " MB")
+    site.stop_server()
+
+
+def machine() -> dict:
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory.group(1)) / 1024 / 1024) if memory else None,
+        "python": platform.python_version(),
+        "database": "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres") else "SQLite",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default=os.environ.get("SCALE", "full"))
+    parser.add_argument("--quick", action="store_true", help="Skip the server figures (smoke test).")
+    parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    options = parser.parse_args()
+    scale = SCALES[options.scale]
+    report = Report()
+    site = Site(keep=options.keep)
+    started = datetime.now(UTC)
+    try:
+        seed(site, scale, report)
+        pages(site, scale, report)
+        if not options.quick:
+            server(site, scale, report)
+    finally:
+        site.close()
+    print(f"\nAgora benchmark, scale {options.scale}, {started:%Y-%m-%d %H:%M} UTC, {machine()}\n")
+    report.print()
+    result = {
+        "scale": options.scale,
+        "date": started.isoformat(),
+        "machine": machine(),
+        "figures": report.data,
+        "rows": [dict(zip(("figure", "value", "target", "verdict"), row, strict=True)) for row in report.rows],
+    }
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not options.quick:
+        (out / f"{options.scale}-{started:%Y%m%d-%H%M}.json").write_text(json.dumps(result, indent=2))
+        (out / f"latest-{options.scale}.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""The benchmark harness at a tiny scale, so that it keeps working. It asserts no speed."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--scale", "tiny", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "thread page 1: queries" in result.stdout
+    figures = json.loads((tmp_path / "latest-tiny.json").read_text())["figures"]
+    assert figures["seed"]["posts"] > 0
+    assert figures["pages"]["thread page 1"]["member"]["queries"] > 0
+    assert figures["sockets"]["open_after_idle"] == figures["sockets"]["asked"]
+    assert figures["notifications"]["received"] == figures["notifications"]["expected"]
+    assert figures["throughput"]["trivial_rps"] > 0
