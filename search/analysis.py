@@ -33,11 +33,12 @@ def fold(text: str) -> str:
 def variants(word: str) -> tuple[str, ...]:
     """The index terms of one lower-case word, most specific first."""
     folded = fold(word)
-    forms = [fold(_stem_fr(word)), fold(_stem_en(folded)), fold(_stem_fr(folded)), folded]
+    # Stems only: two words with the same spelling have the same stems, so the
+    # unstemmed form would add index size and no match.
+    forms = [fold(_stem_fr(word)), _stem_en(folded), fold(_stem_fr(folded))]
     if "-" in folded or "." in folded:  # "wi-fi" meets "wifi"
-        joined = folded.replace("-", "").replace(".", "")
-        forms += [joined, _stem_en(joined)]
-    return tuple(dict.fromkeys(form for form in forms if form))
+        forms.append(_stem_en(folded.replace("-", "").replace(".", "")))
+    return tuple(dict.fromkeys(form for form in forms if form)) or (folded,)
 
 
 class BilingualStemFilter(Filter):

@@ -24,7 +24,12 @@ from whoosh.qparser import PhrasePlugin, QueryParser
 from search.analysis import BilingualAnalyzer
 from search.phrases import VariantPhrasePlugin
 
-WRITER_MEMORY_MB = 128
+# A rebuild commits a segment every REBUILD_SEGMENT_DOCS documents, each sorted in
+# memory (Whoosh pickles every posting to disk once its pool outgrows the limit,
+# which is what made rebuilds crawl), and leaves a few segments rather than
+# rewriting everything into one.
+WRITER_MEMORY_MB = 384
+REBUILD_SEGMENT_DOCS = 20_000
 
 
 class BilingualWhooshBackend(WhooshSearchBackend):
@@ -55,10 +60,19 @@ class BilingualWhooshBackend(WhooshSearchBackend):
     # Reading ------------------------------------------------------------------
 
     def _index_key(self):
-        """Changes when the index is rebuilt (a new folder) or written (a new generation)."""
+        """Changes whenever the index is written or rebuilt: the latest table of contents, which names the segments.
+
+        Neither the folder's inode nor the generation is enough: a rebuilt folder may get
+        the inode of one swapped out earlier, and starts again at generation 1.
+        """
         if not self.setup_complete:
             self.setup()
-        return (os.stat(self.path).st_ino, self.index.latest_generation())
+        generation = self.index.latest_generation()
+        try:
+            with open(os.path.join(self.path, f"_{self.index.indexname}_{generation}.toc"), "rb") as toc:
+                return generation, toc.read()
+        except FileNotFoundError:  # replaced by a commit or a rebuild just now: open afresh
+            return object()
 
     def searcher(self):
         """A searcher shared by this process's queries until the index changes."""
@@ -132,11 +146,14 @@ class BilingualWhooshBackend(WhooshSearchBackend):
                 count += 1
                 if progress is not None:
                     progress(count)
+                if count % REBUILD_SEGMENT_DOCS == 0:
+                    writer.commit(merge=False)
+                    writer = index.writer(limitmb=WRITER_MEMORY_MB, procs=1)
         except BaseException:
             writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        writer.commit(optimize=True)
+        writer.commit(merge=False)
         old = f"{self.path.rstrip('/')}.old"
         shutil.rmtree(old, ignore_errors=True)
         if os.path.exists(self.path):

@@ -9,8 +9,20 @@ import re
 from haystack.inputs import Exact
 from haystack.query import SQ
 
+from search.analysis import BilingualAnalyzer
+
 TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 MAX_TERMS = 12
+ANALYZER = BilingualAnalyzer()
+
+
+def searchable(text: str) -> bool:
+    """Whether the text holds a word the index can match: not only stop words, punctuation or "*".
+
+    Whoosh drops a clause with no words from the query, and what is left (the
+    filters) would match every post.
+    """
+    return any(True for _token in ANALYZER(text, mode="query"))
 
 
 def terms(text: str) -> list[tuple[bool, str, bool]]:
@@ -43,6 +55,9 @@ def build(text: str) -> SQ | None:
         if value.upper() in {"OR", "OU"} and not phrase:
             join_next = bool(clauses)
             continue
+        if not searchable(value):
+            join_next = False
+            continue
         clause = _sq(value, phrase)
         if negated:
             excluded.append(clause)
@@ -73,6 +88,6 @@ def positive_words(text: str) -> list[str]:
 def any_of(words) -> SQ | None:
     """Match any of the words (for "similar threads")."""
     query = None
-    for word in words[:MAX_TERMS]:
+    for word in [word for word in words if searchable(word)][:MAX_TERMS]:
         query = SQ(content=word) if query is None else query | SQ(content=word)
     return query

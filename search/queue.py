@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from haystack import connections
 from whoosh.index import LockError
 
@@ -27,7 +28,11 @@ def enqueue(kind: str, ids) -> None:
     tasks = [IndexTask(kind=kind, object_id=pk) for pk in set(ids) if pk]
     if not tasks:
         return
-    IndexTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    # A task already queued for the object is renewed (a new created_at): whoever read the old one
+    # (apply_pending, rebuild_index) leaves it for the next run, as this change may be newer than what they wrote.
+    IndexTask.objects.bulk_create(
+        tasks, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=["created_at"]
+    )
     if settings.SEARCH_INLINE_UPDATES:
         transaction.on_commit(apply_soon)
 
@@ -68,8 +73,17 @@ def apply_pending(*, wait: float = 0, limit: int = BATCH) -> int:
     kept = {post.pk for post in posts}
     removed = [f"forum.post.{pk}" for pk in ids - kept]
     _backend().write(documents, removed, wait=wait)
-    IndexTask.objects.filter(pk__in=[t.pk for t in tasks]).delete()
+    settle(tasks)
     return len(tasks)
+
+
+def settle(tasks) -> None:
+    """Delete tasks whose change is now in the index, unless they were renewed since they were read."""
+    for start in range(0, len(tasks), 100):
+        unchanged = Q()
+        for task in tasks[start : start + 100]:
+            unchanged |= Q(pk=task.pk, created_at=task.created_at)
+        IndexTask.objects.filter(unchanged).delete()
 
 
 def apply_all(*, wait: float = 5) -> int:
@@ -85,11 +99,11 @@ def apply_all(*, wait: float = 5) -> int:
 
 
 def all_documents(chunk: int = 2000):
-    """Every indexable post as a document, read in chunks: the rebuild's input."""
+    """Every indexable post as a document, read in chunks of plain values: the rebuild's input."""
     index = PostIndex()
     last = 0
     while True:
-        posts = list(index.index_queryset().filter(pk__gt=last).order_by("pk")[:chunk])
+        posts = index.light_posts(last, chunk)
         if not posts:
             return
         for post in posts:

@@ -30,7 +30,8 @@ def on_reply_posted(sender, post, **kwargs):
 
 
 def on_post_edited(sender, post, revision, **kwargs):
-    if post.is_opening and revision.old_title != revision.new_title:
+    # An opening post's edit may change the title or the tags, which every post of the thread carries.
+    if post.is_opening:
         _thread(post.thread)
     else:
         _post(post)

@@ -1,7 +1,7 @@
 """Searching, for a reader: only what they may see, checked against the database when shown."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -37,7 +37,12 @@ class Filters:
 
     @classmethod
     def from_query(cls, params):
-        known = {name: (params.get(name) or "").strip()[:200] for name in cls.__dataclass_fields__ if name != "errors"}
+        # NUL never belongs in a search, and PostgreSQL refuses it in a query parameter.
+        known = {
+            name: (params.get(name) or "").replace("\x00", "").strip()[:200]
+            for name in cls.__dataclass_fields__
+            if name != "errors"
+        }
         filters = cls(**known)
         if filters.sort not in SORTS:
             filters.sort = "relevance"
@@ -58,7 +63,8 @@ def _date(value, end=False):
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         return False
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+    # The day is the site's; the index holds UTC wall-clock times (Whoosh drops the zone).
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min)).astimezone(UTC)
 
 
 def _narrow(sqs, filters: Filters, viewer):

@@ -5,6 +5,7 @@ escaped, so nothing a member wrote can reach the page as HTML.
 """
 
 import re
+from html import unescape
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -22,7 +23,8 @@ def query_forms(words) -> set[str]:
 
 
 def snippet(html_or_text: str, words, length: int = 260) -> str:
-    text = " ".join(strip_tags(html_or_text).split())
+    # The text as the reader sees it ("R&D", not "R&amp;D"); it is escaped again piece by piece below.
+    text = " ".join(unescape(strip_tags(html_or_text)).split())
     forms = query_forms(words)
     matches = [m for m in WORD.finditer(text) if forms & set(variants(m.group().lower()))]
     start = max(0, matches[0].start() - length // 3) if matches else 0

@@ -2,11 +2,10 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 from haystack import connections
 
 from search.models import IndexTask
-from search.queue import all_documents, apply_all, indexable_count
+from search.queue import all_documents, apply_all, indexable_count, settle
 
 
 class Command(BaseCommand):
@@ -16,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_true", help="Accepted for haystack compatibility.")
 
     def handle(self, *args, **options):
-        started, start_time = timezone.now(), time.perf_counter()
+        start_time = time.perf_counter()
+        # The changes queued (committed) before the rebuild reads the database will be in it.
+        queued = list(IndexTask.objects.only("pk", "created_at"))
         total = indexable_count()
         backend = connections["default"].get_backend()
         tty = sys.stdout.isatty()
@@ -30,8 +31,8 @@ class Command(BaseCommand):
         count = backend.rebuild(all_documents(), progress=progress)
         elapsed = time.perf_counter() - start_time
         self.stdout.write("")
-        # Changes committed before the rebuild started are in it; later ones are applied now.
-        IndexTask.objects.filter(created_at__lt=started).delete()
+        # Changes queued or renewed since the rebuild started stay queued, and are applied now.
+        settle(queued)
         apply_all()
         rate = count / elapsed if elapsed else 0
         self.stdout.write(self.style.SUCCESS(f"Indexed {count:,} posts in {elapsed:.1f} s ({rate:,.0f} posts/s)."))

@@ -1,0 +1,144 @@
+"""Whatever is typed or forged into the search URLs, the answer is 200 (or 400 with a message), never 500.
+
+And never more than the reader may see: no query syntax reaches the filters.
+"""
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def corpus(make_thread, discussion, staff_category, member, staff_member, index_now):
+    public = [
+        make_thread(category=discussion, author=member, title=f"Bridge pairing tip {n}", body="Hold the bridge button.")
+        for n in range(3)
+    ]
+    secret = make_thread(
+        category=staff_category, author=staff_member, title="Bridge recall plan", body="Confidential bridge recall."
+    )
+    index_now()
+    return public, secret
+
+
+LONG_WORD = "a" * 5000
+MANY_WORDS = " ".join(f"bridge{n}" for n in range(900))[:5000]
+
+QUERIES = [
+    pytest.param(LONG_WORD, id="5000 characters, one word"),
+    pytest.param(MANY_WORDS, id="5000 characters of words"),
+    pytest.param("bridge " * 700, id="the same word 700 times"),
+    pytest.param("!!! ??? ... ;;; ,,, ---", id="only punctuation"),
+    pytest.param("the and of les des une", id="only stop words"),
+    pytest.param("-bridge", id="only an exclusion"),
+    pytest.param("-bridge -pairing", id="only exclusions"),
+    pytest.param('"bridge pairing', id="unbalanced quote"),
+    pytest.param('bridge "', id="a lone quote"),
+    pytest.param('""', id="empty phrase"),
+    pytest.param("*", id="star"),
+    pytest.param("bri*", id="wildcard"),
+    pytest.param("OR OR", id="OR OR"),
+    pytest.param("OR bridge OR", id="OR at both ends"),
+    pytest.param("bridge\x00", id="NUL byte"),
+    pytest.param("\x00", id="only a NUL byte"),
+    pytest.param("AND NOT TO", id="Whoosh operators"),
+    pytest.param("((( bridge", id="unbalanced parentheses"),
+    pytest.param("bridge~2 bridge^10 [a TO z] {a TO z}", id="Whoosh syntax"),
+    pytest.param("staff_only:true OR bridge", id="a field name"),
+    pytest.param("is_thread:(true) category_id:2", id="field syntax"),
+    pytest.param("\\ / ' ` $ % @ #", id="escapes and symbols"),
+    pytest.param("🔌💡 مصباح ламп 電球", id="emoji and other scripts"),
+    pytest.param("e\u0301te\u0301", id="combining accents"),
+]
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+@pytest.mark.parametrize("q", QUERIES)
+def test_odd_queries_answer_without_error_and_leak_nothing(client, member, search_page, corpus, q, who):
+    if who == "member":
+        client.force_login(member)
+    public, secret = corpus
+
+    page = search_page(q=q)
+
+    assert set(page.titles) <= {t.title for t in public}
+    assert secret.title not in page.html
+    assert "Confidential" not in page.html
+
+
+@pytest.mark.parametrize(
+    "q", ["the and of les des", "!!! ???", "*", '""', '"les des"', "-bridge", "OR OR", "x"], ids=repr
+)
+def test_a_query_without_a_searchable_word_finds_nothing_rather_than_everything(member_client, search_page, corpus, q):
+    page = search_page(member_client, q=q)
+
+    assert page.results == []
+    assert page.count in (0, None)
+
+
+def test_a_stop_word_beside_a_real_word_is_ignored(member_client, search_page, corpus):
+    assert len(search_page(member_client, q="the bridge").results) == 3
+    assert len(search_page(member_client, q="bridge -the").results) == 3
+    assert len(search_page(member_client, q="bridge OR les").results) == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "99999999999999999999"},
+        {"page": "1\x00"},
+        {"sort": "'; DROP TABLE forum_post; --"},
+        {"type": "everything"},
+        {"solved": "maybe"},
+        {"official": "\x00"},
+        {"category": "\x00"},
+        {"category": "../../etc/passwd"},
+        {"tag": "\x00"},
+        {"tag": "a" * 5000},
+        {"author": "\x00"},
+        {"author": "a" * 5000},
+        {"author": "%"},
+        {"date_from": "\x00"},
+        {"date_to": "2026-01-01\x00"},
+        {"category": "x", "tag": "y", "author": "z", "solved": "yes", "official": "no", "type": "posts"},
+    ],
+    ids=repr,
+)
+def test_odd_filters_answer_200(client, search_page, corpus, params):
+    page = search_page(q="bridge", **params)
+
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2026-13-45"},
+        {"date_to": "yesterday"},
+        {"date_from": "2026-02-30"},
+        {"date_from": "9" * 5000},
+        {"date_from": "2026-01-01", "date_to": "01/02/2026"},
+    ],
+    ids=repr,
+)
+def test_a_bad_date_is_a_400_that_says_why(client, search_page, corpus, params):
+    page = search_page(q="bridge", status=400, **params)
+
+    assert page.errors == ["Dates are written as YYYY-MM-DD."]
+    assert page.root.find("div", "form-errors").get("role") == "alert"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [LONG_WORD, MANY_WORDS, "\x00\x00\x00\x00", "bridge\x00pairing", "OR OR OR", "****", '"""" (((', "the and les des"],
+    ids=["long word", "many words", "NUL bytes", "NUL inside", "OR", "stars", "quotes", "stop words"],
+)
+def test_odd_titles_for_suggestions_answer_json(client, member_client, corpus, title):
+    public, _secret = corpus
+    response = member_client.get("/search/similar/", {"title": title})
+
+    assert response.status_code == 200
+    titles = [t["title"] for t in json.loads(response.content)["threads"]]
+    assert set(titles) <= {t.title for t in public}
