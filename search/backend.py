@@ -87,7 +87,26 @@ class BilingualWhooshBackend(WhooshSearchBackend):
                     old.close()
             return self._searcher
 
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, result_class=None, **kwargs):
+    def _docs(self, searcher, query_string: str) -> frozenset:
+        """Document numbers matching a narrowing query, cached for as long as the searcher lives."""
+        cache = searcher.__dict__.setdefault("_agora_narrow", {})
+        if query_string not in cache:
+            cache[query_string] = frozenset(searcher.docs_for_query(self.parser.parse(query_string)))
+        return cache[query_string]
+
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        result_class=None,
+        narrow_queries=None,
+        **kwargs,
+    ):
+        """Search with a reused searcher. Narrowing queries ("field:value", or "NOT field:value"
+        to leave documents out) become cached document sets, not terms of the query: a term
+        that matches nearly every document is the slowest thing a Whoosh query can hold."""
         if not query_string or (len(query_string) <= 1 and query_string != "*"):
             return {"results": [], "hits": 0}
         searcher = self.searcher()

@@ -8,15 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from haystack.query import SearchQuerySet
 
-from forum.models import Category, Post, Thread
+from forum.models import Category, Post, Thread, Visibility
 from forum.permissions import readable_accesses
 from profiles import roles
 from profiles.models import Member
 from search import query as query_parser
-from search.search_indexes import indexable_posts
 from search.snippets import snippet
 
-MAX_HITS = 300  # ranked hits checked against the database for one search
+MAX_HITS = 200  # ranked hits checked against the database for one search
 PER_PAGE = 15
 SORTS = {"relevance": None, "newest": "-created", "score": "-votes"}
 
@@ -69,7 +68,8 @@ def _date(value, end=False):
 
 def _narrow(sqs, filters: Filters, viewer):
     if not roles.sees_staff_areas(viewer):
-        sqs = sqs.filter(staff_only=False)
+        # A narrowing query, which the backend turns into a cached set to leave out.
+        sqs = sqs.narrow("NOT staff_only:true")
     if filters.category:
         category = Category.objects.filter(slug=filters.category, access__in=readable_accesses(viewer)).first()
         sqs = sqs.filter(category_id=category.pk if category else 0)
@@ -92,16 +92,37 @@ def _narrow(sqs, filters: Filters, viewer):
     return sqs
 
 
-def _verified(hits, viewer) -> list[Post]:
-    """The hits the viewer may see now, in ranking order: the index may be stale, the database is not."""
+def _verified_ids(hits, viewer) -> list[tuple[int, int]]:
+    """(post id, thread id) of the hits the viewer may see now, in ranking order.
+
+    The index may be stale; the database is not. Only ids are read here: the
+    full rows are loaded for the page being shown.
+    """
     ids = [int(hit.pk) for hit in hits]
-    posts = (
-        indexable_posts()
-        .filter(pk__in=ids, thread__category__access__in=readable_accesses(viewer))
-        .select_related("thread__category", "thread__author", "author")
+    accesses = set(readable_accesses(viewer))
+    # Looked up by primary key only, and checked here: planners otherwise start from the
+    # threads table and scan it.
+    rows = (
+        Post.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "thread_id", "visibility", "thread__visibility", "thread__category__access")
     )
+    allowed = {
+        pk: thread_id
+        for pk, thread_id, visibility, thread_visibility, access in rows
+        if visibility == thread_visibility == Visibility.VISIBLE and access in accesses
+    }
+    return [(pk, allowed[pk]) for pk in ids if pk in allowed]
+
+
+def _load(ids) -> list[Post]:
+    posts = Post.objects.filter(pk__in=ids).select_related("thread__category", "thread__author", "author")
     by_id = {post.pk: post for post in posts}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _verified(hits, viewer) -> list[Post]:
+    return _load([pk for pk, _thread in _verified_ids(hits, viewer)])
 
 
 def search(viewer, filters: Filters, page_number=1):
@@ -112,14 +133,16 @@ def search(viewer, filters: Filters, page_number=1):
     sqs = _narrow(SearchQuerySet().filter(sq), filters, viewer)
     if SORTS[filters.sort]:
         sqs = sqs.order_by(SORTS[filters.sort])
-    posts, seen = [], set()
-    for post in _verified(list(sqs[:MAX_HITS]), viewer):
-        if filters.type == "posts" or post.thread_id not in seen:
-            seen.add(post.thread_id)
-            posts.append(post)
-    page = Paginator(posts, PER_PAGE).get_page(page_number)
+    found, seen = [], set()
+    for pk, thread_id in _verified_ids(list(sqs[:MAX_HITS]), viewer):
+        if filters.type == "posts" or thread_id not in seen:
+            seen.add(thread_id)
+            found.append(pk)
+    page = Paginator(found, PER_PAGE).get_page(page_number)
     words = query_parser.positive_words(filters.q)
-    page.object_list = [Result(thread=p.thread, post=p, snippet=snippet(p.body_html, words)) for p in page.object_list]
+    page.object_list = [
+        Result(thread=p.thread, post=p, snippet=snippet(p.body_html, words)) for p in _load(list(page.object_list))
+    ]
     return page
 
 
@@ -131,7 +154,8 @@ def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: in
         return []
     sqs = SearchQuerySet().filter(sq).filter(is_thread=True)
     if not roles.sees_staff_areas(viewer):
-        sqs = sqs.filter(staff_only=False)
+        # A narrowing query, which the backend turns into a cached set to leave out.
+        sqs = sqs.narrow("NOT staff_only:true")
     hits = [hit for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
     threads = []
     for post in _verified(hits, viewer):
