@@ -29,16 +29,16 @@ from search.phrases import VariantPhrasePlugin
 # which is what made rebuilds crawl), and leaves a few segments rather than
 # rewriting everything into one.
 WRITER_MEMORY_MB = 384
+
+_shared_lock = threading.Lock()
+# Searches share one searcher; Whoosh does not promise it is safe to read from two
+# threads at once, and the GIL would run them one at a time anyway.
+_search_lock = threading.Lock()
+_shared: dict[str, dict] = {}  # index folder -> schema, searcher and the key it was opened at
 REBUILD_SEGMENT_DOCS = 20_000
 
 
 class BilingualWhooshBackend(WhooshSearchBackend):
-    def __init__(self, connection_alias, **options):
-        super().__init__(connection_alias, **options)
-        self._searcher = None
-        self._searcher_key = None
-        self._lock = threading.Lock()
-
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
         for name in list(schema.names()):
@@ -50,7 +50,19 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         return content_field_name, schema
 
     def setup(self):
-        super().setup()
+        # haystack makes one backend per thread, and Django under ASGI runs each request's
+        # synchronous code in a thread of its own: share the schema and the open index
+        # across the process instead of rebuilding them for every request.
+        with _shared_lock:
+            shared = _shared.get(self.path)
+            if shared is None:
+                super().setup()
+                _shared[self.path] = {"schema": (self.content_field_name, self.schema)}
+            else:
+                self.content_field_name, self.schema = shared["schema"]
+                self.storage = FileStorage(self.path)
+                self.index = self.storage.open_index(schema=self.schema)
+                self.setup_complete = True
         # The parser must see the schema with the bilingual fields, and read
         # "phrases" as sequences of alternatives (search/phrases.py).
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
@@ -75,23 +87,25 @@ class BilingualWhooshBackend(WhooshSearchBackend):
             return object()
 
     def searcher(self):
-        """A searcher shared by this process's queries until the index changes."""
-        key = self._index_key()
-        with self._lock:
-            if self._searcher is None or key != self._searcher_key:
-                old = self._searcher
-                self.storage = FileStorage(self.path)
-                self.index = self.storage.open_index(schema=self.schema)
-                self._searcher, self._searcher_key = self.index.searcher(), key
-                if old is not None:
-                    old.close()
-            return self._searcher
+        """One searcher for the whole process, kept until the index changes.
 
-    def _docs(self, searcher, query_string: str) -> frozenset:
+        Opening one costs tens of milliseconds on a large index. The one it replaces
+        is left to the garbage collector: another thread may still be reading it.
+        """
+        key = self._index_key()
+        with _shared_lock:
+            shared = _shared.setdefault(self.path, {})
+            if shared.get("key") != key:
+                index = FileStorage(self.path).open_index(schema=self.schema)
+                shared.update(key=key, searcher=index.searcher())
+            return shared["searcher"]
+
+    def _docs(self, searcher, query_string: str) -> set:
         """Document numbers matching a narrowing query, cached for as long as the searcher lives."""
         cache = searcher.__dict__.setdefault("_agora_narrow", {})
         if query_string not in cache:
-            cache[query_string] = frozenset(searcher.docs_for_query(self.parser.parse(query_string)))
+            with _search_lock:
+                cache[query_string] = set(searcher.docs_for_query(self.parser.parse(query_string)))
         return cache[query_string]
 
     def search(
@@ -118,10 +132,18 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         reverse = bool(sort_by) and sort_by[0].startswith("-")
         sort_fields = [field.lstrip("-") for field in sort_by] if sort_by else None
         page_num, page_length = self.calculate_page(start_offset, end_offset)
+        narrowing = {}
+        for narrow in narrow_queries or ():
+            if narrow.startswith("NOT "):
+                narrowing["mask"] = narrowing.get("mask", set()) | self._docs(searcher, narrow[4:])
+            else:
+                docs = self._docs(searcher, narrow)
+                narrowing["filter"] = docs if "filter" not in narrowing else narrowing["filter"] & docs
         try:
-            raw_page = searcher.search_page(
-                parsed, page_num, pagelen=page_length, sortedby=sort_fields, reverse=reverse
-            )
+            with _search_lock:
+                raw_page = searcher.search_page(
+                    parsed, page_num, pagelen=page_length, sortedby=sort_fields, reverse=reverse, **narrowing
+                )
         except ValueError:
             return {"results": [], "hits": 0}
         if raw_page.pagenum < page_num:
