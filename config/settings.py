@@ -264,6 +264,8 @@ LOGGING = {
 # Forum --------------------------------------------------------------------
 
 THREADS_PER_PAGE = 25
+# Visitors' pages served from the cache for up to a minute (forum/pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # Moderation: reports and posting limits (staff and moderators are exempt from limits).
 POSTING_LIMITS = env_bool("POSTING_LIMITS", True)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from config.health import healthz
+from config.language import switch_language
 
 # The admin's log-in goes through allauth's, with its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -13,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
     path("", include("notifications.urls")),

@@ -48,6 +48,12 @@ def banner_for(request) -> Announcement | None:
     return announcement
 
 
+def page_key(request) -> str:
+    """What of the banner a cached visitor page depends on."""
+    announcement = active()
+    return f"{announcement.pk if announcement else 0}:{request.COOKIES.get(DISMISSED_COOKIE, '')}"
+
+
 def _check(by):
     if not roles.sees_staff_areas(by):
         raise PermissionDenied(_("Only staff, moderators and administrators publish announcements."))

@@ -7,6 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from notifications import receivers
+        from forum.pagecache import vary_on
+        from notifications import announcements, receivers
 
         receivers.connect()
+        vary_on(announcements.page_key)

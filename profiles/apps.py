@@ -7,6 +7,10 @@ class ProfilesConfig(AppConfig):
     verbose_name = _("Members and profiles")
 
     def ready(self):
-        from profiles import receivers
+        from forum.pagecache import bump
+        from profiles import events, receivers
 
         receivers.connect()
+        # Badges and profile changes show on profiles and author cards that visitors see.
+        events.badge_awarded.connect(bump, dispatch_uid="pagecache.badge_awarded")
+        events.profile_updated.connect(bump, dispatch_uid="pagecache.profile_updated")

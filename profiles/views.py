@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from forum.pagecache import cache_for_visitors
 from profiles import selectors, services
 from profiles.forms import ProfileForm
 
 
+@cache_for_visitors
 def profile(request, username):
     member = selectors.member_for(username)
     if member.username != username:

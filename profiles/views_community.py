@@ -2,10 +2,12 @@
 
 from django.shortcuts import render
 
+from forum.pagecache import cache_for_visitors
 from profiles import leaderboard as selectors
 from profiles.badges import TIER_NAMES
 
 
+@cache_for_visitors
 def leaderboard(request):
     board = selectors.leaderboard(
         request.user,
@@ -20,10 +22,12 @@ def leaderboard(request):
     )
 
 
+@cache_for_visitors
 def badges(request):
     return render(request, "profiles/badges.html", {"families": selectors.badge_families()})
 
 
+@cache_for_visitors
 def badge(request, slug):
     badge = selectors.badge_for(slug)
     holders = selectors.badge_holders(badge, request.user, request.GET.get("page"))

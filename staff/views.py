@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from forum.models import Thread
@@ -141,6 +142,7 @@ def withdraw(request, pk):
     return redirect("staff:announcements")
 
 
+@csrf_exempt  # it only sets the requester's own cookie, and visitors' cached pages carry no token
 @require_POST
 def dismiss(request, pk):
     """Hide an announcement for this browser (members and visitors alike)."""

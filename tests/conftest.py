@@ -42,10 +42,27 @@ def require_service(name: str, available: bool, why: str = ""):
 
 
 @pytest.fixture(autouse=True)
+def _require_marked_services(request):
+    """@pytest.mark.postgres / @pytest.mark.redis: the service must be configured (see require_service)."""
+    if request.node.get_closest_marker("postgres"):
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        require_service("PostgreSQL", "postgresql" in engine or "postgis" in engine, "set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis"):
+        from django.conf import settings
+
+        require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://…")
+
+
+@pytest.fixture(autouse=True)
 def _no_posting_limits(request):
     """Posting limits (moderation/limits.py) are off unless a test turns them on: most tests post fast."""
     if request.config.pluginmanager.hasplugin("django"):
-        request.getfixturevalue("settings").POSTING_LIMITS = False
+        settings = request.getfixturevalue("settings")
+        settings.POSTING_LIMITS = False
+        # Visitors' page cache too: tests read pages right after writing, inside one transaction.
+        settings.PAGE_CACHE = False
 
 
 @pytest.fixture(autouse=True)

@@ -4,14 +4,17 @@ from django.shortcuts import render
 from taggit.models import Tag
 
 from forum import selectors
+from forum.pagecache import cache_for_visitors
 from forum.permissions import can_start_thread
 
 
+@cache_for_visitors
 def home(request):
     page = selectors.home_page(request.user, request.GET.get("page"))
     return render(request, "forum/home.html", {"categories": page.categories, "threads": page.threads})
 
 
+@cache_for_visitors
 def category(request, slug):
     category = selectors.category_for(request.user, slug)
     filter = request.GET.get("filter", "latest")
@@ -30,6 +33,7 @@ def category(request, slug):
     )
 
 
+@cache_for_visitors
 def tag(request, slug):
     tag = Tag.objects.filter(slug=slug).first()
     threads = selectors.tag_threads(slug, request.user, request.GET.get("page"))

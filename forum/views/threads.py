@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from forum import permissions, selectors
 from forum.forms import ReplyForm
 from forum.models import Post
+from forum.pagecache import cache_for_visitors
 from forum.structured_data import thread_json_ld
 from profiles import roles
 
@@ -24,6 +25,7 @@ def _related(request, thread):
         return []
 
 
+@cache_for_visitors
 def thread(request, slug, thread_id):
     thread = selectors.thread_for(request.user, thread_id)
     if slug != thread.slug:
