@@ -11,9 +11,10 @@ import time
 from urllib.parse import urlsplit
 
 
-def wrk(url: str, *, connections: int, seconds: int) -> float:
+def wrk(url: str, *, connections: int, seconds: int, cookie: str = "") -> float:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
-        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", *headers, url],
         check=True,
         text=True,
         capture_output=True,
@@ -22,9 +23,10 @@ def wrk(url: str, *, connections: int, seconds: int) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-async def _worker(host, port, path, deadline, counts):
+async def _worker(host, port, path, deadline, counts, cookie):
     reader, writer = await asyncio.open_connection(host, port)
-    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: keep-alive\r\n\r\n".encode()
     try:
         while time.monotonic() < deadline:
             writer.write(request)
@@ -37,20 +39,22 @@ async def _worker(host, port, path, deadline, counts):
         writer.close()
 
 
-def python_client(url: str, *, connections: int, seconds: int) -> float:
+def python_client(url: str, *, connections: int, seconds: int, cookie: str = "") -> float:
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
 
     async def run():
         counts = [0]
         deadline = time.monotonic() + seconds
-        await asyncio.gather(*(_worker(parts.hostname, parts.port, path, deadline, counts) for _ in range(connections)))
+        await asyncio.gather(
+            *(_worker(parts.hostname, parts.port, path, deadline, counts, cookie) for _ in range(connections))
+        )
         return counts[0] / seconds
 
     return asyncio.run(run())
 
 
-def requests_per_second(url: str, *, connections: int = 16, seconds: int = 20) -> tuple[float, str]:
+def requests_per_second(url: str, *, connections: int = 16, seconds: int = 20, cookie: str = "") -> tuple[float, str]:
     if shutil.which("wrk"):
-        return wrk(url, connections=connections, seconds=seconds), "wrk"
-    return python_client(url, connections=connections, seconds=seconds), "asyncio client"
+        return wrk(url, connections=connections, seconds=seconds, cookie=cookie), "wrk"
+    return python_client(url, connections=connections, seconds=seconds, cookie=cookie), "asyncio client"
