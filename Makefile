@@ -51,7 +51,7 @@ format: $(VENV)/.installed
 
 # Extracting strings needs GNU gettext (a developer's machine); compiling does not.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(PY) manage.py makemessages -d djangojs -l fr --no-obsolete --ignore=.venv --ignore=var
 	$(PY) -m config.translations
 

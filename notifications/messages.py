@@ -53,17 +53,16 @@ def text(notification) -> str:
         until = datetime.fromisoformat(notification.data["until"])
         params["until"] = date_format(timezone.localtime(until), "DATETIME_FORMAT")
     if kind == Kind.REPLY:
-        message = ngettext(
-            "%(actor)s replied to “%(title)s”",
-            "%(count)d new replies to “%(title)s”",
-            n,
-        )
+        # One reply names who wrote it; several are counted: two sentences, not two plural forms.
+        if n == 1:
+            message = _("%(actor)s replied to “%(title)s”")
+        else:
+            message = ngettext("%(count)d new reply to “%(title)s”", "%(count)d new replies to “%(title)s”", n)
     elif kind == Kind.FOLLOWED_REPLY:
-        message = ngettext(
-            "%(actor)s replied in “%(title)s”",
-            "%(count)d new replies in “%(title)s”",
-            n,
-        )
+        if n == 1:
+            message = _("%(actor)s replied in “%(title)s”")
+        else:
+            message = ngettext("%(count)d new reply in “%(title)s”", "%(count)d new replies in “%(title)s”", n)
     elif kind == Kind.MENTION:
         message = _("%(actor)s mentioned you in “%(title)s”")
     elif kind == Kind.QUOTE:
@@ -71,11 +70,14 @@ def text(notification) -> str:
     elif kind == Kind.ANSWER_ACCEPTED:
         message = _("Your answer in “%(title)s” was accepted")
     elif kind == Kind.HELPFUL:
-        message = ngettext(
-            "%(actor)s found your post in “%(title)s” helpful",
-            "%(count)d members found your post in “%(title)s” helpful",
-            n,
-        )
+        if n == 1:
+            message = _("%(actor)s found your post in “%(title)s” helpful")
+        else:
+            message = ngettext(
+                "%(count)d member found your post in “%(title)s” helpful",
+                "%(count)d members found your post in “%(title)s” helpful",
+                n,
+            )
     elif kind == Kind.BADGE:
         message = _("You earned the badge “%(badge_name)s”")
     elif kind == Kind.OFFICIAL_RESPONSE:

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -56,7 +57,11 @@ def mark_read(request, pk):
 def mark_all_read(request):
     kind = request.POST.get("kind") or None
     count = services.mark_all_read(member=request.user, kind=kind if kind in Kind.values else None)
-    flash.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    flash.success(
+        request,
+        ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications:index")
 
 
