@@ -5,6 +5,7 @@ another site to forge. A logged-in member's choice is also kept on their profile
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -28,5 +29,5 @@ def switch_language(request):
         )
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language != code:
-            type(user).objects.filter(pk=user.pk).update(language=code)
+            get_user_model().objects.filter(pk=user.pk).update(language=code)
     return response

@@ -111,11 +111,12 @@ def _push_on_commit(notifications, members):
     def send():
         ids = [n.pk for n in notifications]
         counts = unread_counts([n.recipient_id for n in notifications])
+        pairs = []
         for n in Notification.objects.filter(pk__in=ids).select_related("actor", "thread"):
             member = members.get(n.recipient_id)
             with translation.override(member.language if member and member.language else None):
-                message = as_message(n, counts.get(n.recipient_id, 0))
-            push.send_now([push.member_group(n.recipient_id)], message)
+                pairs.append((push.member_group(n.recipient_id), as_message(n, counts.get(n.recipient_id, 0))))
+        push.send_many(pairs)
 
     transaction.on_commit(send)
 

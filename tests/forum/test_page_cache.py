@@ -81,3 +81,13 @@ def test_the_language_switch_refuses_to_send_visitors_elsewhere(client):
     response = client.get("/language/", {"language": "fr", "next": "https://evil.example/"})
 
     assert response["Location"] == "/"
+
+
+def test_a_member_switching_language_keeps_it_as_their_preference(client, member, thread):
+    client.force_login(member)
+
+    response = client.get("/language/", {"language": "fr", "next": thread.get_absolute_url()})
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.language == "fr"

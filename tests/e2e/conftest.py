@@ -1,0 +1,348 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real daphne server.
+
+The server is a separate process (`config.asgi:application` under daphne, so
+WebSockets work) with its own VAR_DIR, database, mailbox and search index, all
+in a temporary folder, one per test module (the browser is shared by all).
+These tests never touch pytest-django's test database: `make test-e2e` runs
+them with `-p no:django`, and everything they need from the server side goes
+through the `manage` helper (a `manage.py` subprocess with the server's
+environment) or the `mailbox` helper (the file email backend).
+
+On failure a screenshot and the HTML of every open page, and the server log,
+go to test-results/.
+"""
+
+import email
+import email.policy
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable  # the venv's python: `make test-e2e` runs pytest with .venv/bin/python
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+RESULTS_DIR = ROOT / "test-results"
+TIMEOUT_MS = 10_000
+SERVER_START_TIMEOUT = 30
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(items):
+    e2e_dir = Path(__file__).parent
+    for item in items:
+        if e2e_dir in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Overrides the suite's cache clearing: the server's cache lives in another process."""
+    yield
+
+
+# Server -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _run_manage(env: dict, *args: str, input: str | None = None, check: bool = True, timeout: float = 120):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}",
+            pytrace=False,
+        )
+    return result
+
+
+class _PostgresDatabase:
+    """A throwaway database on the server the outer DATABASE_URL points at."""
+
+    def __init__(self, outer_url: str):
+        self.outer_url = outer_url
+        self.name = f"agora_e2e_{secrets.token_hex(4)}"
+        parts = urlsplit(outer_url)
+        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
+
+    def _execute(self, sql: str):
+        import psycopg
+        from psycopg import sql as pgsql
+
+        # Connect to the maintenance database: the outer one may not exist yet.
+        admin_url = urlunsplit(urlsplit(self.outer_url)._replace(path="/postgres"))
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(pgsql.SQL(sql).format(pgsql.Identifier(self.name)))
+
+    def create(self):
+        self._execute("CREATE DATABASE {}")
+
+    def drop(self):
+        self._execute("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory):
+    """The environment the server and `manage` run with: everything in a temp folder.
+
+    A SQLite file by default; when DATABASE_URL points at PostgreSQL, a fresh
+    database on that server, dropped at the end.
+    """
+    tmp = tmp_path_factory.mktemp("agora-e2e")
+    var_dir = tmp / "var"
+    mail_dir = tmp / "mail"
+    var_dir.mkdir()
+    mail_dir.mkdir()
+    token = secrets.token_hex(4)
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    outer_db = env.get("DATABASE_URL", "").strip()
+    postgres = None
+    if outer_db.startswith(("postgres://", "postgresql://")):
+        postgres = _PostgresDatabase(outer_db)
+        postgres.create()
+        database_url = postgres.url
+    else:
+        database_url = f"sqlite:///{var_dir / 'db.sqlite3'}"
+
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        ENVIRONMENT="demo",
+        DEBUG="false",
+        VAR_DIR=str(var_dir),
+        MEDIA_ROOT=str(var_dir / "media"),
+        DATABASE_URL=database_url,
+        EMAIL_URL=f"file://{mail_dir}",
+        SEARCH_PATH=str(var_dir / "whoosh"),
+        RATE_LIMITS="false",
+        # If REDIS_URL is set, keep this run's keys apart from anyone else's.
+        CACHE_PREFIX=f"agora-e2e-{token}",
+        CHANNEL_PREFIX=f"agora-e2e-{token}",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("SECRET_KEY", None)  # generated under the temp VAR_DIR
+    try:
+        _run_manage(env, "migrate", "--noinput", timeout=300)
+        yield env
+    finally:
+        if postgres:
+            postgres.drop()
+
+
+@pytest.fixture(scope="module")
+def server_log(server_env):
+    return Path(server_env["VAR_DIR"]) / "daphne.log"
+
+
+def _wait_until_serving(process, url: str, log_path: Path) -> bool:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own loopback URL)
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered, even if not with 200
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    pytest.fail(f"daphne did not answer {url} within {SERVER_START_TIMEOUT}s:\n{log_path.read_text()}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def live_server_url(server_env, server_log):
+    """Start daphne on a free loopback port for this test module; stop it at the end.
+
+    One server and one fresh database per module: a module's tests can count
+    what they made without the other modules' data showing up.
+    """
+    process = None
+    with server_log.open("ab") as log:
+        for _attempt in range(3):  # the port can be taken between picking it and binding it
+            port = _free_port()
+            url = f"http://127.0.0.1:{port}"
+            process = subprocess.Popen(
+                [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                cwd=ROOT,
+                env=server_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+            if _wait_until_serving(process, f"{url}/", server_log):
+                break
+        else:
+            pytest.fail(f"daphne would not start:\n{server_log.read_text()}", pytrace=False)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def manage(server_env):
+    """Run a manage.py command against the server's database and settings.
+
+    manage("grant_role", "alice", "moderator")
+    manage("shell", "-c", "from profiles.models import Member; print(Member.objects.count())").stdout
+    Fails the test when the command fails, unless check=False.
+    """
+
+    def run(*args: str, input: str | None = None, check: bool = True, timeout: float = 120):
+        return _run_manage(server_env, *args, input=input, check=check, timeout=timeout)
+
+    return run
+
+
+# Mailbox ----------------------------------------------------------------------
+
+
+class Mailbox:
+    """The folder Django's file email backend writes to, one file per connection."""
+
+    SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+    URL = re.compile(r"https?://[^\s<>\"']+")
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        """Every message, oldest first."""
+        found = []
+        files = sorted(self.path.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        for file in files:
+            for chunk in file.read_bytes().split(self.SEPARATOR):
+                if chunk.strip():
+                    found.append(email.message_from_bytes(chunk.lstrip(b"\n"), policy=email.policy.default))
+        return found
+
+    def latest(self, to: str | None = None, timeout: float = 5) -> email.message.EmailMessage:
+        """The newest message (to that address), waiting a little for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while True:
+            candidates = [m for m in self.messages() if to is None or to.lower() in str(m["To"]).lower()]
+            if candidates:
+                return candidates[-1]
+            if time.monotonic() > deadline:
+                pytest.fail(f"no mail{' to ' + to if to else ''} in {self.path}", pytrace=False)
+            time.sleep(0.1)
+
+    @staticmethod
+    def text(message: email.message.EmailMessage) -> str:
+        body = message.get_body(preferencelist=("plain", "html"))
+        return body.get_content() if body else ""
+
+    def link(self, to: str | None = None, contains: str = "") -> str:
+        """The first link in the newest message (to that address) whose URL contains `contains`."""
+        message = self.latest(to)
+        text = self.text(message)
+        for url in self.URL.findall(text):
+            if contains in url:
+                return url.rstrip(".,;)")
+        pytest.fail(f"no link containing {contains!r} in mail {message['Subject']!r}:\n{text}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def mailbox(server_env):
+    return Mailbox(Path(urlsplit(server_env["EMAIL_URL"]).path))
+
+
+# Browser ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service("Chromium", CHROMIUM.exists(), "apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server_url):
+    """A fresh browser profile (no cookies) per test, in English, pointed at the server."""
+    context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def _save_failure(item, when: str) -> str:
+    """Screenshot and HTML of every open page of every context, and the server log."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid).strip("_")
+    if when != "call":
+        stem += f"-{when}"
+    saved = []
+    browser = item.funcargs.get("browser")
+    pages = [page for context in browser.contexts for page in context.pages] if browser else []
+    for number, page in enumerate(pages, 1):
+        name = stem if len(pages) == 1 else f"{stem}-{number}"
+        try:
+            page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
+            (RESULTS_DIR / f"{name}.html").write_text(page.content())
+            saved.append(f"{name}.png ({page.url})")
+        except Exception as exc:  # a page that is gone or hung must not hide the failure
+            saved.append(f"{name}: no screenshot ({exc.__class__.__name__})")
+    server_log = item.funcargs.get("server_log")
+    if server_log and server_log.exists():
+        shutil.copyfile(server_log, RESULTS_DIR / f"{stem}.server.log")
+        saved.append(f"{stem}.server.log")
+    return f"in {RESULTS_DIR}: " + (", ".join(saved) or "nothing to save")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, while the test's pages are still open: save what the browser showed."""
+    report = yield
+    if report.failed and report.when in {"setup", "call"} and hasattr(item, "funcargs"):
+        report.sections.append(("e2e artefacts", _save_failure(item, report.when)))
+    return report
