@@ -1,8 +1,11 @@
 """Searching, for a reader: only what they may see, checked against the database when shown."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from profiles.models import Member
 from search import query as query_parser
 from search.snippets import snippet
 
+SIMILAR_TIMEOUT = 600  # seconds a "similar threads" list is reused before asking the index again
 MAX_HITS = 200  # ranked hits checked against the database for one search
 PER_PAGE = 15
 SORTS = {"relevance": None, "newest": "-created", "score": "-votes"}
@@ -152,13 +156,19 @@ def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: in
     sq = query_parser.any_of(words)
     if sq is None:
         return []
-    sqs = SearchQuerySet().filter(sq).filter(is_thread=True)
-    if not roles.sees_staff_areas(viewer):
-        # A narrowing query, which the backend turns into a cached set to leave out.
-        sqs = sqs.narrow("NOT staff_only:true")
-    hits = [hit for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
+    staff = roles.sees_staff_areas(viewer)
+    key = "similar:" + hashlib.sha256(f"{staff}:{exclude}:{limit}:{' '.join(words)}".encode()).hexdigest()
+    hit_ids = cache.get(key)
+    if hit_ids is None:
+        sqs = SearchQuerySet().filter(sq).filter(is_thread=True)
+        if not staff:
+            # A narrowing query, which the backend turns into a cached set to leave out.
+            sqs = sqs.narrow("NOT staff_only:true")
+        hit_ids = [int(hit.pk) for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
+        # Which threads are alike changes slowly; whether the reader may see them is checked below, every time.
+        cache.set(key, hit_ids, SIMILAR_TIMEOUT)
     threads = []
-    for post in _verified(hits, viewer):
+    for post in _verified([SimpleNamespace(pk=pk) for pk in hit_ids], viewer):
         threads.append(post.thread)
         if len(threads) == limit:
             break
