@@ -16,7 +16,8 @@ import threading
 
 from django.utils.encoding import force_str
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
-from haystack.constants import ID
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.models import SearchResult
 from whoosh.fields import TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import PhrasePlugin, QueryParser
@@ -131,7 +132,8 @@ class BilingualWhooshBackend(WhooshSearchBackend):
             return {"results": [], "hits": 0}
         reverse = bool(sort_by) and sort_by[0].startswith("-")
         sort_fields = [field.lstrip("-") for field in sort_by] if sort_by else None
-        page_num, page_length = self.calculate_page(start_offset, end_offset)
+        start = start_offset or 0
+        stop = end_offset if end_offset is not None else start + 20
         narrowing = {}
         for narrow in narrow_queries or ():
             if narrow.startswith("NOT "):
@@ -139,16 +141,22 @@ class BilingualWhooshBackend(WhooshSearchBackend):
             else:
                 docs = self._docs(searcher, narrow)
                 narrowing["filter"] = docs if "filter" not in narrowing else narrowing["filter"] & docs
+        # searcher.search rather than search_page: a page asks for the exact number of
+        # matches, which Whoosh finds by running the query a second time.
         try:
             with _search_lock:
-                raw_page = searcher.search_page(
-                    parsed, page_num, pagelen=page_length, sortedby=sort_fields, reverse=reverse, **narrowing
-                )
+                results = searcher.search(parsed, limit=stop, sortedby=sort_fields, reverse=reverse, **narrowing)
+                found = [(hit.fields(), hit.score) for hit in results[start:stop]]
+                hits = results.scored_length()
         except ValueError:
             return {"results": [], "hits": 0}
-        if raw_page.pagenum < page_num:
-            return {"results": [], "hits": 0}
-        return self._process_results(raw_page, query_string=query_string, result_class=result_class)
+        result_class = result_class or SearchResult
+        items = []
+        for fields, score in found:
+            app_label, model_name = fields[DJANGO_CT].split(".")
+            extra = {key: self._to_python(value) for key, value in fields.items() if key not in (DJANGO_CT, DJANGO_ID)}
+            items.append(result_class(app_label, model_name, fields[DJANGO_ID], score or 0, **extra))
+        return {"results": items, "hits": hits}
 
     # Writing ------------------------------------------------------------------
 
