@@ -11,29 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from forum import services
 from forum.models import Category
 from notifications.models import Notification
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Members are made by the dozen here; the hash algorithm is not what these tests check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="session")
-def _request_handler():
-    """One request handler for the whole run: building one loads every middleware."""
-    return Client().handler
-
-
-@pytest.fixture
-def client(_request_handler):
-    """pytest-django's client, on the shared request handler."""
-    client = Client()
-    client.handler = _request_handler
-    return client
 
 
 @pytest.fixture
@@ -63,27 +42,6 @@ def lounge(db):
 @pytest.fixture
 def staff_category(db):
     return Category.objects.create(slug="staff-room", name="Staff room", access=Category.Access.STAFF, position=3)
-
-
-@pytest.fixture
-def make_thread(db):
-    """start_thread, then post_reply for each (author, body) in `replies`."""
-    counter = iter(range(1, 10_000))
-
-    def make(*, category, author, title=None, body="What do you think?", tags=(), replies=()):
-        thread = services.start_thread(
-            category=category,
-            author=author,
-            title=title or f"A thread worth reading number {next(counter)}",
-            body=body,
-            tags=tags,
-        )
-        for reply_author, reply_body in replies:
-            services.post_reply(thread=thread, author=reply_author, body=reply_body)
-        thread.refresh_from_db()
-        return thread
-
-    return make
 
 
 @pytest.fixture

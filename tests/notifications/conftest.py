@@ -10,12 +10,6 @@ from forum import services
 from forum.models import Category
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Members are made by the dozen here; the hash algorithm is not what these tests check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def discussion(db):
     return Category.objects.create(slug="general", name="General", position=1)

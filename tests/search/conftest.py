@@ -10,16 +10,8 @@ the queued updates, as the post-commit hook or search_worker would.
 import pytest
 from haystack import connections
 
-from forum import services
-from forum.models import Category
 from search.models import IndexTask
 from search.queue import apply_all
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Members are made by the dozen here; hashing is not what these tests check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -40,45 +32,6 @@ def index_now():
         return applied
 
     return apply
-
-
-@pytest.fixture
-def make_category(db):
-    def make(slug, *, kind=Category.Kind.DISCUSSION, access=Category.Access.PUBLIC, name=None, position=0):
-        return Category.objects.create(
-            slug=slug, name=name or slug.replace("-", " ").title(), kind=kind, access=access, position=position
-        )
-
-    return make
-
-
-@pytest.fixture
-def discussion(make_category):
-    return make_category("general", name="General", position=1)
-
-
-@pytest.fixture
-def questions(make_category):
-    return make_category("help", name="Help", kind=Category.Kind.QUESTIONS, position=2)
-
-
-@pytest.fixture
-def staff_category(make_category):
-    return make_category("staff-room", name="Staff room", access=Category.Access.STAFF, position=3)
-
-
-@pytest.fixture
-def make_thread(db):
-    """start_thread, then post_reply for each (author, body) in `replies`; nothing is indexed yet."""
-
-    def make(*, category, author, title, body="What do you think?", tags=(), replies=()):
-        thread = services.start_thread(category=category, author=author, title=title, body=body, tags=tags)
-        for reply_author, reply_body in replies:
-            services.post_reply(thread=thread, author=reply_author, body=reply_body)
-        thread.refresh_from_db()
-        return thread
-
-    return make
 
 
 @pytest.fixture

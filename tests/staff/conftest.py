@@ -9,30 +9,10 @@ test says "this question was asked three days ago".
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from forum import services
 from forum.models import Category, Post, Thread
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Members are made by the dozen here; the hash algorithm is not what these tests check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="session")
-def _request_handler():
-    """One request handler for the whole run: building one loads every middleware."""
-    return Client().handler
-
-
-@pytest.fixture
-def client(_request_handler):
-    client = Client()
-    client.handler = _request_handler
-    return client
 
 
 @pytest.fixture
