@@ -3,7 +3,7 @@
 Each word is lower-cased, then stemmed with both the French and the English
 Snowball stemmers, and every result is folded to unaccented letters. All the
 variants are indexed at the word's position, and a query goes through the
-same analysis, so "réglages", "reglage" and "réglé" meet, as do "blinking"
+same analysis, so "réglages" and "reglage" meet, as do "blinking"
 and "blinks", whichever language the post and the query are written in.
 """
 
