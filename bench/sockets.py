@@ -81,7 +81,7 @@ def _post_reply(url, thread_url, session, body):
 
 
 def latency(url: str, thread_url: str, poster_session: str, follower_sessions: list[str], rounds: int = 10) -> dict:
-    """A reply fans out to every follower; latency from the notification's time to its receipt."""
+    """A reply fans out to every follower; latency from the commit to each receipt."""
 
     async def run():
         sockets = await _open_many(url, follower_sessions)
@@ -113,5 +113,7 @@ async def _next_notification(socket, timeout=20):
         except (TimeoutError, websockets.exceptions.WebSocketException):
             return None
         if message.get("type") == "notification":
-            return datetime.fromisoformat(message["created"]).timestamp()
+            # "committed" is stamped right after the reply's transaction commits: the target
+            # is from commit to receipt.
+            return datetime.fromisoformat(message.get("committed") or message["created"]).timestamp()
     return None

@@ -109,13 +109,15 @@ def _push_on_commit(notifications, members):
         return
 
     def send():
+        committed = timezone.now().isoformat()  # this runs right after the commit
         ids = [n.pk for n in notifications]
         counts = unread_counts([n.recipient_id for n in notifications])
         pairs = []
         for n in Notification.objects.filter(pk__in=ids).select_related("actor", "thread"):
             member = members.get(n.recipient_id)
             with translation.override(member.language if member and member.language else None):
-                pairs.append((push.member_group(n.recipient_id), as_message(n, counts.get(n.recipient_id, 0))))
+                message = as_message(n, counts.get(n.recipient_id, 0))
+            pairs.append((push.member_group(n.recipient_id), {**message, "committed": committed}))
         push.send_many(pairs)
 
     transaction.on_commit(send)

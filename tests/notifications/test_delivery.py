@@ -120,6 +120,8 @@ async def test_a_connected_member_is_told_at_once_when_someone_replies(
 
     message = await alice.receive_json_from(timeout=TIMEOUT)
     [n] = await rows_of(member)
+    # When the push left, right after the commit: at or after the row's own time.
+    assert message.pop("committed") >= n.updated_at.isoformat()
     assert message == {
         "type": "notification",
         "id": n.pk,
