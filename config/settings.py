@@ -57,15 +57,17 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "taggit",
-    # Before haystack: its rebuild_index is replaced by a faster one with progress.
-    "search",
-    "haystack",
     "channels",
     "profiles",
     "forum",
     "moderation",
     "notifications",
     "staff",
+    # Last, so that after a commit the index write runs after the pushes (receivers
+    # run, and queue their after-commit work, in the order apps connect them);
+    # before haystack, whose rebuild_index is replaced by a faster one with progress.
+    "search",
+    "haystack",
 ]
 
 MIDDLEWARE = [
