@@ -6,19 +6,14 @@ another site to forge. A logged-in member's choice is also kept on their profile
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+
+from config.redirects import redirect_back
 
 
 def switch_language(request):
     code = request.GET.get("language", "")
-    target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = redirect_back(request, "/")
     if code in dict(settings.LANGUAGES) and check_for_language(code):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.redirects import redirect_back
 from forum import permissions as forum_permissions
 from forum import selectors as forum_selectors
 from forum.models import Category, Post, Thread
@@ -21,13 +21,6 @@ from moderation.forms import ReasonForm, ReportForm, SuspendForm, WarnForm
 from moderation.models import Action, Report
 from profiles import roles
 from profiles.models import Member
-
-
-def _back(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
 
 
 def _refuse(request, error: ValidationError):
@@ -131,7 +124,7 @@ def post_action(request, pk, action):
     except ValidationError as error:
         return _refuse(request, error)
     messages.success(request, DONE[action])
-    return _back(request, post.get_absolute_url())
+    return redirect_back(request, post.get_absolute_url())
 
 
 @login_required
@@ -154,7 +147,7 @@ def thread_action(request, pk, action):
             return HttpResponseBadRequest()
     except ValidationError as error:
         return _refuse(request, error)
-    return _back(request, thread.get_absolute_url())
+    return redirect_back(request, thread.get_absolute_url())
 
 
 @login_required
@@ -167,7 +160,7 @@ def dismiss(request):
         return HttpResponseBadRequest(_("Nothing to dismiss."))
     actions.dismiss_reports(target=target, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("The reports are dismissed."))
-    return _back(request, "moderation:queue")
+    return redirect_back(request, "moderation:queue")
 
 
 @login_required
@@ -212,4 +205,4 @@ def member_action(request, username, action):
             return HttpResponseBadRequest()
     except ValidationError as error:
         return _refuse(request, error)
-    return _back(request, f"/mod/member/{subject.username}/")
+    return redirect_back(request, f"/mod/member/{subject.username}/")

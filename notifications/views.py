@@ -1,16 +1,15 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.redirects import redirect_back
 from notifications import messages, selectors, services, unsubscribe
 from notifications.models import Kind, Notification, Preference
 from profiles.models import Member
@@ -45,11 +44,7 @@ def open_notification(request, pk):
 def mark_read(request, pk):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(notification=notification, member=request.user)
-    # Only back to a page of this site: `next` comes from the form, so anyone can forge it.
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None, require_https=request.is_secure()):
-        next_url = reverse("notifications:index")
-    return HttpResponseRedirect(next_url)  # a URL, never a view name for redirect() to reverse
+    return redirect_back(request, "notifications:index")
 
 
 @login_required

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.redirects import redirect_back
 from forum.models import Thread
 from forum.services import assign_thread, set_no_response_needed
 from notifications import announcements
@@ -20,13 +20,6 @@ from notifications.models import Announcement
 from profiles import roles
 from profiles.models import Member
 from staff import selectors
-
-
-def _back(request, fallback):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
 
 
 @login_required
@@ -88,8 +81,8 @@ def assign(request, pk):
             return HttpResponseBadRequest(_("Unknown action."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _back(request, "staff:queue")
-    return _back(request, "staff:queue")
+        return redirect_back(request, "staff:queue")
+    return redirect_back(request, "staff:queue")
 
 
 @login_required
@@ -146,7 +139,7 @@ def withdraw(request, pk):
 @require_POST
 def dismiss(request, pk):
     """Hide an announcement for this browser (members and visitors alike)."""
-    response = _back(request, "/")
+    response = redirect_back(request, "/")
     ids = announcements.dismissed_ids(request) | {int(pk)}
     value = ".".join(str(i) for i in sorted(ids)[-20:])
     response.set_cookie(announcements.DISMISSED_COOKIE, value, max_age=60 * 60 * 24 * 60, samesite="Lax", httponly=True)
