@@ -133,7 +133,7 @@ def test_the_demo_defaults_need_no_configuration(var_dir):
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert s["CHANNEL_LAYERS"] == {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    assert s["CHANNEL_LAYERS"] == {"default": {"BACKEND": "notifications.layers.SweepingInMemoryChannelLayer"}}
     assert s["SEARCH_PATH"] == str(var_dir / "whoosh")
     assert s["HAYSTACK_CONNECTIONS"]["default"]["PATH"] == str(var_dir / "whoosh")
     assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
@@ -224,10 +224,11 @@ def test_redis_url_switches_the_cache_and_the_channel_layer_to_redis(var_dir):
     assert cache["LOCATION"] == url
     assert cache["KEY_PREFIX"] == "agora"
     layer = s["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    # Pub/sub: one PUBLISH per group and pushed delivery (see the comment in settings.py).
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     [host] = layer["CONFIG"]["hosts"]
     assert host["address"] == url
-    # redis-py's own timeout would cut the layer's blocking reads: it must be off.
+    # redis-py's own timeout would cut an idle subscriber's connection: it must be off.
     assert "socket_timeout" in host
     assert host["socket_timeout"] is None
     assert layer["CONFIG"]["prefix"] == "agora"
@@ -251,11 +252,19 @@ def test_the_redis_channel_layer_config_is_accepted_by_channels_redis(var_dir):
     """The settings are not just well-formed JSON: channels_redis builds a layer from them."""
     result = run_python(
         """
+        import asyncio
         import django
         django.setup()
         from channels.layers import get_channel_layer
-        layer = get_channel_layer()
-        print(type(layer).__name__, layer.prefix)
+
+        async def built():
+            layer = get_channel_layer()
+            # The pub/sub layer builds its per-loop layer, with the pool config, on first use.
+            loop_layer = layer._get_layer()
+            [shard] = loop_layer._shards
+            print(type(layer).__name__, loop_layer.prefix, shard.host["socket_timeout"])
+
+        asyncio.run(built())
         """,
         var_dir,
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -263,7 +272,7 @@ def test_the_redis_channel_layer_config_is_accepted_by_channels_redis(var_dir):
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["RedisChannelLayer", "agora"]
+    assert result.stdout.split() == ["RedisPubSubChannelLayer", "agora", "None"]
 
 
 # Email -------------------------------------------------------------------------------------

@@ -76,9 +76,9 @@ def bruno_cookie(other_member):
 def test_the_configured_channel_layer_is_the_one_the_environment_asks_for():
     backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
     if settings.REDIS_URL:
-        assert backend == "channels_redis.core.RedisChannelLayer"
+        assert backend == "channels_redis.pubsub.RedisPubSubChannelLayer"
     else:
-        assert backend == "channels.layers.InMemoryChannelLayer"
+        assert backend == "notifications.layers.SweepingInMemoryChannelLayer"
 
 
 async def test_an_anonymous_socket_is_closed(channel_layer, sockets):
