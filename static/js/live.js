@@ -1,7 +1,10 @@
 // Live updates over one WebSocket per tab: notifications, the unread count, and
 // new replies in the thread being read. The page works without it; this only
 // saves a reload. A dropped connection reconnects with back-off and jitter and
-// resumes from the last notification id it saw, so nothing is lost.
+// resumes from the last notification id it saw, so nothing is lost. It also asks
+// again when the tab comes back into view and every few minutes: a push can be
+// lost without the socket closing (a daphne process re-joining Redis), and the
+// notification rows are the record.
 (function () {
   "use strict";
   const bellCount = document.getElementById("bell-count");
@@ -12,6 +15,7 @@
   let lastSeen = Number(sessionStorage.getItem(storageKey) || 0);
   let attempt = 0;
   let socket = null;
+  const RESYNC_MS = 120000 + Math.random() * 60000; // jittered, so tabs do not ask together
 
   function setUnread(count) {
     if (!bellCount) return;
@@ -115,6 +119,12 @@
     }
   }
 
+  function resync() {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "resume", after: lastSeen }));
+    }
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws/");
@@ -140,6 +150,10 @@
     });
   }
 
-  if ("WebSocket" in window) connect();
+  if ("WebSocket" in window) {
+    connect();
+    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") resync(); });
+    setInterval(resync, RESYNC_MS);
+  }
   window.agoraLive = { get socket() { return socket; } };
 })();

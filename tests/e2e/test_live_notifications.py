@@ -100,3 +100,41 @@ def test_a_reply_shows_up_live_in_the_open_thread_and_in_the_bell(page, browser,
     item.click()
     expect(page).to_have_url(re.compile(r"#post-\d+$"))
     expect(page.get_by_role("banner").get_by_label("Notifications", exact=True)).to_have_text(re.compile(r"\b0 unread"))
+
+
+LOST_PUSH = f"""
+import json
+from forum import services
+from forum.models import Thread
+from notifications import push
+from profiles.models import Member
+
+# This process's push goes nowhere, as when a daphne process was re-joining Redis:
+# the row is written, the open tab is not told.
+push.send_many = lambda pairs: None
+thread = Thread.objects.get(title={TITLE!r})
+reply = services.post_reply(thread=thread, author=Member.objects.get(username={REPLIER!r}), body="A second idea.")
+print(json.dumps({{"reply": reply.pk}}))
+"""
+
+
+def test_a_notification_whose_push_was_lost_arrives_when_the_tab_is_back_in_view(page, live_server_url, manage):
+    """Runs after the journey above, in the same server: Ana has read everything so far."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    log_in(page, ASKER, ASKER_NAME)
+    bell = page.get_by_role("banner").get_by_label("Notifications", exact=True)
+    expect(bell).to_have_text(re.compile(r"\b0 unread"))
+    wait_for_frame(frames, page, "unread")
+
+    manage("shell", "-c", LOST_PUSH)
+    page.wait_for_timeout(1000)
+    expect(bell).to_have_text(re.compile(r"\b0 unread"))  # nothing was pushed
+
+    # Ana comes back to the tab: the page asks for what it missed.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(bell).to_have_text(re.compile(r"\b1 unread"))
+    bell.click()
+    newest = page.get_by_role("link", name=f"{REPLIER_NAME} replied to “{TITLE}”").first
+    expect(newest).to_be_visible()
+    expect(newest.locator("xpath=..")).to_have_class(re.compile(r"\bis-unread\b"))

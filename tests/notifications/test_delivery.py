@@ -25,7 +25,7 @@ TIMEOUT = 5
 # Nothing listens on port 1: connecting is refused at once, as with a Redis that is down.
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
     }
 }
