@@ -1,5 +1,9 @@
+from datetime import datetime
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from notifications.groups import EVERYONE, MODERATORS, STAFF, member_group, thread_group
 
@@ -8,11 +12,22 @@ CLOSE_NOT_ALLOWED = 4403
 
 
 @database_sync_to_async
-def _missed(member, after_id):
+def _missed(member, after_id, since):
     from notifications.services import as_message, missed_since, unread_count
 
     count = unread_count(member)
-    return [as_message(n, count) for n in missed_since(member, after_id)], count
+    return [as_message(n, count) for n in missed_since(member, after_id, since)], count
+
+
+def _moment(value) -> datetime | None:
+    """The `created` of a message this server sent, as the client echoes it; else None."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
 
 
 @database_sync_to_async
@@ -32,7 +47,8 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     thread the member may read. It relays what the server publishes there and
     never writes business rows.
 
-    Client messages: {"type": "resume", "after": <last notification id seen>},
+    Client messages: {"type": "resume", "after": <last notification id seen>,
+    "since": <"created" of the newest notification seen, optional>},
     {"type": "subscribe", "thread": <id>}, {"type": "ping"}.
     """
 
@@ -79,13 +95,13 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         if kind == "ping":
             await self.send_json({"type": "pong"})
         elif kind == "resume":
-            await self._resume(content.get("after"))
+            await self._resume(content.get("after"), _moment(content.get("since")))
         elif kind == "subscribe":
             await self._subscribe(content.get("thread"))
 
-    async def _resume(self, after):
+    async def _resume(self, after, since):
         after = after if isinstance(after, int) and after >= 0 else 0
-        messages, count = await _missed(self.member, after)
+        messages, count = await _missed(self.member, after, since)
         for message in messages:
             await self.send_json(message)
         await self.send_json({"type": "unread", "count": count})

@@ -4,8 +4,10 @@ Connected in NotificationsConfig.ready(); each runs inside the sender's
 transaction, so a notification commits with the event that caused it.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from forum import events as forum_events
 from forum.models import Follow, Visibility
@@ -48,9 +50,17 @@ def on_reply_posted(sender, post, quoted=(), mentioned=(), **kwargs):
 
 
 def _push_reply(post):
-    """Readers of the thread see the reply appear, rendered with the page's own template."""
+    """Readers of the thread see the reply appear, rendered with the page's own template.
+
+    One rendering per language of the site: readers of one thread read it in different
+    languages, and each page inserts the one it is written in.
+    """
     post.viewer_sees_body = True
-    html = render_to_string("forum/_post.html", {"post": post, "thread": post.thread, "live": True})
+    context = {"post": post, "thread": post.thread, "live": True}
+    html = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            html[code] = render_to_string("forum/_post.html", context)
     push.to_thread_on_commit(post.thread_id, {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html})
 
 

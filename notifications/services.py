@@ -6,9 +6,10 @@ queued for after the commit (notifications/push.py).
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
 from forum.models import Follow
@@ -149,12 +150,20 @@ def unread_count(member) -> int:
     return Notification.objects.filter(recipient=member, read_at__isnull=True, shown_on_site=True).count()
 
 
-def missed_since(member, after_id: int) -> list[Notification]:
-    """Notifications written after the last one a reconnecting client saw, oldest first, bounded."""
+def missed_since(member, after_id: int, since: datetime | None = None) -> list[Notification]:
+    """What a reconnecting client has not seen, oldest first, bounded.
+
+    Rows written after the last id it saw and, when it says when its newest message
+    was from, rows that collapsed into an older one since then (their id is old but
+    their count and actor are new).
+    """
+    missed = Q(pk__gt=after_id)
+    if since is not None:
+        missed |= Q(updated_at__gt=since)
     rows = (
-        Notification.objects.filter(recipient=member, shown_on_site=True, pk__gt=after_id)
+        Notification.objects.filter(missed, recipient=member, shown_on_site=True)
         .select_related("actor", "thread")
-        .order_by("-id")[:RESUME_LIMIT]
+        .order_by("-updated_at", "-id")[:RESUME_LIMIT]
     )
     return list(reversed(rows))
 

@@ -12,7 +12,11 @@
   const panel = document.getElementById("bell-panel");
   const threadPage = document.querySelector("[data-thread]");
   const storageKey = "agora.lastNotification";
+  const storageKeyAt = "agora.lastNotificationAt";
   let lastSeen = Number(sessionStorage.getItem(storageKey) || 0);
+  // When the newest notification seen was last updated: unread ones of a kind collapse
+  // into an older row, which keeps its id, so resuming by id alone would miss them.
+  let lastSeenAt = sessionStorage.getItem(storageKeyAt) || "";
   let attempt = 0;
   let socket = null;
   const RESYNC_MS = 120000 + Math.random() * 60000; // jittered, so tabs do not ask together
@@ -24,11 +28,21 @@
     document.dispatchEvent(new CustomEvent("agora:unread", { detail: count }));
   }
 
-  function remember(id) {
+  function remember(id, created) {
     if (id > lastSeen) {
       lastSeen = id;
       sessionStorage.setItem(storageKey, String(id));
     }
+    if (created && (!lastSeenAt || Date.parse(created) > Date.parse(lastSeenAt))) {
+      lastSeenAt = created;
+      sessionStorage.setItem(storageKeyAt, created);
+    }
+  }
+
+  function resumeMessage() {
+    const message = { type: "resume", after: lastSeen };
+    if (lastSeenAt) message.since = lastSeenAt;
+    return JSON.stringify(message);
   }
 
   function addToMenu(message) {
@@ -41,8 +55,11 @@
       panel.querySelector(".bell-empty")?.remove();
       panel.prepend(list);
     }
+    // A notification that collapsed (a second reply, a third "helpful") replaces its line.
+    list.querySelector(`li[data-id="${Number(message.id)}"]`)?.remove();
     const item = document.createElement("li");
     item.className = "is-unread";
+    item.dataset.id = String(message.id);
     const link = document.createElement("a");
     link.href = message.url;
     link.textContent = message.text; // text, never HTML
@@ -56,9 +73,11 @@
     const posts = document.getElementById("posts");
     const onLastPage = !document.querySelector(".pagination a[rel=next]");
     if (!posts || !onLastPage) return;
-    // Rendered on the server with the page's own template, from sanitized content.
+    // Rendered on the server with the page's own template, from sanitized content,
+    // once per language of the site: take the one this page is written in.
+    const html = message.html[document.documentElement.lang] ?? Object.values(message.html)[0];
     const holder = document.createElement("div");
-    holder.innerHTML = message.html;
+    holder.innerHTML = html;
     const article = holder.firstElementChild;
     if (!article) return;
     article.classList.add("is-new");
@@ -93,11 +112,11 @@
     switch (message.type) {
       case "hello":
         attempt = 0;
-        socket.send(JSON.stringify({ type: "resume", after: lastSeen }));
+        socket.send(resumeMessage());
         if (threadPage) socket.send(JSON.stringify({ type: "subscribe", thread: Number(threadPage.dataset.thread) }));
         break;
       case "notification":
-        remember(message.id);
+        remember(message.id, message.created);
         setUnread(message.unread);
         addToMenu(message);
         break;
@@ -121,7 +140,7 @@
 
   function resync() {
     if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "resume", after: lastSeen }));
+      socket.send(resumeMessage());
     }
   }
 

@@ -281,7 +281,7 @@ async def test_a_reply_posted_on_one_process_reaches_a_socket_on_the_other(clust
     assert notification["text"] == "Bruno Lefèvre replied to “How do I pair my lamp?”"
     assert notification["url"] == f"/notifications/{notification['id']}/open/"
     assert reply["thread"] == thread_id
-    assert "Hold the button for five seconds." in reply["html"]
+    assert "Hold the button for five seconds." in reply["html"]["en"]
 
 
 async def test_an_idle_socket_stays_open_for_over_a_minute_and_still_receives(cluster, sockets):
@@ -300,4 +300,4 @@ async def test_an_idle_socket_stays_open_for_over_a_minute_and_still_receives(cl
     await asyncio.to_thread(reply_through_the_form, cluster.a, thread_path, "Unplug it for ten seconds.")
     found = await receive_types(socket, {"notification", "reply"}, cluster)
     assert found["notification"]["text"] == "Bruno Lefèvre replied to “Why does my lamp blink?”"
-    assert "Unplug it for ten seconds." in found["reply"]["html"]
+    assert "Unplug it for ten seconds." in found["reply"]["html"]["en"]

@@ -13,6 +13,7 @@ import logging
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
+from django.utils import translation
 
 from forum import services
 from notifications.models import Kind, Notification, Preference
@@ -283,10 +284,30 @@ async def test_a_reader_subscribed_to_a_thread_sees_each_new_reply_rendered(
 
     message = await carol.receive_json_from(timeout=TIMEOUT)
     assert (message["type"], message["thread"], message["post"]) == ("reply", thread.pk, reply.pk)
-    assert f'id="post-{reply.pk}"' in message["html"]
-    assert "Hold the <strong>power</strong> button." in message["html"]
-    assert "Bruno Lefèvre" in message["html"]
+    assert set(message["html"]) == {"en", "fr"}
+    for html in message["html"].values():
+        assert f'id="post-{reply.pk}"' in html
+        assert "Hold the <strong>power</strong> button." in html
+        assert "Bruno Lefèvre" in html
     assert await carol.receive_nothing(timeout=0.3)  # carol is neither author nor follower: no notification
+
+
+async def test_a_live_reply_comes_in_each_language_whatever_the_replier_reads(
+    layer, sockets, thread, other_member, carol_cookie
+):
+    """Readers of one thread read it in different languages; the page picks its own."""
+    carol = await sockets(carol_cookie)
+    await carol.send_json_to({"type": "subscribe", "thread": thread.pk})
+    await carol.receive_json_from(timeout=TIMEOUT)
+
+    other_member.language = "fr"
+    await database_sync_to_async(other_member.save)()
+    with translation.override("fr"):  # the replier's request runs in French
+        await post_reply(thread=thread, author=other_member, body="Maintenez le bouton.")
+
+    html = (await carol.receive_json_from(timeout=TIMEOUT))["html"]
+    assert 'aria-label="Link to this post"' in html["en"]
+    assert 'aria-label="Lien vers ce message"' in html["fr"]
 
 
 async def test_subscribing_to_another_thread_leaves_the_first(
@@ -331,6 +352,39 @@ async def test_subscribing_to_a_thread_that_does_not_exist_is_an_error(layer, so
     assert await carol.receive_json_from(timeout=TIMEOUT) == {"type": "error", "error": "not-allowed"}
 
 
+async def test_resuming_with_the_time_of_the_newest_message_seen_resends_what_collapsed_since(
+    layer, sockets, thread, member, other_member, carol, alice_cookie
+):
+    """A second reply collapses into the unread first one, which keeps its id."""
+    await post_reply(thread=thread, author=other_member, body="Hold the button.")
+    alice = await sockets(alice_cookie)
+    await alice.send_json_to({"type": "resume", "after": 0})
+    [seen, _unread] = await receive_until(alice, "unread")
+    await alice.disconnect()
+
+    await post_reply(thread=thread, author=carol, body="Or unplug it.")  # while alice is away
+    alice = await sockets(alice_cookie)
+    await alice.send_json_to({"type": "resume", "after": seen["id"], "since": seen["created"]})
+
+    [again, unread] = await receive_until(alice, "unread")
+    assert (again["id"], again["count"]) == (seen["id"], 2)
+    assert again["text"] == "2 new replies to “How do I pair my lamp?”"
+    assert unread == {"type": "unread", "count": 1}
+
+
+async def test_resuming_with_the_time_of_the_newest_message_seen_resends_nothing_when_nothing_changed(
+    layer, sockets, thread, member, other_member, alice_cookie
+):
+    await post_reply(thread=thread, author=other_member, body="Hold the button.")
+    alice = await sockets(alice_cookie)
+    await alice.send_json_to({"type": "resume", "after": 0})
+    [seen, _unread] = await receive_until(alice, "unread")
+
+    await alice.send_json_to({"type": "resume", "after": seen["id"], "since": seen["created"]})
+
+    assert await receive_until(alice, "unread") == [{"type": "unread", "count": 1}]
+
+
 # Whatever a member sends, they get only their own -------------------------------------------
 
 HOSTILE = [
@@ -343,6 +397,12 @@ HOSTILE = [
     {"type": "resume", "after": [0]},
     {"type": "resume"},
     {"type": "resume", "after": 0, "member": "{bruno}", "group": "member.{bruno}"},
+    {"type": "resume", "after": 0, "since": "2000-01-01T00:00:00+00:00"},
+    {"type": "resume", "after": 0, "since": "2000-01-01T00:00:00"},
+    {"type": "resume", "after": 0, "since": "2000-13-45T99:99:99+00:00"},
+    {"type": "resume", "after": 0, "since": "x" * 10_000},
+    {"type": "resume", "after": 0, "since": 0},
+    {"type": "resume", "after": 0, "since": ["2000-01-01T00:00:00+00:00"]},
     {"type": "subscribe", "thread": "{staff_thread}"},
     {"type": "subscribe", "thread": "{staff_thread}.0"},
     {"type": "subscribe", "thread": 10**30},
