@@ -52,8 +52,8 @@ class Site:
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }
-        self.server = None
-        self.port = None
+        self.servers: list[subprocess.Popen] = []
+        self.urls: list[str] = []
 
     def manage(self, *args, check=True, capture=True) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -71,42 +71,52 @@ class Site:
         )
 
     def start_server(self, timeout: float = 30) -> str:
-        self.port = free_port()
-        self.server = subprocess.Popen(
-            [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
-            env=self.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        """Start one more daphne process on a loopback port; returns its address."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        self.servers.append(
+            subprocess.Popen(
+                [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                env=self.env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         )
+        self.urls.append(url)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                     if response.status == 200:
-                        return self.url
+                        return url
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("daphne did not start")
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.urls[0]
 
     def server_memory(self) -> tuple[float, float]:
-        """(current, peak) resident memory of the server in MB."""
-        if self.server is None:
+        """(current, peak) resident memory of the largest server process in MB."""
+        if not self.servers:
             return 0.0, 0.0
-        return rss_mb(self.server.pid, "VmRSS"), rss_mb(self.server.pid, "VmHWM")
+        return (
+            max(rss_mb(server.pid, "VmRSS") for server in self.servers),
+            max(rss_mb(server.pid, "VmHWM") for server in self.servers),
+        )
 
     def stop_server(self):
-        if self.server is not None:
-            self.server.send_signal(signal.SIGTERM)
+        """Stop every daphne process this site started."""
+        for server in self.servers:
+            server.send_signal(signal.SIGTERM)
+        for server in self.servers:
             try:
-                self.server.wait(timeout=10)
+                server.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.server.kill()
-            self.server = None
+                server.kill()
+        self.servers, self.urls = [], []
 
     def close(self):
         self.stop_server()

@@ -24,3 +24,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     assert figures["sockets"]["open_after_idle"] == figures["sockets"]["asked"]
     assert figures["notifications"]["received"] == figures["notifications"]["expected"]
     assert figures["throughput"]["trivial_rps"] > 0
+    # Two daphne processes on Redis, when a Redis answers (the row says "skipped" otherwise).
+    if "notifications_redis" in figures:
+        redis = figures["notifications_redis"]
+        assert redis["processes"] == 2
+        assert redis["received"] == redis["expected"] > 0
+    else:
+        assert "skipped: no Redis" in result.stdout
