@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -29,10 +30,12 @@ def _email_choice(prefs, member_id, kind):
 
 
 def due_notifications(now):
-    """Unread, not yet emailed, older than the delay, grouped by member and by choice."""
+    """Unread, not yet emailed, older than the delay and not waiting for a digest, grouped
+    by member and by choice."""
     delay = timedelta(minutes=settings.NOTIFICATION_EMAIL_DELAY_MINUTES)
     rows = list(
         Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True, updated_at__lte=now - delay)
+        .filter(Q(email_not_before__isnull=True) | Q(email_not_before__lte=now))
         .select_related("recipient", "actor", "thread")
         .order_by("recipient", "updated_at")[:BATCH]
     )
@@ -66,6 +69,9 @@ def send_due(now=None) -> int:
         sent += _send(member, items, digest=False, now=now)
     for member, items in daily.items():
         if last_digest.get(member.pk) and last_digest[member.pk] > now - timedelta(days=1):
+            # Out of the batches until the next digest is due.
+            next_digest = last_digest[member.pk] + timedelta(days=1)
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(email_not_before=next_digest)
             continue
         sent += _send(member, items, digest=True, now=now)
         DigestRun.objects.update_or_create(member=member, defaults={"sent_at": now})

@@ -44,6 +44,9 @@ class Notification(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the row waits for its member's next daily digest, so that it leaves the
+    # email batches until then (else waiting rows would fill every batch).
+    email_not_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

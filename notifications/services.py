@@ -199,6 +199,10 @@ def set_preferences(*, member, choices: dict[str, tuple[bool, str]]):
     """choices: {kind: (on_site, email)} for the kinds the member changed."""
     for kind, (on_site, email) in choices.items():
         Preference.objects.update_or_create(member=member, kind=kind, defaults={"on_site": on_site, "email": email})
+    # Rows held back for a digest follow the new choice at the next run.
+    Notification.objects.filter(
+        recipient=member, kind__in=list(choices), emailed_at__isnull=True, email_not_before__isnull=False
+    ).update(email_not_before=None)
 
 
 @transaction.atomic

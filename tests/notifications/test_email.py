@@ -179,22 +179,62 @@ def test_a_member_without_an_email_address_is_skipped_once(member, alice_reply, 
     assert alice_reply.emailed_at is not None  # not tried again on every run
 
 
-def test_kinds_a_member_never_wants_by_email_do_not_hold_up_anyone_elses(thread, make_member, mailoutbox):
-    # A busy member with a full batch of notifications they never want by email (badges, by default).
-    busy = make_member("aaron")
-    quiet = make_member("zoe")
+def a_full_batch_then_one_mention(busy, quiet, mention_thread, **busy_rows):
+    """A full email batch of an hour-old rows for `busy` (sorted first), then one mention for `quiet`."""
     old = timezone.now() - timedelta(hours=1)
     Notification.objects.bulk_create(
-        Notification(recipient=busy, kind=Kind.BADGE, data={"badge": "supporter"}, created_at=old, updated_at=old)
-        for _ in range(email.BATCH)
+        Notification(recipient=busy, created_at=old, updated_at=old, **busy_rows) for _ in range(email.BATCH)
     )
-    Notification.objects.create(recipient=quiet, kind=Kind.MENTION, thread=thread, created_at=old, updated_at=old)
+    Notification.objects.create(
+        recipient=quiet, kind=Kind.MENTION, thread=mention_thread, created_at=old, updated_at=old
+    )
+
+
+def test_kinds_a_member_never_wants_by_email_do_not_hold_up_anyone_elses(thread, make_member, mailoutbox):
+    # A busy member with a full batch of notifications they never want by email (badges, by default).
+    busy, quiet = make_member("aaron"), make_member("zoe")
+    a_full_batch_then_one_mention(busy, quiet, thread, kind=Kind.BADGE, data={"badge": "supporter"})
 
     email.send_due(now=timezone.now())
     email.send_due(now=timezone.now())
 
     assert len(to("zoe@example.com")) == 1
     assert to("aaron@example.com") == []
+
+
+def test_rows_waiting_for_a_digest_do_not_hold_up_anyone_elses(thread, make_member, mailoutbox):
+    # A busy member had a digest an hour ago and has a full batch waiting for the next one.
+    busy, quiet = make_member("aaron"), make_member("zoe")
+    set_preferences(member=busy, choices={Kind.MENTION: (True, Preference.Email.DAILY)})
+    DigestRun.objects.create(member=busy, sent_at=timezone.now() - timedelta(hours=1))
+    a_full_batch_then_one_mention(busy, quiet, thread, kind=Kind.MENTION, thread=thread)
+
+    email.send_due(now=timezone.now())
+    email.send_due(now=timezone.now())
+
+    assert len(to("zoe@example.com")) == 1
+    assert to("aaron@example.com") == []
+    # aaron's rows wait for his digest, due a day after the last one, and then go in it.
+    email.send_due(now=timezone.now() + timedelta(hours=23, minutes=1))
+    [digest] = to("aaron@example.com")
+    assert digest.subject == "[Agora] Your daily summary"
+
+
+def test_rows_held_for_a_digest_follow_a_change_to_right_away(thread, member, other_member, carol, mailoutbox):
+    set_preferences(member=member, choices={Kind.REPLY: (True, Preference.Email.DAILY)})
+    services.post_reply(thread=thread, author=other_member, body="Hold the button.")
+    start = timezone.now()
+    email.send_due(now=start + JUST_AFTER)  # the first digest
+    services.post_reply(thread=thread, author=carol, body="Or unplug it.")
+    email.send_due(now=start + 2 * JUST_AFTER)  # held for tomorrow's digest
+    assert len(to("alice@example.com")) == 1
+
+    set_preferences(member=member, choices={Kind.REPLY: (True, Preference.Email.IMMEDIATE)})
+    email.send_due(now=start + 3 * JUST_AFTER)
+
+    [_digest, message] = to("alice@example.com")
+    assert message.subject == "[Agora] 1 new notification"
+    assert "2 new replies to" in message.body
 
 
 # Preferences ------------------------------------------------------------------------------
