@@ -138,3 +138,46 @@ def test_a_notification_whose_push_was_lost_arrives_when_the_tab_is_back_in_view
     newest = page.get_by_role("link", name=f"{REPLIER_NAME} replied to “{TITLE}”").first
     expect(newest).to_be_visible()
     expect(newest.locator("xpath=..")).to_have_class(re.compile(r"\bis-unread\b"))
+
+
+THIRD, THIRD_NAME = "cleo_live", "Cleo Martin"
+THIRD_MEMBER = f"""
+import json
+from datetime import timedelta
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from forum.models import Thread
+from profiles.models import Member
+
+# Three days old: past the pause between a new account's posts.
+cleo = Member.objects.create_user(username={THIRD!r}, email="cleo_live@example.com", password={PASSWORD!r},
+                                  display_name={THIRD_NAME!r}, date_joined=timezone.now() - timedelta(days=3))
+EmailAddress.objects.create(user=cleo, email=cleo.email, verified=True, primary=True)
+print(json.dumps({{"thread": Thread.objects.get(title={TITLE!r}).get_absolute_url()}}))
+"""
+
+
+def test_a_live_reply_is_shown_in_the_readers_language(page, browser, live_server_url, manage):
+    """Ana reads in French while Cleo writes in English: the reply Ana sees live is in French."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    log_in(page, ASKER, ASKER_NAME)
+    thread_url = json.loads(manage("shell", "-c", THIRD_MEMBER).stdout.strip().splitlines()[-1])["thread"]
+    page.goto(f"/language/?language=fr&next={thread_url}")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    wait_for_frame(frames, page, "subscribed")
+
+    other = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
+    try:
+        cleo = other.new_page()
+        log_in(cleo, THIRD, THIRD_NAME)
+        cleo.goto(thread_url)
+        cleo.get_by_role("textbox", name="Your reply").fill("A third idea, in English.")
+        cleo.get_by_role("button", name="Post reply").click()
+        expect(cleo.get_by_role("article", name=THIRD_NAME)).to_contain_text("A third idea")
+    finally:
+        other.close()
+
+    reply = page.get_by_role("article", name=THIRD_NAME)
+    expect(reply).to_be_visible()
+    expect(reply.get_by_role("link", name="Lien vers ce message")).to_be_visible()
