@@ -44,6 +44,20 @@ def env_int(name, default):
         raise SettingError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def env_ints(name, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Positive whole numbers separated by commas, as many as the default has."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        values = tuple(int(item) for item in raw.split(","))
+    except ValueError as exc:
+        raise SettingError(f"{name} must be {len(default)} whole numbers separated by commas, not {raw!r}") from exc
+    if len(values) != len(default) or min(values) < 1:
+        raise SettingError(f"{name} must be {len(default)} positive whole numbers separated by commas, not {raw!r}")
+    return values
+
+
 def env_list(name, default=()):
     raw = os.environ.get(name)
     if raw is None:

@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from config.env import SettingError, demo_secret_key, email_settings, env_bool, env_int, env_list, env_str
+from config.env import (
+    SettingError,
+    demo_secret_key,
+    email_settings,
+    env_bool,
+    env_int,
+    env_ints,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -424,6 +433,39 @@ def test_env_int_reads_numbers_and_refuses_words(monkeypatch):
     monkeypatch.setenv("AGORA_TEST_NUMBER", "a year")
     with pytest.raises(SettingError, match="AGORA_TEST_NUMBER must be a whole number"):
         env_int("AGORA_TEST_NUMBER", 0)
+
+
+def test_env_ints_reads_a_fixed_number_of_positive_numbers(monkeypatch):
+    monkeypatch.delenv("AGORA_TEST_NUMBERS", raising=False)
+    assert env_ints("AGORA_TEST_NUMBERS", (1, 2, 3)) == (1, 2, 3)
+    monkeypatch.setenv("AGORA_TEST_NUMBERS", "10, 20,30")
+    assert env_ints("AGORA_TEST_NUMBERS", (1, 2, 3)) == (10, 20, 30)
+
+    for raw in ["10,20", "10,20,30,40", "10,x,30", "10,0,30", "-1,2,3"]:
+        monkeypatch.setenv("AGORA_TEST_NUMBERS", raw)
+        with pytest.raises(SettingError, match="AGORA_TEST_NUMBERS must be 3"):
+            env_ints("AGORA_TEST_NUMBERS", (1, 2, 3))
+
+
+def test_the_asgi_server_freezes_what_it_loaded_and_collects_less_often(var_dir):
+    result = run_python(
+        """
+        import gc
+        import config.asgi
+        print(gc.get_threshold(), gc.get_freeze_count() > 10_000)
+        """,
+        var_dir,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        GC_THRESHOLD="30000,15,50",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(30000, 15, 50) True"
+
+
+def test_the_default_collector_thresholds_and_a_bad_one(var_dir):
+    assert load_settings(var_dir, "GC_THRESHOLD")["GC_THRESHOLD"] == [50_000, 20, 100]
+    assert "GC_THRESHOLD must be 3 whole numbers" in settings_error(var_dir, GC_THRESHOLD="many")
 
 
 def test_env_list_and_env_str(monkeypatch):
