@@ -119,7 +119,7 @@ async def fan_out(
     One warm-up round comes first and is not counted (the server's first reply
     compiles templates and fills caches).
     """
-    delays = []
+    delays, rounds_seen = [], []
     for n in range(rounds + 1):
         for listener in followers:
             listener.frames.clear()
@@ -129,13 +129,17 @@ async def fan_out(
             await asyncio.sleep(0.05)
         if n == 0:
             continue
+        this_round = []
         for listener in followers:
             received = listener.first("notification")
             if received is not None:
                 arrived, message = received
                 # "committed" is stamped right after the reply's transaction commits.
                 committed = datetime.fromisoformat(message.get("committed") or message["created"]).timestamp()
-                delays.append((arrived - committed) * 1000)
+                this_round.append((arrived - committed) * 1000)
+        delays += this_round
+        if this_round:
+            rounds_seen.append({"p50_ms": round(statistics.median(this_round), 1), "max_ms": round(max(this_round), 1)})
     ordered = sorted(delays)
     return {
         "followers": len(followers),
@@ -144,4 +148,5 @@ async def fan_out(
         "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
         "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1) if ordered else None,
         "max_ms": round(ordered[-1], 1) if ordered else None,
+        "rounds": rounds_seen,
     }
