@@ -15,11 +15,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from config.concurrency import BoundedConcurrency  # noqa: E402
 from notifications.routing import websocket_urlpatterns  # noqa: E402
 
+http_app = (
+    BoundedConcurrency(django_asgi_app, settings.HTTP_CONCURRENCY) if settings.HTTP_CONCURRENCY else django_asgi_app
+)
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_app,
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

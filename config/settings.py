@@ -156,6 +156,12 @@ else:
 # request's garbage die young instead of being promoted to the oldest generation.
 GC_THRESHOLD = env_ints("GC_THRESHOLD", (50_000, 20, 100))
 
+# HTTP requests that run Django's code at once in one server process (config/concurrency.py);
+# the rest wait on the event loop. 0 removes the limit.
+HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 4)
+if HTTP_CONCURRENCY < 0:
+    raise SettingError(f"HTTP_CONCURRENCY must be 0 (no limit) or more, not {HTTP_CONCURRENCY}")
+
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Search -------------------------------------------------------------------

@@ -463,6 +463,12 @@ def test_the_asgi_server_freezes_what_it_loaded_and_collects_less_often(var_dir)
     assert result.stdout.strip() == "(30000, 15, 50) True"
 
 
+def test_http_concurrency_defaults_to_four_and_refuses_a_negative_limit(var_dir):
+    assert load_settings(var_dir, "HTTP_CONCURRENCY")["HTTP_CONCURRENCY"] == 4
+    assert load_settings(var_dir, "HTTP_CONCURRENCY", HTTP_CONCURRENCY="0")["HTTP_CONCURRENCY"] == 0
+    assert "HTTP_CONCURRENCY must be 0 (no limit) or more" in settings_error(var_dir, HTTP_CONCURRENCY="-2")
+
+
 def test_the_default_collector_thresholds_and_a_bad_one(var_dir):
     assert load_settings(var_dir, "GC_THRESHOLD")["GC_THRESHOLD"] == [50_000, 20, 100]
     assert "GC_THRESHOLD must be 3 whole numbers" in settings_error(var_dir, GC_THRESHOLD="many")
