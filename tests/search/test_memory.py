@@ -1,5 +1,7 @@
 """The index is read from its files, never copied into the process (search/backend.py, _storage)."""
 
+from array import array
+
 from haystack import connections
 from whoosh.filedb.structfile import BufferFile
 
@@ -24,3 +26,27 @@ def test_searches_and_writes_read_the_index_files_rather_than_copies(make_thread
         opened = _segment_files(reader)
         assert opened
         assert not any(isinstance(f, BufferFile) for f in opened)
+
+
+def test_field_lengths_are_read_from_memory_and_score_as_from_the_files(make_thread, discussion, member, index_now):
+    for title, body in [
+        ("Kettle descaling", "Vinegar, then rinse twice."),
+        ("Kettle lid stuck", "The kettle lid will not open after descaling with vinegar and citric acid."),
+        ("Lampe qui clignote", "Ma lampe clignote deux fois puis s'arrête."),
+    ]:
+        make_thread(category=discussion, author=member, title=title, body=body)
+    index_now()
+    backend = connections["default"].get_backend()
+    searcher = backend.searcher()
+    # The shared searcher answers BM25's length lookups from arrays ...
+    [leaf] = [leaf for leaf, _offset in searcher.reader().leaf_readers()]
+    assert leaf._perdoc._readers and all(isinstance(r, array) for r in leaf._perdoc._readers.values())
+
+    # ... and scores exactly as a searcher reading the lengths from the files.
+    plain = backend.index.refresh().searcher()
+    query = backend.parser.parse("kettle vinegar")
+    shared_hits = [(hit.docnum, hit.score) for hit in searcher.search(query)]
+    plain_hits = [(hit.docnum, hit.score) for hit in plain.search(query)]
+    assert len(shared_hits) == 2
+    assert shared_hits == plain_hits
+    plain.close()
