@@ -1,5 +1,15 @@
+"""The admin shows threads and posts; it does not change them.
+
+Every change to content goes through forum.services, which keeps the counters,
+the search index, reputation, notifications and the moderation audit log in
+step. A save in the admin would skip all of them, so threads and posts are
+read-only here: moderators hide, restore, lock, pin, move and accept on the
+site. Categories (names, order, access) are edited here.
+"""
+
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from forum.models import Category, Post, PostRevision, Thread
 
 
@@ -13,7 +23,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(ReadOnlyAdmin):
     list_display = (
         "title",
         "category",
@@ -27,8 +37,6 @@ class ThreadAdmin(admin.ModelAdmin):
     )
     list_filter = ("category", "is_pinned", "is_locked", "visibility", "has_official_response")
     search_fields = ("title",)
-    raw_id_fields = ("author", "last_poster", "accepted_answer")
-    readonly_fields = ("reply_count", "score", "created_at", "last_activity_at")
     list_select_related = ("category", "author")
 
 
@@ -43,11 +51,8 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ReadOnlyAdmin):
     list_display = ("pk", "thread", "author", "created_at", "score", "is_official", "visibility")
     list_filter = ("is_official", "visibility", "is_opening")
-    raw_id_fields = ("thread", "author", "endorsed_by")
-    # Text changes go through the site's edit form (forum.services.edit_post), which keeps history.
-    readonly_fields = ("body", "body_html", "score", "created_at", "edited_at", "edit_count")
     list_select_related = ("thread", "author")
     inlines = [RevisionInline]

@@ -7,18 +7,8 @@ reporters. So the admin offers neither add, change nor delete for either.
 
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from moderation.models import Action, Report
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Action)

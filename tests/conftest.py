@@ -138,6 +138,13 @@ def member_client(client, member):
     return client
 
 
+@pytest.fixture
+def admin_client(client, admin_member):
+    """Overrides pytest-django's own admin_client, which makes a user without our roles."""
+    client.force_login(admin_member)
+    return client
+
+
 # Shared by the app folders' tests ------------------------------------------------------
 
 

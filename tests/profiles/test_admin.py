@@ -18,12 +18,6 @@ def change_url(member):
 
 
 @pytest.fixture
-def admin_client(client, admin_member):
-    client.force_login(admin_member)
-    return client
-
-
-@pytest.fixture
 def thirty_members(make_member):
     now = timezone.now()
     made = []
