@@ -61,8 +61,14 @@ def _cooldown(member, seconds: int):
         )
 
 
-def _quota(key: str, limit: int, window: int, message: str):
-    """Take one from a counter that allows `limit` in `window` seconds (fixed window)."""
+def _quota(key: str, limit: int, window: int, message: str, *, lifted_at: float | None = None):
+    """Take one from a counter that allows `limit` in `window` seconds (a fixed window from first use).
+
+    Refused, the member is told when the window ends (or, for a new account's quota, when
+    the account stops being new, if sooner); the end is kept beside the counter.
+    """
+    now = time.time()
+    cache.add(f"{key}:ends", now + window, timeout=window)
     cache.add(key, 0, timeout=window)
     try:
         used = cache.incr(key)
@@ -70,7 +76,14 @@ def _quota(key: str, limit: int, window: int, message: str):
         cache.add(key, 1, timeout=window)
         used = 1
     if used > limit:
-        raise RateLimited(message, retry_after=window)
+        ends = cache.get(f"{key}:ends") or now + window
+        if lifted_at is not None:
+            ends = min(ends, lifted_at)
+        raise RateLimited(message, retry_after=max(1, round(ends - now)))
+
+
+def _new_account_ends(member) -> float:
+    return member.date_joined.timestamp() + settings.NEW_ACCOUNT_HOURS * 3600
 
 
 _HREF = re.compile(r"<a\s[^>]*\bhref=\"([^\"]*)\"")
@@ -92,9 +105,7 @@ def check_post(member, action: str, body: str):
         raise RateLimited(
             _("New accounts can include at most %(n)d links in a post. Remove some links and try again.")
             % {"n": settings.NEW_ACCOUNT_MAX_LINKS},
-            retry_after=max(
-                1, settings.NEW_ACCOUNT_HOURS * 3600 - int((timezone.now() - member.date_joined).total_seconds())
-            ),
+            retry_after=max(1, round(_new_account_ends(member) - time.time())),
         )
     # The cooldown first: a post refused as too soon must not use up a quota.
     _cooldown(member, settings.NEW_ACCOUNT_COOLDOWN if new else settings.POST_COOLDOWN)
@@ -114,6 +125,7 @@ def _take_quotas(member, action: str, new: bool):
                 settings.NEW_ACCOUNT_THREADS,
                 settings.NEW_ACCOUNT_HOURS * 3600,
                 _("New accounts can start %(n)d threads in their first day.") % {"n": settings.NEW_ACCOUNT_THREADS},
+                lifted_at=_new_account_ends(member),
             )
         _quota(
             f"limit:threads:{member.pk}:{day}",
@@ -127,6 +139,7 @@ def _take_quotas(member, action: str, new: bool):
             settings.NEW_ACCOUNT_REPLIES,
             settings.NEW_ACCOUNT_HOURS * 3600,
             _("New accounts can post %(n)d replies in their first day.") % {"n": settings.NEW_ACCOUNT_REPLIES},
+            lifted_at=_new_account_ends(member),
         )
 
 
