@@ -14,6 +14,7 @@ from forum.services import set_post_visibility
 from moderation import audit, events
 from moderation.models import Action, Report
 from profiles import roles
+from profiles.models import Member
 
 
 def target_of(*, post=None, thread=None, member=None) -> str:
@@ -57,6 +58,9 @@ def file_report(*, reporter, reason: str, text: str = "", post=None, thread=None
         raise ValidationError(_("The details must be plain text of at most 1,000 characters."), code="text")
     _check_can_report(reporter, post=post, thread=thread, member=member)
     with transaction.atomic():
+        # One reporter's reports are filed one at a time, so that two at once cannot both
+        # see the day's last free place (PostgreSQL reads committed rows, not pending ones).
+        list(Member.objects.select_for_update().filter(pk=reporter.pk).values_list("pk", flat=True))
         _check_daily_limit(reporter)
         try:
             with transaction.atomic():

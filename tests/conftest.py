@@ -8,6 +8,7 @@ can never pass by skipping.
 import itertools
 import os
 import tempfile
+import threading
 
 import pytest
 from django.core.cache import cache
@@ -29,6 +30,32 @@ def pytest_configure(config):
     search_path = tempfile.mkdtemp(prefix="agora-test-whoosh-")
     settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = search_path
     settings.SEARCH_PATH = search_path
+
+
+def all_at_once(calls) -> list[BaseException]:
+    """Run each call in a thread of its own (so on its own database connection), all released
+    together; return what they raised."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            call()
+        except BaseException as error:  # reported to the test, not lost in the thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a call never finished"
+    return errors
 
 
 def require_service(name: str, available: bool, why: str = ""):

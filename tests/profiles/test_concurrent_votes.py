@@ -4,16 +4,14 @@ The reply's author must end with exactly 20 × 10 points, in step with their
 ledger, and the reply with a score of 20: no lost update, no duplicate row.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from forum import services
 from forum.models import Category, Post, Vote
 from profiles import reputation
 from profiles.models import BadgeAward, Member, ReputationEntry
-from tests.conftest import require_service
+from tests.conftest import all_at_once, require_service
 
 VOTERS = 20
 
@@ -22,25 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def vote_all_at_once(post, voters) -> list[BaseException]:
     """Each voter casts a vote from their own thread (so their own connection), all released together."""
-    barrier = threading.Barrier(len(voters))
-    errors = []
-
-    def vote(voter):
-        try:
-            barrier.wait(timeout=30)
-            services.cast_vote(post=Post(pk=post.pk), voter=voter)
-        except BaseException as error:  # reported to the test below, not lost in the thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=vote, args=(voter,)) for voter in voters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a vote never finished"
-    return errors
+    return all_at_once([lambda voter=voter: services.cast_vote(post=Post(pk=post.pk), voter=voter) for voter in voters])
 
 
 @pytest.fixture
