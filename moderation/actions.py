@@ -70,6 +70,8 @@ def _visibility(post, by, visibility, kind, outcome, reason):
                 actor=by, kind=kind, post=post, reason=reason, before={"visibility": old}, after={"visibility": new}
             )
         resolve_reports(target_of(post=post), by, outcome)
+        if post.is_opening:  # the opening post carries its thread: so do the thread's reports
+            resolve_reports(target_of(thread=post.thread), by, outcome)
     return post
 
 

@@ -287,6 +287,21 @@ def test_hiding_the_opening_post_lowers_the_category_counts_and_restoring_raises
     assert counts(thread) == {"replies": 1, "threads": 1, "posts": 2}
 
 
+def test_hiding_the_opening_post_resolves_the_reports_on_the_thread_too(
+    thread, opening, moderator, reporters, notified
+):
+    file_report(reporter=reporters[0], reason=Report.Reason.OFF_TOPIC, thread=thread)
+    file_report(reporter=reporters[1], reason=Report.Reason.SPAM, post=opening)
+
+    actions.hide_post(post=opening, by=moderator, reason="Advertising")
+
+    assert sorted(Report.objects.values_list("target", "status", "outcome")) == [
+        (f"post:{opening.pk}", Report.Status.RESOLVED, "hidden"),
+        (f"thread:{thread.pk}", Report.Status.RESOLVED, "hidden"),
+    ]
+    assert notified(reporters[0], Kind.REPORT_RESOLVED)[0].data["outcome"] == "hidden"
+
+
 def test_a_hidden_thread_stays_readable_by_its_author_and_moderators(client_for, thread, opening, moderator, member):
     actions.hide_post(post=opening, by=moderator)
 
