@@ -46,6 +46,8 @@ CHROMIUM_ARGS = [
 ]
 RESULTS_DIR = ROOT / "test-results"
 TIMEOUT_MS = 10_000
+# The password every journey's members are created with (through `manage`).
+PASSWORD = "velvet-lantern-orbit-42"
 SERVER_START_TIMEOUT = 30
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -301,11 +303,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def context(browser, live_server_url):
-    """A fresh browser profile (no cookies) per test, in English, pointed at the server."""
+def _new_context(browser, live_server_url):
+    """A fresh browser profile (no cookies), in English, pointed at the server."""
     context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
     context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser, live_server_url):
+    context = _new_context(browser, live_server_url)
     yield context
     context.close()
 
@@ -313,6 +320,29 @@ def context(browser, live_server_url):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+@pytest.fixture
+def open_browser(browser, live_server_url):
+    """A page in a browser profile of its own, for each person of a journey; closed at the end."""
+    contexts = []
+
+    def new_page():
+        contexts.append(_new_context(browser, live_server_url))
+        return contexts[-1].new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username, display_name, path="/"):
+    """Through the real log-in form, then on to `path`; done when the header names the member."""
+    page.goto(f"/accounts/login/?next={path}")
+    page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
+    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    expect(page.get_by_role("banner").get_by_text(display_name)).to_be_visible()
 
 
 def _save_failure(item, when: str) -> str:

@@ -13,9 +13,8 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import PASSWORD, log_in
 
-PASSWORD = "amber-kettle-meadow-38"
 STAFF_TITLE = "Lumio Support"
 QUESTION = "The lamp forgets its schedule after a power cut. How do I keep it?"
 ANSWER = "Turn on “Keep schedule offline” under Settings › Power: the lamp then stores it in its own memory."
@@ -58,31 +57,6 @@ def cast(manage):
         "category": f"Lamp questions {token}",
         "category_url": f"/c/lamp-questions-{token}/",
     }
-
-
-@pytest.fixture
-def open_browser(browser, live_server_url):
-    """A new browser context (no cookies) per person, closed at the end."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, username, display_name, path):
-    """Through the real log-in form, then on to `path`."""
-    page.goto(f"/accounts/login/?next={path}")
-    page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
-    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    expect(page.get_by_role("banner").get_by_text(display_name)).to_be_visible()
 
 
 def reply_to_thread(page, text):

@@ -12,7 +12,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-PASSWORD = "velvet-lantern-orbit-42"
+from tests.e2e.conftest import PASSWORD, log_in
+
 ASKER, ASKER_NAME = "ana_live", "Ana Lopez"
 REPLIER, REPLIER_NAME = "ben_live", "Ben Roy"
 TITLE = "My lamp blinks twice and stops"
@@ -44,14 +45,6 @@ def _no_posting_limits():
     yield
 
 
-def log_in(page, username, name):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
-    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    expect(page.get_by_role("banner").get_by_text(name)).to_be_visible()
-
-
 def wait_for_frame(frames: list[str], page, kind: str, timeout: float = 10):
     """Wait until the page's WebSocket has received a message of this type."""
     deadline = time.monotonic() + timeout
@@ -60,7 +53,7 @@ def wait_for_frame(frames: list[str], page, kind: str, timeout: float = 10):
         page.wait_for_timeout(100)  # lets Playwright deliver the socket's events
 
 
-def test_a_reply_shows_up_live_in_the_open_thread_and_in_the_bell(page, browser, live_server_url, manage):
+def test_a_reply_shows_up_live_in_the_open_thread_and_in_the_bell(page, open_browser, manage):
     thread_url = json.loads(manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])["thread"]
     frames = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
@@ -75,16 +68,12 @@ def test_a_reply_shows_up_live_in_the_open_thread_and_in_the_bell(page, browser,
     page.evaluate("window.stillTheSamePage = true")
 
     # Ben, in another browser, replies through the form.
-    other = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-    try:
-        ben = other.new_page()
-        log_in(ben, REPLIER, REPLIER_NAME)
-        ben.goto(thread_url)
-        ben.get_by_role("textbox", name="Your reply").fill(REPLY)
-        ben.get_by_role("button", name="Post reply").click()
-        expect(ben.get_by_role("article", name=REPLIER_NAME)).to_contain_text(REPLY)
-    finally:
-        other.close()
+    ben = open_browser()
+    log_in(ben, REPLIER, REPLIER_NAME)
+    ben.goto(thread_url)
+    ben.get_by_role("textbox", name="Your reply").fill(REPLY)
+    ben.get_by_role("button", name="Post reply").click()
+    expect(ben.get_by_role("article", name=REPLIER_NAME)).to_contain_text(REPLY)
 
     # Ana sees it without reloading: the count in the bell, and the reply in the thread.
     expect(bell).to_have_text(re.compile(r"\b1 unread"))
@@ -157,7 +146,7 @@ print(json.dumps({{"thread": Thread.objects.get(title={TITLE!r}).get_absolute_ur
 """
 
 
-def test_a_live_reply_is_shown_in_the_readers_language(page, browser, live_server_url, manage):
+def test_a_live_reply_is_shown_in_the_readers_language(page, open_browser, manage):
     """Ana reads in French while Cleo writes in English: the reply Ana sees live is in French."""
     frames = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
@@ -167,16 +156,12 @@ def test_a_live_reply_is_shown_in_the_readers_language(page, browser, live_serve
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     wait_for_frame(frames, page, "subscribed")
 
-    other = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-    try:
-        cleo = other.new_page()
-        log_in(cleo, THIRD, THIRD_NAME)
-        cleo.goto(thread_url)
-        cleo.get_by_role("textbox", name="Your reply").fill("A third idea, in English.")
-        cleo.get_by_role("button", name="Post reply").click()
-        expect(cleo.get_by_role("article", name=THIRD_NAME)).to_contain_text("A third idea")
-    finally:
-        other.close()
+    cleo = open_browser()
+    log_in(cleo, THIRD, THIRD_NAME)
+    cleo.goto(thread_url)
+    cleo.get_by_role("textbox", name="Your reply").fill("A third idea, in English.")
+    cleo.get_by_role("button", name="Post reply").click()
+    expect(cleo.get_by_role("article", name=THIRD_NAME)).to_contain_text("A third idea")
 
     reply = page.get_by_role("article", name=THIRD_NAME)
     expect(reply).to_be_visible()

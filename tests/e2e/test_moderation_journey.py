@@ -12,9 +12,8 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import PASSWORD, log_in
 
-PASSWORD = "quiet-harbour-lantern-71"
 REASON = "Advertising a shop"
 
 SETUP = """
@@ -62,26 +61,16 @@ def story(manage):
 
 
 @pytest.fixture
-def open_as(browser, live_server_url):
+def open_as(open_browser):
     """A logged-in page in a browser context of its own, for each person."""
-    contexts = []
 
     def open_page(username, display_name, path):
-        context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"/accounts/login/?next={path}")
-        page.get_by_role("textbox", name=re.compile(r"^(Login|Username or email)")).fill(username)
-        page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
-        page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-        expect(page.get_by_role("banner").get_by_text(display_name)).to_be_visible()
+        page = open_browser()
+        log_in(page, username, display_name, path)
         _wait_for_live_socket(page)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def unread(page) -> int:

@@ -15,9 +15,8 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import PASSWORD, log_in
 
-PASSWORD = "copper-willow-signal-64"
 ANSWER = "Hold the dimmer for ten seconds until it blinks green: that resets the pairing."
 
 SETUP = """
@@ -69,31 +68,6 @@ def story(manage):
         "title": title,
         "thread_url": json.loads(output.strip().splitlines()[-1])["thread"],
     }
-
-
-@pytest.fixture
-def open_browser(browser, live_server_url):
-    """A new browser context (no cookies) per person, closed at the end."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, username, display_name, path):
-    """Through the real log-in form, then on to `path`."""
-    page.goto(f"/accounts/login/?next={path}")
-    page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
-    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    expect(page.get_by_role("banner").get_by_text(display_name)).to_be_visible()
 
 
 def open_own_profile(page, display_name):

@@ -11,7 +11,9 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-PASSWORD = "amber-lantern-quiet-73"
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import log_in as log_in_as
+
 TITLE = "Les ampoules du salon clignotent après la mise à jour"
 
 SETUP = """
@@ -63,12 +65,8 @@ def solved_thread(manage):
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
-    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    log_in_as(page, username, "Journey Member")
     expect(page.get_by_role("status")).to_contain_text(f"signed in as {username}")
-    expect(page.get_by_role("banner").get_by_text("Journey Member")).to_be_visible()
 
 
 def test_a_member_is_shown_a_solved_thread_like_the_one_they_are_starting_and_opens_it(page, solved_thread):

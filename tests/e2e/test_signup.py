@@ -11,10 +11,11 @@ import secrets
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PASSWORD
+
 # Unique: the server (and its database) is shared by every browser test of the session.
 USERNAME = f"camille{secrets.token_hex(3)}"
 EMAIL = f"{USERNAME}@example.com"
-PASSWORD = "velvet-lantern-orbit-42"
 
 
 def test_sign_up_confirm_log_in_and_switch_to_french(page, mailbox):

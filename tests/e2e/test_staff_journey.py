@@ -9,7 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-PASSWORD = "velvet-lantern-orbit-42"
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import log_in as log_in_as
+
 TITLE = "My Halo lamp blinks after the 2.4 update"
 
 SETUP = f"""
@@ -41,64 +43,54 @@ def people(manage):
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^(Username or email|Login)")).fill(username)
-    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    expect(page.get_by_role("banner").get_by_text(username.title())).to_be_visible()
+    log_in_as(page, username, username.title())
 
 
-def test_a_question_goes_through_the_staff_queue_and_into_the_figures(people, browser, live_server_url):
-    member_context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-    staff_context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
-    try:
-        asker, staff = member_context.new_page(), staff_context.new_page()
+def test_a_question_goes_through_the_staff_queue_and_into_the_figures(people, open_browser):
+    asker, staff = open_browser(), open_browser()
 
-        # The member asks.
-        log_in(asker, "nadia")
-        asker.goto("/t/new/?category=lamp-help")
-        asker.get_by_label("Title").fill(TITLE)
-        asker.get_by_label("Message").fill("Since the update the lamp blinks every few seconds. Any idea?")
-        asker.get_by_role("button", name="Post thread").click()
-        expect(asker.get_by_role("heading", level=1)).to_have_text(TITLE)
+    # The member asks.
+    log_in(asker, "nadia")
+    asker.goto("/t/new/?category=lamp-help")
+    asker.get_by_label("Title").fill(TITLE)
+    asker.get_by_label("Message").fill("Since the update the lamp blinks every few seconds. Any idea?")
+    asker.get_by_role("button", name="Post thread").click()
+    expect(asker.get_by_role("heading", level=1)).to_have_text(TITLE)
 
-        # It waits in the staff queue.
-        log_in(staff, "olivier")
-        staff.goto("/staff/")
-        row = staff.get_by_role("listitem").filter(has=staff.get_by_role("link", name=TITLE))
-        expect(row).to_be_visible()
-        expect(row).to_contain_text("unassigned")
+    # It waits in the staff queue.
+    log_in(staff, "olivier")
+    staff.goto("/staff/")
+    row = staff.get_by_role("listitem").filter(has=staff.get_by_role("link", name=TITLE))
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("unassigned")
 
-        # The staff member claims it, then answers on the thread page.
-        row.get_by_role("button", name="Claim").click()
-        expect(staff.get_by_role("status")).to_contain_text(f"You took “{TITLE}”.")
-        row = staff.get_by_role("listitem").filter(has=staff.get_by_role("link", name=TITLE))
-        expect(row).to_contain_text("assigned to Olivier")
-        row.get_by_role("link", name=TITLE).click()
-        expect(staff.get_by_role("heading", level=1)).to_have_text(TITLE)
-        expect(staff.get_by_text("Assigned to Olivier")).to_be_visible()
-        staff.get_by_label("Your reply").fill("Thanks for the report: firmware 2.4.1 fixes the blinking.")
-        staff.get_by_role("button", name="Post reply").click()
-        expect(staff.get_by_role("article").filter(has_text="firmware 2.4.1")).to_contain_text("Halo Support")
+    # The staff member claims it, then answers on the thread page.
+    row.get_by_role("button", name="Claim").click()
+    expect(staff.get_by_role("status")).to_contain_text(f"You took “{TITLE}”.")
+    row = staff.get_by_role("listitem").filter(has=staff.get_by_role("link", name=TITLE))
+    expect(row).to_contain_text("assigned to Olivier")
+    row.get_by_role("link", name=TITLE).click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(staff.get_by_text("Assigned to Olivier")).to_be_visible()
+    staff.get_by_label("Your reply").fill("Thanks for the report: firmware 2.4.1 fixes the blinking.")
+    staff.get_by_role("button", name="Post reply").click()
+    expect(staff.get_by_role("article").filter(has_text="firmware 2.4.1")).to_contain_text("Halo Support")
 
-        # It has left the queue.
-        staff.goto("/staff/")
-        expect(staff.get_by_role("link", name=TITLE)).to_have_count(0)
-        expect(staff.get_by_role("main")).to_contain_text("Every question has an official response")
+    # It has left the queue.
+    staff.goto("/staff/")
+    expect(staff.get_by_role("link", name=TITLE)).to_have_count(0)
+    expect(staff.get_by_role("main")).to_contain_text("Every question has an official response")
 
-        # The figures count it, with its time to the first official response.
-        staff.get_by_role("navigation", name="Staff workspace").get_by_role("link", name="Figures").click()
-        expect(staff.get_by_role("heading", level=1)).to_have_text("Community health")
-        cards = staff.locator(".figure-card")
-        expect(cards.filter(has_text="Questions asked").locator("dd").first).to_have_text("1")
-        official = cards.filter(has_text="Time to first official response")
-        expect(official.locator("dd").first).to_have_text(re.compile(r"^(under a minute|\d+ min)$"))
-        expect(official).to_contain_text("(1 question)")
-        expect(staff.get_by_role("img", name=re.compile(r"^Questions asked from .*: 1 in all\.$"))).to_be_visible()
+    # The figures count it, with its time to the first official response.
+    staff.get_by_role("navigation", name="Staff workspace").get_by_role("link", name="Figures").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Community health")
+    cards = staff.locator(".figure-card")
+    expect(cards.filter(has_text="Questions asked").locator("dd").first).to_have_text("1")
+    official = cards.filter(has_text="Time to first official response")
+    expect(official.locator("dd").first).to_have_text(re.compile(r"^(under a minute|\d+ min)$"))
+    expect(official).to_contain_text("(1 question)")
+    expect(staff.get_by_role("img", name=re.compile(r"^Questions asked from .*: 1 in all\.$"))).to_be_visible()
 
-        # The member does not get in.
-        response = asker.goto("/staff/figures/")
-        assert response.status == 403
-    finally:
-        member_context.close()
-        staff_context.close()
+    # The member does not get in.
+    response = asker.goto("/staff/figures/")
+    assert response.status == 403
