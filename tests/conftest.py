@@ -58,6 +58,19 @@ def all_at_once(calls) -> list[BaseException]:
     return errors
 
 
+@pytest.fixture
+async def channel_layer():
+    """The configured channel layer; afterwards, the one configured then (a test may swap it) is
+    flushed, so that no group membership is left for the next test."""
+    from channels.layers import get_channel_layer
+
+    yield get_channel_layer()
+    current = get_channel_layer()
+    await current.flush()
+    if hasattr(current, "close_pools"):
+        await current.close_pools()
+
+
 def require_service(name: str, available: bool, why: str = ""):
     """Skip (locally) or fail (in CI) a test whose service is missing."""
     if available:

@@ -12,7 +12,7 @@ import logging
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers, get_channel_layer
+from channels.layers import channel_layers
 from django.utils import translation
 
 from forum import services
@@ -30,16 +30,6 @@ UNREACHABLE_REDIS = {
         "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
     }
 }
-
-
-@pytest.fixture
-async def layer():
-    yield get_channel_layer()
-    # The test may have swapped the layer: clean the one in use now, and leave no group behind.
-    current = get_channel_layer()
-    await current.flush()
-    if hasattr(current, "close_pools"):
-        await current.close_pools()
 
 
 @pytest.fixture
@@ -113,7 +103,7 @@ def carol_cookie(carol):
 
 
 async def test_a_connected_member_is_told_at_once_when_someone_replies(
-    layer, sockets, thread, member, other_member, alice_cookie
+    channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
     alice = await sockets(alice_cookie)
 
@@ -137,7 +127,7 @@ async def test_a_connected_member_is_told_at_once_when_someone_replies(
 
 
 async def test_a_second_reply_pushes_the_collapsed_notification_with_its_new_count(
-    layer, sockets, thread, member, other_member, carol, alice_cookie
+    channel_layer, sockets, thread, member, other_member, carol, alice_cookie
 ):
     alice = await sockets(alice_cookie)
     await post_reply(thread=thread, author=other_member, body="Hold the button.")
@@ -151,7 +141,7 @@ async def test_a_second_reply_pushes_the_collapsed_notification_with_its_new_cou
 
 
 async def test_the_replier_hears_only_of_their_own_badge_and_not_of_the_reply(
-    layer, sockets, thread, other_member, bruno_cookie
+    channel_layer, sockets, thread, other_member, bruno_cookie
 ):
     bruno = await sockets(bruno_cookie)
 
@@ -163,7 +153,7 @@ async def test_the_replier_hears_only_of_their_own_badge_and_not_of_the_reply(
 
 
 async def test_a_notification_hidden_from_the_site_is_not_pushed(
-    layer, sockets, thread, member, other_member, alice_cookie
+    channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
     await database_sync_to_async(set_preferences)(
         member=member, choices={Kind.REPLY: (False, Preference.Email.IMMEDIATE)}
@@ -177,7 +167,7 @@ async def test_a_notification_hidden_from_the_site_is_not_pushed(
 
 
 async def test_marking_read_elsewhere_pushes_the_new_unread_count(
-    layer, sockets, thread, member, other_member, alice_cookie
+    channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
     from notifications.services import mark_read
 
@@ -194,7 +184,7 @@ async def test_marking_read_elsewhere_pushes_the_new_unread_count(
 
 
 async def test_resuming_sends_every_later_notification_oldest_first_then_the_unread_count(
-    layer, sockets, thread, member, other_member, carol, dmitri, alice_cookie
+    channel_layer, sockets, thread, member, other_member, carol, dmitri, alice_cookie
 ):
     await post_reply(thread=thread, author=other_member, body="@alice, hold the button.")
     await post_reply(thread=thread, author=carol, body="@alice, or unplug it.")
@@ -216,7 +206,7 @@ async def test_resuming_sends_every_later_notification_oldest_first_then_the_unr
 
 
 async def test_resuming_from_the_latest_id_sends_only_the_unread_count(
-    layer, sockets, thread, member, other_member, alice_cookie
+    channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
     await post_reply(thread=thread, author=other_member, body="Hold the button.")
     [n] = await rows_of(member)
@@ -228,7 +218,7 @@ async def test_resuming_from_the_latest_id_sends_only_the_unread_count(
 
 
 async def test_resuming_after_a_long_absence_sends_the_latest_ones_bounded_oldest_first(
-    layer, sockets, thread, member, other_member, alice_cookie
+    channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
     @database_sync_to_async
     def many_mentions(n):
@@ -247,7 +237,7 @@ async def test_resuming_after_a_long_absence_sends_the_latest_ones_bounded_oldes
 
 
 async def test_a_reply_posted_while_the_channel_layer_is_down_succeeds_and_is_delivered_on_resume(
-    settings, layer, sockets, thread, member, other_member, alice_cookie, caplog
+    settings, channel_layer, sockets, thread, member, other_member, alice_cookie, caplog
 ):
     working = settings.CHANNEL_LAYERS
     settings.CHANNEL_LAYERS = UNREACHABLE_REDIS
@@ -274,7 +264,7 @@ async def test_a_reply_posted_while_the_channel_layer_is_down_succeeds_and_is_de
 
 
 async def test_a_reader_subscribed_to_a_thread_sees_each_new_reply_rendered(
-    layer, sockets, thread, other_member, carol_cookie
+    channel_layer, sockets, thread, other_member, carol_cookie
 ):
     carol = await sockets(carol_cookie)
     await carol.send_json_to({"type": "subscribe", "thread": thread.pk})
@@ -293,7 +283,7 @@ async def test_a_reader_subscribed_to_a_thread_sees_each_new_reply_rendered(
 
 
 async def test_a_live_reply_comes_in_each_language_whatever_the_replier_reads(
-    layer, sockets, thread, other_member, carol_cookie
+    channel_layer, sockets, thread, other_member, carol_cookie
 ):
     """Readers of one thread read it in different languages; the page picks its own."""
     carol = await sockets(carol_cookie)
@@ -311,7 +301,7 @@ async def test_a_live_reply_comes_in_each_language_whatever_the_replier_reads(
 
 
 async def test_subscribing_to_another_thread_leaves_the_first(
-    layer, sockets, discussion, start_thread, thread, member, other_member, carol_cookie
+    channel_layer, sockets, discussion, start_thread, thread, member, other_member, carol_cookie
 ):
     other_thread = await database_sync_to_async(start_thread)(category=discussion, author=member)
     carol = await sockets(carol_cookie)
@@ -325,7 +315,7 @@ async def test_subscribing_to_another_thread_leaves_the_first(
 
 
 async def test_a_member_cannot_subscribe_to_a_staff_only_thread_nor_see_its_replies(
-    layer, sockets, staff_thread, moderator, carol_cookie
+    channel_layer, sockets, staff_thread, moderator, carol_cookie
 ):
     carol = await sockets(carol_cookie)
 
@@ -336,7 +326,7 @@ async def test_a_member_cannot_subscribe_to_a_staff_only_thread_nor_see_its_repl
     assert await carol.receive_nothing(timeout=0.5)
 
 
-async def test_staff_may_subscribe_to_a_staff_only_thread(layer, sockets, staff_thread, moderator):
+async def test_staff_may_subscribe_to_a_staff_only_thread(channel_layer, sockets, staff_thread, moderator):
     marc = await sockets(await database_sync_to_async(session_cookie_for)(moderator))
 
     await marc.send_json_to({"type": "subscribe", "thread": staff_thread.pk})
@@ -344,7 +334,7 @@ async def test_staff_may_subscribe_to_a_staff_only_thread(layer, sockets, staff_
     assert await marc.receive_json_from(timeout=TIMEOUT) == {"type": "subscribed", "thread": staff_thread.pk}
 
 
-async def test_subscribing_to_a_thread_that_does_not_exist_is_an_error(layer, sockets, carol_cookie):
+async def test_subscribing_to_a_thread_that_does_not_exist_is_an_error(channel_layer, sockets, carol_cookie):
     carol = await sockets(carol_cookie)
 
     await carol.send_json_to({"type": "subscribe", "thread": 987_654})
@@ -353,7 +343,7 @@ async def test_subscribing_to_a_thread_that_does_not_exist_is_an_error(layer, so
 
 
 async def test_resuming_with_the_time_of_the_newest_message_seen_resends_what_collapsed_since(
-    layer, sockets, thread, member, other_member, carol, alice_cookie
+    channel_layer, sockets, thread, member, other_member, carol, alice_cookie
 ):
     """A second reply collapses into the unread first one, which keeps its id."""
     await post_reply(thread=thread, author=other_member, body="Hold the button.")
@@ -373,7 +363,7 @@ async def test_resuming_with_the_time_of_the_newest_message_seen_resends_what_co
 
 
 async def test_resuming_with_the_time_of_the_newest_message_seen_resends_nothing_when_nothing_changed(
-    layer, sockets, thread, member, other_member, alice_cookie
+    channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
     await post_reply(thread=thread, author=other_member, body="Hold the button.")
     alice = await sockets(alice_cookie)
@@ -422,7 +412,7 @@ HOSTILE = [
 
 
 async def test_a_member_never_receives_another_members_messages_whatever_they_send(
-    layer, sockets, thread, staff_thread, member, other_member, moderator, alice_cookie
+    channel_layer, sockets, thread, staff_thread, member, other_member, moderator, alice_cookie
 ):
     # bruno has notifications of his own (a badge), and the staff thread has a reply.
     await post_reply(thread=thread, author=other_member, body="Hold the button.")
@@ -453,7 +443,7 @@ async def test_a_member_never_receives_another_members_messages_whatever_they_se
     assert not any("Tuesday" in json.dumps(m) or "Wednesday" in json.dumps(m) for m in received)
 
 
-async def test_a_socket_survives_malformed_frames(layer, sockets, alice_cookie):
+async def test_a_socket_survives_malformed_frames(channel_layer, sockets, alice_cookie):
     alice = await sockets(alice_cookie)
 
     await alice.send_to(text_data="{not json")
@@ -464,7 +454,7 @@ async def test_a_socket_survives_malformed_frames(layer, sockets, alice_cookie):
 
 
 async def test_two_members_connected_at_once_each_get_only_their_own(
-    layer, sockets, thread, member, other_member, carol, alice_cookie, carol_cookie
+    channel_layer, sockets, thread, member, other_member, carol, alice_cookie, carol_cookie
 ):
     alice, carol_socket = await sockets(alice_cookie), await sockets(carol_cookie)
     await database_sync_to_async(services.follow_thread)(thread=thread, member=carol)

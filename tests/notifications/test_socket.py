@@ -6,7 +6,6 @@ in-memory by default, Redis when REDIS_URL is set (as in CI).
 """
 
 import pytest
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -37,16 +36,6 @@ def socket(cookie: bytes | None = None, origin: bytes | None = ORIGIN, host: byt
     if cookie is not None:
         headers.append((b"cookie", cookie))
     return WebsocketCommunicator(application, "/ws/", headers=headers)
-
-
-@pytest.fixture
-async def channel_layer():
-    layer = get_channel_layer()
-    yield layer
-    # Leave no group membership behind for the next test (the in-memory layer is per process).
-    await layer.flush()
-    if hasattr(layer, "close_pools"):
-        await layer.close_pools()
 
 
 @pytest.fixture

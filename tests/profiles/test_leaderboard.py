@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from forum import services
-from forum.models import Category, Post, Visibility
+from forum.models import Post, Visibility
 from profiles import leaderboard
 from profiles.models import BadgeAward, Member, ReputationEntry
 
@@ -14,18 +14,13 @@ LEADERBOARD = "/leaderboard/"
 
 
 @pytest.fixture
-def general(db):
-    return Category.objects.create(slug="general", name="General", position=1)
+def general(discussion):
+    return discussion
 
 
 @pytest.fixture
-def questions(db):
-    return Category.objects.create(slug="help", name="Help", kind=Category.Kind.QUESTIONS, position=2)
-
-
-@pytest.fixture
-def staff_room(db):
-    return Category.objects.create(slug="staff-room", name="Staff room", access=Category.Access.STAFF, position=3)
+def staff_room(staff_category):
+    return staff_category
 
 
 def gain(member, amount, *, days_ago=0, category=None):

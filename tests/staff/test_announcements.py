@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -210,15 +209,6 @@ def test_a_withdrawn_announcement_is_gone(
 
 
 # Pushed live ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def channel_layer():
-    layer = get_channel_layer()
-    yield layer
-    await layer.flush()
-    if hasattr(layer, "close_pools"):
-        await layer.close_pools()
 
 
 @pytest.fixture
