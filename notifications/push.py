@@ -58,5 +58,8 @@ def to_members_on_commit(member_ids, message_for):
         transaction.on_commit(lambda: send_many([(member_group(pk), message_for(pk)) for pk in ids]))
 
 
-def to_thread_on_commit(thread_id: int, message: dict):
-    transaction.on_commit(lambda: send_many([(thread_group(thread_id), message)]))
+def to_thread_on_commit(thread_id: int, message_for):
+    """After commit, send `message_for()` to the thread's readers. The message is built then,
+    outside the transaction (so not while SQLite's write lock is held); if building it fails,
+    that is logged and the request is unharmed."""
+    transaction.on_commit(lambda: send_many([(thread_group(thread_id), message_for())]), robust=True)

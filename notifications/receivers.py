@@ -57,11 +57,15 @@ def _push_reply(post):
     """
     post.viewer_sees_body = True
     context = {"post": post, "thread": post.thread, "live": True}
-    html = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            html[code] = render_to_string("forum/_post.html", context)
-    push.to_thread_on_commit(post.thread_id, {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html})
+
+    def message():
+        html = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                html[code] = render_to_string("forum/_post.html", context)
+        return {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html}
+
+    push.to_thread_on_commit(post.thread_id, message)
 
 
 def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):

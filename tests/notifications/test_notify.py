@@ -432,3 +432,28 @@ def test_notifications_roll_back_with_a_vote_whose_transaction_fails(question, a
 
     assert new_rows(before) == Counter()
     assert rows_of(other_member, kind=Kind.HELPFUL) == []
+
+
+def test_a_live_reply_is_rendered_after_the_commit_and_a_failure_there_harms_nothing(
+    thread, member, other_member, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from notifications import receivers
+
+    happened = []
+
+    def failing_render(*args, **kwargs):
+        happened.append("rendered")
+        raise RuntimeError("template broke")
+
+    monkeypatch.setattr(receivers, "render_to_string", failing_render)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.post_reply(thread=thread, author=other_member, body="Hold the button.")
+        happened.append("reply committed")
+
+    # Rendered once the reply's transaction is over (not holding SQLite's write lock),
+    # and its failure is logged: the reply and its notification row stand.
+    assert happened == ["reply committed", "rendered"]
+    assert Thread.objects.get(pk=thread.pk).posts.filter(pk=reply.pk).exists()
+    assert kinds_of(member) == [Kind.REPLY]
+    assert "template broke" in caplog.text
