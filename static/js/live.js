@@ -172,7 +172,8 @@
   if ("WebSocket" in window) {
     connect();
     document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") resync(); });
-    setInterval(resync, RESYNC_MS);
+    // A hidden tab asks again when it is shown; until then it need not ask.
+    setInterval(() => { if (document.visibilityState === "visible") resync(); }, RESYNC_MS);
   }
   window.agoraLive = { get socket() { return socket; } };
 })();
