@@ -7,6 +7,7 @@ moderators and admins.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -25,13 +26,48 @@ def can_read_category(member, category) -> bool:
 
 
 def can_read_thread(member, thread) -> bool:
-    if not can_read_category(member, thread.category):
+    return can_read(member, access=thread.category.access, visibility=thread.visibility, author_id=thread.author_id)
+
+
+def can_read(member, *, access: str, visibility: str, author_id: int | None) -> bool:
+    """The reading rule on a thread's three deciding values, so that a live message can carry
+    them (notifications.access) and be checked against the reader when it is delivered."""
+    if access not in readable_accesses(member):
         return False
-    if thread.visibility == Visibility.VISIBLE:
+    if visibility == Visibility.VISIBLE:
         return True
-    if thread.visibility == Visibility.HIDDEN:
-        return roles.is_moderator(member) or (roles.is_member(member) and thread.author_id == member.pk)
+    if visibility == Visibility.HIDDEN:
+        return roles.is_moderator(member) or (roles.is_member(member) and author_id == member.pk)
     return roles.is_moderator(member)
+
+
+def readable_threads_q(member, *, prefix: str = "", author=None) -> Q:
+    """The reading rule as a filter on threads (prefix: the path to the thread, e.g. "thread__").
+
+    `author` is what a hidden thread's author must equal to stay readable: the member by
+    default, or an expression such as F("recipient") to filter rows of several members
+    who share the same roles in one query.
+    """
+    accesses = Q(**{f"{prefix}category__access__in": readable_accesses(member)})
+    if roles.is_moderator(member):
+        return accesses
+    if author is None:
+        author = member.pk if roles.is_member(member) else None
+    visible = Q(**{f"{prefix}visibility": Visibility.VISIBLE})
+    if author is not None:
+        visible |= Q(**{f"{prefix}visibility": Visibility.HIDDEN, f"{prefix}author": author})
+    return accesses & visible
+
+
+def readable_or_no_thread_q(member, *, field: str = "thread", author=None) -> Q:
+    """Rows whose `field` names no thread, or one the member may read (notifications)."""
+    return Q(**{f"{field}__isnull": True}) | readable_threads_q(member, prefix=f"{field}__", author=author)
+
+
+def same_reader(member) -> tuple[bool, bool]:
+    """What the reading rule depends on, besides who wrote a hidden thread: members with the
+    same answer read the same threads (one query serves them all, with author=F(...))."""
+    return roles.sees_staff_areas(member), roles.is_moderator(member)
 
 
 def check_can_read_thread(member, thread):

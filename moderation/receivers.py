@@ -3,8 +3,6 @@
 Connected in ModerationConfig.ready(); runs inside the sender's transaction.
 """
 
-from django.db import transaction
-
 from forum import events as forum_events
 from moderation import audit, limits
 from moderation import events as moderation_events
@@ -55,11 +53,7 @@ def open_queue_count() -> int:
 
 def on_queue_changed(sender, **kwargs):
     """Moderators' queue counts update live, after the change commits."""
-
-    def send():
-        push.send_now([MODERATORS], {"type": "mod.queue", "count": open_queue_count()})
-
-    transaction.on_commit(send)
+    push.on_commit(lambda: [push.relay(MODERATORS, {"type": "mod.queue", "count": open_queue_count()})])
 
 
 def connect():

@@ -1,22 +1,37 @@
 from datetime import datetime
+from importlib import import_module
+from time import monotonic
 
+from channels.auth import get_user
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from notifications import access
 from notifications.groups import EVERYONE, MODERATORS, STAFF, member_group, thread_group
+from profiles import roles
 
-# WebSocket close code for "policy violation": the client is not allowed here.
+# WebSocket close codes. Not allowed: no member behind the socket (the client stops).
 CLOSE_NOT_ALLOWED = 4403
+# The session ended: logged out, password changed elsewhere, account deactivated (the client stops).
+CLOSE_SESSION_ENDED = 4401
+# The member's roles or suspension changed: the client connects again at once and gets the
+# groups and threads its member may have now.
+CLOSE_ACCESS_CHANGED = 4409
+
+# A socket checks again who it speaks for at least this often, when something is delivered to
+# it: the bound on staleness if an "access.changed" control message was lost (Redis down).
+ACCESS_RECHECK_SECONDS = 10
 
 
 @database_sync_to_async
-def _missed(member, after_id, since):
+def _missed_pages(member, after_id, since):
     from notifications.services import as_message, missed_since, unread_count
 
     count = unread_count(member)
-    return [as_message(n, count) for n in missed_since(member, after_id, since)], count
+    return [[as_message(n, count) for n in page] for page in missed_since(member, after_id, since)], count
 
 
 def _moment(value) -> datetime | None:
@@ -39,44 +54,83 @@ def _may_read_thread(member, thread_id) -> bool:
     return thread is not None and can_read_thread(member, thread)
 
 
+async def _member_of_session(session_key):
+    """The member a session stands for now, or an anonymous user: a session that was logged
+    out or expired, whose password hash is out of date, or whose account was deactivated
+    stands for nobody (channels.auth.get_user checks all of it, as Django's does)."""
+    if not session_key:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return await get_user({"session": store})
+
+
+def _groups_for(member) -> list[str]:
+    groups = [member_group(member.pk), EVERYONE]
+    if roles.is_moderator(member):
+        groups.append(MODERATORS)
+    if roles.sees_staff_areas(member):
+        groups.append(STAFF)
+    return groups
+
+
 class MemberConsumer(AsyncJsonWebsocketConsumer):
     """One socket per browser tab, for a logged-in member.
 
     It authenticates by the session (AuthMiddlewareStack), joins the member's own
-    group (named from the server-side id only) and, on request, the group of a
-    thread the member may read. It relays what the server publishes there and
-    never writes business rows.
+    group (named from the server-side id only), the groups of their roles and, on
+    request, the group of a thread the member may read. It relays what the server
+    publishes there, each message only if the member may receive it when it arrives
+    (notifications.access), and never writes business rows.
 
     Client messages: {"type": "resume", "after": <last notification id seen>,
     "since": <"created" of the newest notification seen, optional>},
     {"type": "subscribe", "thread": <id>}, {"type": "ping"}.
     """
 
+    member = None
+
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not roles.is_member(user):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.member = user
-        self.thread_group = None
-        self.groups_joined = [member_group(user.pk), EVERYONE]
-        if user.is_moderator or user.is_superuser:
-            self.groups_joined.append(MODERATORS)
-        if user.is_brand_staff or user.is_moderator or user.is_superuser:
-            self.groups_joined.append(STAFF)
+        self.member, self.thread_group, self.closing = user, None, False
+        self.session_key = self.scope["session"].session_key
+        self.signature, self.checked_at = access.signature(user), monotonic()
+        self.groups_joined = _groups_for(user)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "member": user.pk})
 
     async def disconnect(self, code):
-        member = getattr(self, "member", None)
-        if member is None:
+        if self.member is None:
             return
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.thread_group:
             await self.channel_layer.group_discard(self.thread_group, self.channel_name)
+
+    async def _close(self, code):
+        self.closing = True
+        await self.close(code=code)
+
+    async def _recheck(self) -> bool:
+        """Load the member as they are now; close the socket if it may not go on as it is."""
+        member = await _member_of_session(self.session_key)
+        if member is None or not roles.is_member(member) or member.pk != self.member.pk:
+            await self._close(CLOSE_SESSION_ENDED)
+            return False
+        self.member, self.checked_at = member, monotonic()
+        if access.signature(member) != self.signature:
+            await self._close(CLOSE_ACCESS_CHANGED)
+            return False
+        return True
+
+    async def _still_allowed(self) -> bool:
+        if self.closing:
+            return False
+        return monotonic() - self.checked_at < ACCESS_RECHECK_SECONDS or await self._recheck()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         """Ignore what is not a JSON text frame: a malformed frame must not crash the socket."""
@@ -89,7 +143,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict):
+        if not isinstance(content, dict) or self.closing:
             return
         kind = content.get("type")
         if kind == "ping":
@@ -100,22 +154,51 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self._subscribe(content.get("thread"))
 
     async def _resume(self, after, since):
+        """Everything missed, page after page, read through the member's access now."""
+        if not await self._recheck():
+            return
         after = after if isinstance(after, int) and after >= 0 else 0
-        messages, count = await _missed(self.member, after, since)
-        for message in messages:
-            await self.send_json(message)
+        pages, count = await _missed_pages(self.member, after, since)
+        for page in pages:
+            for message in page:
+                await self.send_json(message)
         await self.send_json({"type": "unread", "count": count})
 
     async def _subscribe(self, thread_id):
+        if not await self._still_allowed():
+            return
         if not isinstance(thread_id, int) or not await _may_read_thread(self.member, thread_id):
             await self.send_json({"type": "error", "error": "not-allowed"})
             return
-        if self.thread_group:
-            await self.channel_layer.group_discard(self.thread_group, self.channel_name)
+        await self._leave_thread()
         self.thread_group = thread_group(thread_id)
         await self.channel_layer.group_add(self.thread_group, self.channel_name)
         await self.send_json({"type": "subscribed", "thread": thread_id})
 
+    async def _leave_thread(self):
+        if self.thread_group:
+            await self.channel_layer.group_discard(self.thread_group, self.channel_name)
+            self.thread_group = None
+
     async def relay(self, event):
-        """Forward a server-side message (sent with type "relay") to the browser."""
-        await self.send_json(event["message"])
+        """Forward a server-side message to the browser if the member may receive it now.
+
+        A thread the member may no longer read is left, and the page is told so."""
+        if not await self._still_allowed():
+            return
+        if access.may_receive(self.member, event.get("audience")):
+            if event["message"].get("type") != "thread.access":
+                await self.send_json(event["message"])
+        elif event.get("group") is not None and event.get("group") == self.thread_group:
+            await self._leave_thread()
+            await self.send_json({"type": "unsubscribed", "thread": event["message"].get("thread")})
+
+    async def access_changed(self, event):
+        """The member's roles, suspension, password or sessions changed (notifications.receivers)."""
+        if self.closing:
+            return
+        ended = event.get("ended_session")
+        if ended and ended == access.session_fingerprint(self.session_key):
+            await self._close(CLOSE_SESSION_ENDED)
+        else:
+            await self._recheck()

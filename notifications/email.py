@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from forum.permissions import can_read_thread
 from notifications import messages
 from notifications.models import DigestRun, Notification, Preference
 from notifications.services import DEFAULT_EMAIL
@@ -36,7 +37,7 @@ def due_notifications(now):
     rows = list(
         Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True, updated_at__lte=now - delay)
         .filter(Q(email_not_before__isnull=True) | Q(email_not_before__lte=now))
-        .select_related("recipient", "actor", "thread")
+        .select_related("recipient", "actor", "thread__category")
         .order_by("recipient", "updated_at")[:BATCH]
     )
     member_ids = {n.recipient_id for n in rows}
@@ -47,7 +48,9 @@ def due_notifications(now):
     immediate, daily, never = defaultdict(list), defaultdict(list), []
     for n in rows:
         choice = _email_choice(prefs, n.recipient_id, n.kind)
-        if choice == Preference.Email.IMMEDIATE:
+        if n.thread is not None and not can_read_thread(n.recipient, n.thread):
+            never.append(n.pk)  # read through the member's access now: it may have changed since
+        elif choice == Preference.Email.IMMEDIATE:
             immediate[n.recipient].append(n)
         elif choice == Preference.Email.DAILY:
             daily[n.recipient].append(n)

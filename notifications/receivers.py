@@ -13,7 +13,8 @@ from forum import events as forum_events
 from forum.models import Follow, Visibility
 from forum.permissions import can_read_thread
 from moderation import events as moderation_events
-from notifications import push
+from notifications import announcements, push
+from notifications.access import session_fingerprint
 from notifications.models import Kind
 from notifications.services import notify
 from profiles import events as profile_events
@@ -58,14 +59,41 @@ def _push_reply(post):
     post.viewer_sees_body = True
     context = {"post": post, "thread": post.thread, "live": True}
 
-    def message():
+    def build():
         html = {}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 html[code] = render_to_string("forum/_post.html", context)
-        return {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html}
+        return push.to_thread(
+            post.thread_id, {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html}
+        )
 
-    push.to_thread_on_commit(post.thread_id, message)
+    push.on_commit(build)
+
+
+def on_thread_access_changed(sender, thread, **kwargs):
+    """A thread moved, or its opening post hidden, deleted or restored: its open readers are
+    told as it is now, and those who may no longer read it leave it (the consumer decides)."""
+    push.on_commit(lambda: push.to_thread(thread.pk, {"type": "thread.access", "thread": thread.pk}))
+    announcements.forget()  # the banner may link to it
+
+
+def on_thread_changed(sender, thread, change, **kwargs):
+    if change == "moved":
+        on_thread_access_changed(sender, thread=thread)
+
+
+def on_post_visibility_changed(sender, post, by, old, new, reason="", **kwargs):
+    if post.is_opening:
+        on_thread_access_changed(sender, thread=post.thread)
+    _notify_visibility(post, by, new, reason)
+
+
+def on_access_changed(sender, member, ended_session=None, **kwargs):
+    """A member's roles, suspension, password or session changed: their open sockets check
+    again who they speak for, and close or start over (notifications.consumers)."""
+    fields = {"ended_session": session_fingerprint(ended_session)} if ended_session else {}
+    push.on_commit(lambda: [push.control(push.member_group(member.pk), "access.changed", **fields)])
 
 
 def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):
@@ -90,7 +118,7 @@ def on_badge_awarded(sender, award, badge, **kwargs):
     notify(recipients=[award.member], kind=Kind.BADGE, data={"badge": badge.slug})
 
 
-def on_post_visibility_changed(sender, post, by, old, new, reason="", **kwargs):
+def _notify_visibility(post, by, new, reason):
     if new == Visibility.HIDDEN:
         kind = Kind.POST_HIDDEN
     elif new == Visibility.VISIBLE:
@@ -160,3 +188,7 @@ def connect():
     moderation_events.report_filed.connect(on_report_filed, dispatch_uid=f"{uid}.report_filed")
     moderation_events.member_warned.connect(on_member_warned, dispatch_uid=f"{uid}.member_warned")
     moderation_events.member_suspended.connect(on_member_suspended, dispatch_uid=f"{uid}.member_suspended")
+    forum_events.thread_changed.connect(on_thread_changed, dispatch_uid=f"{uid}.thread_changed")
+    profile_events.access_changed.connect(on_access_changed, dispatch_uid=f"{uid}.access_changed")
+    moderation_events.member_suspended.connect(on_access_changed, dispatch_uid=f"{uid}.suspended_access")
+    moderation_events.suspension_lifted.connect(on_access_changed, dispatch_uid=f"{uid}.lifted_access")

@@ -3,13 +3,13 @@ from django.core.paginator import Paginator
 
 from notifications import messages
 from notifications.models import Kind, Notification, Preference
-from notifications.services import DEFAULT_EMAIL
+from notifications.services import DEFAULT_EMAIL, visible_to
 
 PER_PAGE = 30
 
 
 def notification_page(member, *, kind=None, unread_only=False, page_number=1):
-    rows = Notification.objects.filter(recipient=member, shown_on_site=True).select_related("actor", "thread")
+    rows = Notification.objects.filter(visible_to(member), recipient=member).select_related("actor", "thread")
     if kind in Kind.values:
         rows = rows.filter(kind=kind)
     if unread_only:
@@ -22,7 +22,7 @@ def notification_page(member, *, kind=None, unread_only=False, page_number=1):
 
 def latest(member, limit=8):
     rows = list(
-        Notification.objects.filter(recipient=member, shown_on_site=True)
+        Notification.objects.filter(visible_to(member), recipient=member)
         .select_related("actor", "thread")
         .order_by("-updated_at", "-id")[:limit]
     )

@@ -5,7 +5,8 @@ rows commit with the reply, vote or badge; the push to open sockets is
 queued for after the commit (notifications/push.py).
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.db import transaction
@@ -13,8 +14,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
 from forum.models import Follow
-from forum.permissions import can_read_thread
-from notifications import messages, push
+from forum.permissions import can_read_thread, readable_or_no_thread_q, same_reader
+from notifications import access, messages, push
 from notifications.models import Kind, Notification, Preference
 
 # Unread notifications of these kinds on one thread collapse into one row.
@@ -27,7 +28,6 @@ DEFAULT_EMAIL = {
     Kind.SUSPENDED: Preference.Email.IMMEDIATE,
     Kind.OFFICIAL_RESPONSE: Preference.Email.IMMEDIATE,
 }
-RESUME_LIMIT = 50
 
 
 def preferences_for(member_ids, kind) -> dict[int, tuple[bool, str]]:
@@ -109,19 +109,24 @@ def _push_on_commit(notifications, members):
     if not notifications:
         return
 
-    def send():
+    def build():
         committed = timezone.now().isoformat()  # this runs right after the commit
         ids = [n.pk for n in notifications]
-        counts = unread_counts([n.recipient_id for n in notifications])
-        pairs = []
-        for n in Notification.objects.filter(pk__in=ids).select_related("actor", "thread"):
+        counts = unread_counts(members.values())
+        rows = list(Notification.objects.filter(pk__in=ids).select_related("actor", "thread"))
+        audiences = access.of_threads([n.thread_id for n in rows if n.thread_id])
+        pushes = []
+        for n in rows:
+            if n.thread_id and n.thread_id not in audiences:
+                continue  # the thread is gone since
             member = members.get(n.recipient_id)
             with translation.override(member.language if member and member.language else None):
                 message = as_message(n, counts.get(n.recipient_id, 0))
-            pairs.append((push.member_group(n.recipient_id), {**message, "committed": committed}))
-        push.send_many(pairs)
+            message["committed"] = committed
+            pushes.append(push.relay(push.member_group(n.recipient_id), message, audiences.get(n.thread_id)))
+        return pushes
 
-    transaction.on_commit(send)
+    push.on_commit(build)
 
 
 def as_message(n: Notification, unread: int) -> dict:
@@ -137,40 +142,66 @@ def as_message(n: Notification, unread: int) -> dict:
     }
 
 
-def unread_counts(member_ids) -> dict[int, int]:
-    rows = (
-        Notification.objects.filter(recipient__in=set(member_ids), read_at__isnull=True, shown_on_site=True)
-        .values("recipient")
-        .annotate(n=Count("pk"))
-    )
-    return {row["recipient"]: row["n"] for row in rows}
+def visible_to(member, *, author=None) -> Q:
+    """The notification rows a member is shown: their own on-site rows about no thread or
+    about a thread they may read now (a title that became staff-only is never shown)."""
+    return Q(shown_on_site=True) & readable_or_no_thread_q(member, author=author)
+
+
+def unread_counts(members) -> dict[int, int]:
+    """Unread counts of several members: one query per kind of reader among them."""
+    by_reader = defaultdict(list)
+    for member in members:
+        by_reader[same_reader(member)].append(member)
+    counts = {}
+    for group in by_reader.values():
+        rows = (
+            Notification.objects.filter(visible_to(group[0], author=F("recipient")))
+            .filter(recipient__in=[m.pk for m in group], read_at__isnull=True)
+            .values("recipient")
+            .annotate(n=Count("pk"))
+        )
+        counts.update((row["recipient"], row["n"]) for row in rows)
+    return counts
 
 
 def unread_count(member) -> int:
-    return Notification.objects.filter(recipient=member, read_at__isnull=True, shown_on_site=True).count()
+    return Notification.objects.filter(visible_to(member), recipient=member, read_at__isnull=True).count()
 
 
-def missed_since(member, after_id: int, since: datetime | None = None) -> list[Notification]:
-    """What a reconnecting client has not seen, oldest first, bounded.
+RESUME_PAGE = 100
+
+
+def missed_since(member, after_id: int, since: datetime | None = None) -> Iterator[list[Notification]]:
+    """What a reconnecting client has not seen, oldest first, in pages, all of it.
 
     Rows written after the last id it saw and, when it says when its newest message
     was from, rows that collapsed into an older one since then (their id is old but
-    their count and actor are new).
+    their count and actor are new). Only rows the member may be shown now.
     """
     missed = Q(pk__gt=after_id)
     if since is not None:
         missed |= Q(updated_at__gt=since)
     rows = (
-        Notification.objects.filter(missed, recipient=member, shown_on_site=True)
+        Notification.objects.filter(missed, visible_to(member), recipient=member)
         .select_related("actor", "thread")
-        .order_by("-updated_at", "-id")[:RESUME_LIMIT]
+        .order_by("updated_at", "id")
     )
-    return list(reversed(rows))
+    after = Q()
+    while True:
+        page = list(rows.filter(after)[:RESUME_PAGE])
+        if page:
+            yield page
+        if len(page) < RESUME_PAGE:
+            return
+        last = page[-1]
+        after = Q(updated_at__gt=last.updated_at) | Q(updated_at=last.updated_at, pk__gt=last.pk)
 
 
 def _push_unread(member):
-    count = unread_count(member)
-    transaction.on_commit(lambda: push.send_now([push.member_group(member.pk)], {"type": "unread", "count": count}))
+    push.on_commit(
+        lambda: [push.relay(push.member_group(member.pk), {"type": "unread", "count": unread_count(member)})]
+    )
 
 
 @transaction.atomic

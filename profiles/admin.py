@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from profiles import events
 from profiles.models import Member
 
 
@@ -38,3 +39,10 @@ class MemberAdmin(UserAdmin):
         (_("Suspension"), {"fields": ("suspended_until", "suspension_reason")}),
         (_("Figures"), {"fields": ("reputation", "gold_badges", "silver_badges", "bronze_badges", "last_seen")}),
     )
+
+    def log_change(self, request, obj, message):
+        """Both the change form and the password form end here: roles, activity, suspension and
+        password are what open sockets depend on, so they check again (profiles.events)."""
+        entry = super().log_change(request, obj, message)
+        events.access_changed.send(sender=Member, member=obj)
+        return entry

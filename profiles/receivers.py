@@ -3,6 +3,8 @@
 Everything here runs inside the sender's transaction.
 """
 
+from allauth.account.signals import password_changed, password_reset, password_set
+from django.contrib.auth.signals import user_logged_out
 from django.utils import timezone
 
 from forum import events as forum_events
@@ -50,8 +52,25 @@ def on_profile_updated(sender, member, **kwargs):
     _award(badges.PROFILE, member.pk)
 
 
+def on_logged_out(sender, request, user, **kwargs):
+    """Sent before the session is flushed: its key still names it."""
+    session = getattr(request, "session", None)
+    if user is not None and user.is_authenticated and session is not None:
+        profile_events.access_changed.send(sender=Member, member=user, ended_session=session.session_key)
+
+
+def on_password_changed(sender, request, user, **kwargs):
+    """Every session opened with the old password ends; the one that changed it goes on under
+    a new key (Django cycles it), so sockets opened before, this tab's too, start over."""
+    profile_events.access_changed.send(sender=Member, member=user)
+
+
 def connect():
     uid = "profiles"
+    user_logged_out.connect(on_logged_out, dispatch_uid=f"{uid}.logged_out")
+    password_changed.connect(on_password_changed, dispatch_uid=f"{uid}.password_changed")
+    password_set.connect(on_password_changed, dispatch_uid=f"{uid}.password_set")
+    password_reset.connect(on_password_changed, dispatch_uid=f"{uid}.password_reset")
     forum_events.thread_posted.connect(on_thread_posted, dispatch_uid=f"{uid}.thread_posted")
     forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
     forum_events.vote_cast.connect(on_vote_cast, dispatch_uid=f"{uid}.vote_cast")

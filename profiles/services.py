@@ -35,6 +35,7 @@ def grant_role(*, member: Member, role: str, title: str | None = None) -> Member
     else:
         raise RoleError(_("Unknown role %(role)s: use member, staff, moderator or admin.") % {"role": role})
     member.save(update_fields=["is_brand_staff", "is_moderator", "staff_title", "is_superuser", "is_staff"])
+    profile_events.access_changed.send(sender=Member, member=member)
     return member
 
 

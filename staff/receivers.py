@@ -1,7 +1,5 @@
 """Notify assignees and breached targets; keep the staff queue count live."""
 
-from django.db import transaction
-
 from forum import events as forum_events
 from notifications import push
 from notifications.groups import STAFF
@@ -20,12 +18,9 @@ def on_target_breached(sender, thread, recipients, **kwargs):
 
 
 def queue_changed(*args, **kwargs):
-    def send():
-        from staff.selectors import queue_count
+    from staff.selectors import queue_count
 
-        push.send_now([STAFF], {"type": "staff.queue", "count": queue_count()})
-
-    transaction.on_commit(send)
+    push.on_commit(lambda: [push.relay(STAFF, {"type": "staff.queue", "count": queue_count()})])
 
 
 def on_reply_posted(sender, post, **kwargs):

@@ -151,9 +151,12 @@
       try { handle(JSON.parse(event.data)); } catch (error) { /* ignore malformed */ }
     });
     socket.addEventListener("close", (event) => {
-      if (event.code === 4403) return; // not allowed: logged out
-      attempt += 1;
-      const delay = Math.min(30000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+      // Not allowed, or the session ended (logged out, password changed): nothing to reconnect to.
+      if (event.code === 4403 || event.code === 4401) return;
+      // The member's access changed: start again at once with what they may see now.
+      attempt = event.code === 4409 ? 0 : attempt + 1;
+      const delay = event.code === 4409 ? 100 + Math.random() * 400
+        : Math.min(30000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
       setTimeout(connect, delay);
     });
   }

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from forum import services
 from notifications.models import Kind, Notification, Preference
-from notifications.services import RESUME_LIMIT, notify, set_preferences
+from notifications.services import RESUME_PAGE, notify, set_preferences
 from tests.notifications.test_socket import session_cookie_for, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -217,23 +217,26 @@ async def test_resuming_from_the_latest_id_sends_only_the_unread_count(
     assert await receive_until(alice, "unread") == [{"type": "unread", "count": 1}]
 
 
-async def test_resuming_after_a_long_absence_sends_the_latest_ones_bounded_oldest_first(
+async def test_resuming_after_a_long_absence_sends_every_missed_notification_oldest_first(
     channel_layer, sockets, thread, member, other_member, alice_cookie
 ):
+    """More than a page of them: the server reads them page by page and sends them all."""
+
     @database_sync_to_async
     def many_mentions(n):
         for _ in range(n):
             notify(recipients=[member], kind=Kind.MENTION, actor=other_member, thread=thread)
 
-    await many_mentions(RESUME_LIMIT + 5)
+    missed = 2 * RESUME_PAGE + 5
+    await many_mentions(missed)
     ids = [n.pk for n in await rows_of(member)]
     alice = await sockets(alice_cookie)
 
     await alice.send_json_to({"type": "resume", "after": 0})
 
     messages = await receive_until(alice, "unread")
-    assert [m["id"] for m in messages[:-1]] == ids[-RESUME_LIMIT:]
-    assert messages[-1] == {"type": "unread", "count": RESUME_LIMIT + 5}
+    assert [m["id"] for m in messages[:-1]] == ids
+    assert messages[-1] == {"type": "unread", "count": missed}
 
 
 async def test_a_reply_posted_while_the_channel_layer_is_down_succeeds_and_is_delivered_on_resume(

@@ -365,7 +365,7 @@ def test_replies_off_on_the_site_keep_a_hidden_row_for_the_email(thread, member,
     [n] = rows_of(member)
     assert not n.shown_on_site
     assert unread_count(member) == 0
-    assert missed_since(member, 0) == []
+    assert list(missed_since(member, 0)) == []
 
 
 def test_a_kind_off_on_the_site_and_by_email_writes_no_row(thread, member, other_member):

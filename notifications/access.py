@@ -1,0 +1,65 @@
+"""Who may receive a live message, decided when it is delivered.
+
+Every message published to a group carries its audience: what a reader must be allowed
+to see for the message to reach them. The audience is read from the database after the
+commit that caused the message, and the consumer checks it against the member as they are
+when it arrives (notifications.consumers). So a thread moved to a staff-only category, an
+opening post hidden, or a role taken away stops the flow at once, even to a socket that
+subscribed before the change.
+
+An audience is a small dict that travels through the channel layer:
+    {"thread": [category access, thread visibility, thread author id]}
+    {"role": "moderator"} or {"role": "staff"}
+and None for messages meant for the member's own group alone (an unread count).
+"""
+
+import hashlib
+
+from forum.models import Thread
+from forum.permissions import can_read
+from profiles import roles
+
+MODERATORS_ONLY = {"role": "moderator"}
+STAFF_ONLY = {"role": "staff"}
+
+
+def of_thread(thread) -> dict:
+    """The audience of a thread's content, from the thread (with its category) as loaded."""
+    return {"thread": [thread.category.access, thread.visibility, thread.author_id]}
+
+
+def of_threads(thread_ids) -> dict[int, dict]:
+    """The current audience of each thread, read now (after the commit). A thread that no
+    longer exists has none: nothing about it is delivered."""
+    rows = Thread.objects.filter(pk__in=set(thread_ids)).values_list(
+        "pk", "category__access", "visibility", "author_id"
+    )
+    return {pk: {"thread": [access, visibility, author]} for pk, access, visibility, author in rows}
+
+
+def may_receive(member, audience: dict | None) -> bool:
+    if not roles.is_member(member):
+        return False
+    if not audience:
+        return True
+    if "thread" in audience:
+        access, visibility, author_id = audience["thread"]
+        if not can_read(member, access=access, visibility=visibility, author_id=author_id):
+            return False
+    role = audience.get("role")
+    if role == "moderator":
+        return roles.is_moderator(member)
+    if role == "staff":
+        return roles.sees_staff_areas(member)
+    return True
+
+
+def signature(member) -> tuple:
+    """What a socket's groups and deliveries depend on: when it changes, the socket must
+    start again from the member as they are now."""
+    return (roles.is_member(member), roles.sees_staff_areas(member), roles.is_moderator(member), member.is_suspended)
+
+
+def session_fingerprint(session_key: str | None) -> str:
+    """Names a session in a control message without carrying the key itself through Redis."""
+    return hashlib.sha256(f"agora-session:{session_key}".encode()).hexdigest()[:32] if session_key else ""
