@@ -3,9 +3,14 @@ from django.conf import settings
 
 def site(request):
     """What every page's header and footer need: one COUNT query for a member, none for a visitor."""
-    from notifications.announcements import banner_for
+    from notifications.announcements import banner_for, link
 
-    context = {"SITE_NAME": settings.SITE_NAME, "announcement": banner_for(request)}
+    announcement = banner_for(request)
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "announcement": announcement,
+        "announcement_link": link(announcement) if announcement else "",
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notifications.services import unread_count

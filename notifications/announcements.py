@@ -4,12 +4,14 @@ The active announcement is cached (one per site), so pages read it without a
 query; members dismiss it with a cookie, which also works for visitors.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum.permissions import can_read_thread
 from notifications import push
 from notifications.groups import EVERYONE
 from notifications.models import Announcement
@@ -28,7 +30,7 @@ def active() -> Announcement | None:
         return cached
     found = (
         Announcement.objects.filter(withdrawn_at__isnull=True, expires_at__gt=timezone.now())
-        .select_related("thread")
+        .select_related("thread__category")
         .first()
     )
     timeout = 300 if found is None else max(1, min(300, int((found.expires_at - timezone.now()).total_seconds())))
@@ -59,12 +61,21 @@ def _check(by):
         raise PermissionDenied(_("Only staff, moderators and administrators publish announcements."))
 
 
+def link(announcement) -> str:
+    """The linked thread's address, only while anyone may read it: the banner and its push go
+    to every page and every socket, and a thread's address spells its title."""
+    thread = announcement.thread
+    if thread is None or not can_read_thread(AnonymousUser(), thread):
+        return ""
+    return thread.get_absolute_url()
+
+
 def _message(announcement) -> dict:
     return {
         "type": "announcement",
         "id": announcement.pk,
         "text": announcement.message,
-        "url": announcement.thread.get_absolute_url() if announcement.thread_id else "",
+        "url": link(announcement),
         "active": announcement.is_active,
     }
 
@@ -76,11 +87,13 @@ def publish(*, by, message: str, expires_at, thread=None) -> Announcement:
         raise ValidationError(_("Write a message of 1 to 280 characters."), code="message")
     if expires_at <= timezone.now():
         raise ValidationError(_("The announcement must end in the future."), code="expires_at")
+    if thread is not None and not can_read_thread(AnonymousUser(), thread):
+        raise ValidationError(_("An announcement can link only to a thread that visitors can read."), code="thread")
     with transaction.atomic():
         # One announcement at a time: a new one replaces the current one.
         Announcement.objects.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
         announcement = Announcement.objects.create(message=message, thread=thread, created_by=by, expires_at=expires_at)
-        transaction.on_commit(lambda: _after_change(announcement))
+        _after_change(announcement)
     return announcement
 
 
@@ -89,10 +102,15 @@ def withdraw(*, by, announcement: Announcement) -> Announcement:
     with transaction.atomic():
         Announcement.objects.filter(pk=announcement.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
         announcement.refresh_from_db()
-        transaction.on_commit(lambda: _after_change(announcement))
+        _after_change(announcement)
     return announcement
 
 
+def forget():
+    """The cached announcement is read again: after a change to it, or to what it links to."""
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
 def _after_change(announcement):
-    cache.delete(CACHE_KEY)
-    push.send_now([EVERYONE], _message(announcement))
+    forget()
+    push.on_commit(lambda: [push.relay(EVERYONE, _message(announcement))])

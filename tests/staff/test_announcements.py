@@ -236,3 +236,55 @@ async def test_an_open_socket_receives_the_announcement_when_published_and_withd
     expected = {"type": "announcement", "id": announcement.pk, "text": MESSAGE, "url": "", "active": True}
     assert published == expected
     assert withdrawn == {**expected, "active": False}
+
+
+# Links only to what a visitor can read ---------------------------------------------------------
+
+
+@pytest.fixture
+def staff_only_thread(make_member, db):
+    from forum import services
+    from forum.models import Category
+
+    category = Category.objects.create(slug="internal", name="Internal", access=Category.Access.STAFF)
+    return services.start_thread(
+        category=category, author=make_member("planner", staff=True), title="Recall of batch 7", body="Quietly."
+    )
+
+
+def test_an_announcement_linking_to_a_staff_only_thread_is_refused_with_a_form_error(staff_client, staff_only_thread):
+    response = staff_client.post(
+        PUBLISH, {"message": MESSAGE, "hours": "4", "thread": staff_only_thread.get_absolute_url()}
+    )
+
+    assert response.status_code == 400
+    assert "An announcement can link only to a thread that visitors can read." in response.content.decode()
+    assert not Announcement.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_linked_thread_that_becomes_staff_only_disappears_from_the_banner_and_the_push(
+    channel_layer, client, member_cookie, staff_member, moderator, thread
+):
+    from forum.models import Category
+    from moderation import actions
+
+    linked = await database_sync_to_async(publish)(staff_member, thread=thread)
+    internal = await database_sync_to_async(Category.objects.create)(
+        slug="internal", name="Internal", access=Category.Access.STAFF
+    )
+    await database_sync_to_async(actions.move_thread)(thread=thread, by=moderator, category=internal)
+
+    html = (await database_sync_to_async(client.get)("/")).content.decode()
+    assert MESSAGE in html
+    assert thread.get_absolute_url() not in html
+
+    reader = socket(cookie=member_cookie)
+    await reader.connect(timeout=TIMEOUT)
+    await reader.receive_json_from(timeout=TIMEOUT)
+    try:
+        await database_sync_to_async(announcements.withdraw)(by=staff_member, announcement=linked)
+        withdrawn = await reader.receive_json_from(timeout=TIMEOUT)
+    finally:
+        await reader.disconnect()
+    assert (withdrawn["id"], withdrawn["url"]) == (linked.pk, "")
