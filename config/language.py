@@ -19,8 +19,9 @@ def switch_language(request):
             settings.LANGUAGE_COOKIE_NAME,
             code,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language != code:

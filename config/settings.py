@@ -74,6 +74,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no policy; every page, error pages included, gets one.
+    "web.headers.SecurityHeadersMiddleware",
+    # Before sessions: a NUL byte in a cookie must not reach the session lookup.
+    "web.badinput.RefuseNulBytes",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +218,8 @@ ACCOUNT_RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 ACCOUNT_ADAPTER = "profiles.adapter.AccountAdapter"
+# A registered address at sign-up answers like a new one, in the same time (profiles/forms.py).
+ACCOUNT_FORMS = {"signup": "profiles.forms.SignupForm"}
 
 # Email --------------------------------------------------------------------
 
@@ -256,14 +262,62 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the page script reads it to post with fetch()
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Sent by web.headers.SecurityHeadersMiddleware (django-csp builds the header). Scripts come
+# only from our own files: no inline script, no nonce (the page cache keeps a page's HTML
+# but not its headers, so a nonce would not match on a hit). JSON-LD blocks are data,
+# not scripts. Inline style *attributes* stay allowed, <style> elements do not: each
+# category's accent colour is a free #rrggbb set as style="--cat: ..." on many partials,
+# and Markdown tables keep style="text-align: ..." (the sanitizer lets nothing else
+# through). An attribute styles its own element and can fetch only what img-src allows.
+# connect-src also gets the page's own ws(s)://host for the live socket, per request.
+# Images: our files, avatars under MEDIA_URL, and https images that posts embed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "https:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of the forum uses, off for it and for anything it embeds (names
+# Chromium knows: it logs an error for an unknown one, such as "bluetooth", on every page).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", True) else None
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Every cookie the site sets is Secure: the views that set their own follow these.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)

@@ -28,6 +28,7 @@ if not settings.PRODUCTION:
     # Avatars in the demo; production serves MEDIA_ROOT from the proxy or object storage.
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
+handler400 = "web.badinput.bad_request"
 handler404 = "forum.views.errors.not_found"
 handler403 = "forum.views.errors.forbidden"
 handler500 = "forum.views.errors.server_error"

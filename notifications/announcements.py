@@ -19,6 +19,7 @@ from profiles import roles
 
 CACHE_KEY = "announcement:active"
 DISMISSED_COOKIE = "agora_dismissed"
+DISMISSED_KEPT = 20
 _NONE = "none"
 
 
@@ -39,8 +40,14 @@ def active() -> Announcement | None:
 
 
 def dismissed_ids(request) -> set[int]:
+    """The ids in this browser's dismissal cookie (the newest 20, as staff/views.py writes it).
+
+    The cookie is the browser's to forge: only short runs of ASCII digits count, since
+    "²".isdigit() is True and int() refuses it, and int() refuses more than 4,300 digits.
+    """
     raw = request.COOKIES.get(DISMISSED_COOKIE, "")
-    return {int(part) for part in raw.split(".") if part.isdigit()}
+    parts = raw.rsplit(".", DISMISSED_KEPT)[-DISMISSED_KEPT:]
+    return {int(part) for part in parts if len(part) <= 18 and part.isascii() and part.isdigit()}
 
 
 def banner_for(request) -> Announcement | None:
@@ -51,9 +58,12 @@ def banner_for(request) -> Announcement | None:
 
 
 def page_key(request) -> str:
-    """What of the banner a cached visitor page depends on."""
+    """What of the banner a cached visitor page depends on: which one, and whether it shows.
+    Not the cookie itself, so that forged cookies cannot mint one cached page each."""
     announcement = active()
-    return f"{announcement.pk if announcement else 0}:{request.COOKIES.get(DISMISSED_COOKIE, '')}"
+    if announcement is None:
+        return "0"
+    return f"{announcement.pk}:{announcement.pk in dismissed_ids(request)}"
 
 
 def _check(by):

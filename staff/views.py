@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -121,7 +122,8 @@ def announcement_list(request):
 
 def _linked_thread(value: str):
     """A thread id, or the thread's address (/t/slug/123/)."""
-    digits = [part for part in value.strip().strip("/").split("/") if part.isdigit()]
+    digits = [part for part in value.strip().strip("/").split("/") if part.isascii() and part.isdigit()]
+    digits = [part for part in digits if len(part) <= 18]  # an id the database can hold
     return Thread.objects.filter(pk=int(digits[-1])).first() if digits else None
 
 
@@ -142,5 +144,12 @@ def dismiss(request, pk):
     response = redirect_back(request, "/")
     ids = announcements.dismissed_ids(request) | {int(pk)}
     value = ".".join(str(i) for i in sorted(ids)[-20:])
-    response.set_cookie(announcements.DISMISSED_COOKIE, value, max_age=60 * 60 * 24 * 60, samesite="Lax", httponly=True)
+    response.set_cookie(
+        announcements.DISMISSED_COOKIE,
+        value,
+        max_age=60 * 60 * 24 * 60,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,  # as Django's own messages cookie
+    )
     return response

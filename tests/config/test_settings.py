@@ -549,6 +549,53 @@ def test_production_turns_on_the_secure_defaults(var_dir):
     assert s["WHITENOISE_USE_FINDERS"] is False
 
 
+COOKIE_SETTINGS = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE")
+
+
+def test_production_makes_every_cookie_secure_and_the_demo_over_http_does_not(var_dir, tmp_path):
+    production = load_settings(
+        var_dir,
+        *COOKIE_SETTINGS,
+        "LANGUAGE_COOKIE_HTTPONLY",
+        "LANGUAGE_COOKIE_SAMESITE",
+        ENVIRONMENT="production",
+        SECRET_KEY=production_secret_key(),
+        ALLOWED_HOSTS="forum.example.com",
+    )
+    demo = run_python(
+        f"""
+        import django
+        from django.conf import settings
+        django.setup()
+        print([getattr(settings, name) for name in {COOKIE_SETTINGS!r}])
+        """,
+        tmp_path / "demo",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+
+    assert [production[name] for name in COOKIE_SETTINGS] == [True, True, True]
+    assert (production["LANGUAGE_COOKIE_HTTPONLY"], production["LANGUAGE_COOKIE_SAMESITE"]) == (True, "Lax")
+    assert demo.stdout.strip() == "[False, False, False]", demo.stderr or "the demo serves plain http"
+
+
+def test_the_content_security_policy_allows_no_inline_script_in_either_environment(var_dir, tmp_path):
+    for s in (
+        load_settings(tmp_path / "demo", "CONTENT_SECURITY_POLICY", "MIDDLEWARE"),
+        load_settings(
+            var_dir,
+            "CONTENT_SECURITY_POLICY",
+            "MIDDLEWARE",
+            ENVIRONMENT="production",
+            SECRET_KEY=production_secret_key(),
+            ALLOWED_HOSTS="forum.example.com",
+        ),
+    ):
+        directives = s["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+        assert directives["script-src"] == ["'self'"]
+        assert directives["object-src"] == directives["frame-ancestors"] == ["'none'"]
+        assert "web.headers.SecurityHeadersMiddleware" in s["MIDDLEWARE"]
+
+
 def test_the_demo_secret_key_is_generated_once_and_reused(var_dir):
     first = load_settings(var_dir, "SECRET_KEY")["SECRET_KEY"]
     second = load_settings(var_dir, "SECRET_KEY")["SECRET_KEY"]

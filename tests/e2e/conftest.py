@@ -12,6 +12,7 @@ On failure a screenshot and the HTML of every open page, and the server log,
 go to test-results/.
 """
 
+import contextlib
 import email
 import email.policy
 import os
@@ -28,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import require_service
@@ -303,10 +305,56 @@ def browser():
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy blocked; a test that saw any fails.
+# The event comes from an init script (so it is listening before the page's first byte),
+# through a binding that outlives navigations; Chromium also logs each violation.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline code"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : ""));
+}, true);
+"""
+_CSP_CONSOLE = re.compile(r"Content Security Policy|Content-Security-Policy")
+
+
+def _watch_policy_violations(context):
+    """Collect the context's policy violations in context.csp_violations."""
+    violations = context.csp_violations = []
+
+    def reported(source, text):
+        violations.append(f"{source['frame'].url}: {text}")
+
+    def logged(message):
+        if _CSP_CONSOLE.search(message.text):
+            violations.append(f"console: {message.text}")
+
+    context.expose_binding("__cspViolation", reported)
+    context.add_init_script(_REPORT_VIOLATIONS)
+    context.on("console", logged)
+
+
+def policy_violations(context) -> list[str]:
+    """What the policy blocked in this context so far, once the pages delivered their reports."""
+    for page in context.pages:
+        # A round trip, so that reports sent before it have arrived; a closed or
+        # crashed page has nothing more to say.
+        with contextlib.suppress(PlaywrightError):
+            page.evaluate("0")
+    return list(context.csp_violations)
+
+
+def _fail_on_policy_violations(contexts):
+    violations = [violation for context in contexts for violation in policy_violations(context)]
+    if violations:
+        pytest.fail("the Content-Security-Policy blocked:\n" + "\n".join(violations), pytrace=False)
+
+
 def _new_context(browser, live_server_url):
-    """A fresh browser profile (no cookies), in English, pointed at the server."""
+    """A fresh browser profile (no cookies), in English, pointed at the server, watching the policy."""
     context = browser.new_context(base_url=live_server_url, locale="en-US", timezone_id="UTC")
     context.set_default_timeout(TIMEOUT_MS)
+    _watch_policy_violations(context)
     return context
 
 
@@ -314,7 +362,10 @@ def _new_context(browser, live_server_url):
 def context(browser, live_server_url):
     context = _new_context(browser, live_server_url)
     yield context
-    context.close()
+    try:
+        _fail_on_policy_violations([context])
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -332,8 +383,11 @@ def open_browser(browser, live_server_url):
         return contexts[-1].new_page()
 
     yield new_page
-    for context in contexts:
-        context.close()
+    try:
+        _fail_on_policy_violations(contexts)
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def log_in(page, username, display_name, path="/"):

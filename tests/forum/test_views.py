@@ -368,18 +368,50 @@ def test_a_thread_without_replies_invites_an_answer_or_a_reply(client, make_thre
     assert "No replies yet." in parse_html(client.get(talk.get_absolute_url()).content).text()
 
 
-def test_an_unknown_tag_is_a_404_and_a_tag_on_staff_only_threads_is_empty_for_visitors(
-    client, make_thread, staff_category, staff_member
-):
-    make_thread(category=staff_category, author=staff_member, tags=["internal"])
+def _main_text(response, slug) -> str:
+    """The page's main content with the tag's name taken out, to compare two tags' pages."""
+    return " ".join(parse_html(response.content).find("main").text.replace(slug, "TAG").split())
 
-    unknown = client.get("/tags/no-such-tag/")
-    hidden = client.get("/tags/internal/")
+
+@pytest.mark.parametrize(
+    "who, reads_staff_threads",
+    [("visitor", False), ("member", False), ("suspended", False), ("staff", True), ("moderator", True)],
+)
+def test_a_tag_used_only_in_staff_only_threads_is_a_404_like_a_tag_never_used_for_those_who_cannot_read_them(
+    client, make_member, make_thread, staff_category, discussion, staff_member, who, reads_staff_threads
+):
+    make_thread(category=staff_category, author=staff_member, title="Recall of the blue lamps", tags=["recall"])
+    make_thread(category=discussion, author=staff_member, tags=["lamps"])
+    reader = {
+        "visitor": None,
+        "member": make_member(),
+        "suspended": make_member(suspended_until=timezone.now() + timedelta(days=3)),
+        "staff": make_member(staff=True, title="Acme"),
+        "moderator": make_member(moderator=True),
+    }[who]
+    if reader is not None:
+        client.force_login(reader)
+
+    secret = client.get("/tags/recall/")
+    unknown = client.get("/tags/never-used/")
 
     assert unknown.status_code == 404
     assert "This tag does not exist." in parse_html(unknown.content).text()
-    assert hidden.status_code == 200
-    assert "No thread you can read carries this tag." in parse_html(hidden.content).text()
+    assert client.get("/tags/lamps/").status_code == 200
+    if reads_staff_threads:
+        assert secret.status_code == 200
+        assert parse_html(secret.content).thread_titles() == ["Recall of the blue lamps"]
+    else:
+        assert secret.status_code == 404
+        assert _main_text(secret, "recall") == _main_text(unknown, "never-used")
+        assert "Recall of the blue lamps" not in secret.content.decode()
+
+
+def test_a_tag_left_only_on_hidden_threads_is_a_404(client, make_thread, discussion, member):
+    thread = make_thread(category=discussion, author=member, tags=["gone"])
+    Thread.objects.filter(pk=thread.pk).update(visibility=Visibility.HIDDEN)
+
+    assert client.get("/tags/gone/").status_code == 404
 
 
 def test_the_history_of_a_post_never_edited_says_so(client, thread):

@@ -39,8 +39,6 @@ QUERIES = [
     pytest.param("bri*", id="wildcard"),
     pytest.param("OR OR", id="OR OR"),
     pytest.param("OR bridge OR", id="OR at both ends"),
-    pytest.param("bridge\x00", id="NUL byte"),
-    pytest.param("\x00", id="only a NUL byte"),
     pytest.param("AND NOT TO", id="Whoosh operators"),
     pytest.param("((( bridge", id="unbalanced parentheses"),
     pytest.param("bridge~2 bridge^10 [a TO z] {a TO z}", id="Whoosh syntax"),
@@ -88,20 +86,13 @@ def test_a_stop_word_beside_a_real_word_is_ignored(member_client, search_page, c
         {"page": "abc"},
         {"page": "-1"},
         {"page": "99999999999999999999"},
-        {"page": "1\x00"},
         {"sort": "'; DROP TABLE forum_post; --"},
         {"type": "everything"},
         {"solved": "maybe"},
-        {"official": "\x00"},
-        {"category": "\x00"},
         {"category": "../../etc/passwd"},
-        {"tag": "\x00"},
         {"tag": "a" * 5000},
-        {"author": "\x00"},
         {"author": "a" * 5000},
         {"author": "%"},
-        {"date_from": "\x00"},
-        {"date_to": "2026-01-01\x00"},
         {"category": "x", "tag": "y", "author": "z", "solved": "yes", "official": "no", "type": "posts"},
     ],
     ids=repr,
@@ -110,6 +101,29 @@ def test_odd_filters_answer_200(client, search_page, corpus, params):
     page = search_page(q="bridge", **params)
 
     assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "bridge\x00"},
+        {"q": "\x00"},
+        {"q": "bridge", "page": "1\x00"},
+        {"q": "bridge", "official": "\x00"},
+        {"q": "bridge", "category": "\x00"},
+        {"q": "bridge", "tag": "\x00"},
+        {"q": "bridge", "author": "\x00"},
+        {"q": "bridge", "date_from": "\x00"},
+        {"q": "bridge", "date_to": "2026-01-01\x00"},
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("path", ["/search/", "/search/similar/"])
+def test_a_nul_byte_in_any_parameter_is_a_400(member_client, corpus, path, params):
+    if path == "/search/similar/":
+        params = {"title": params["q"], **params}
+    # Refused by the site-wide gate (web/badinput.py) before the search runs.
+    assert member_client.get(path, params).status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -132,8 +146,8 @@ def test_a_bad_date_is_a_400_that_says_why(client, search_page, corpus, params):
 
 @pytest.mark.parametrize(
     "title",
-    [LONG_WORD, MANY_WORDS, "\x00\x00\x00\x00", "bridge\x00pairing", "OR OR OR", "****", '"""" (((', "the and les des"],
-    ids=["long word", "many words", "NUL bytes", "NUL inside", "OR", "stars", "quotes", "stop words"],
+    [LONG_WORD, MANY_WORDS, "OR OR OR", "****", '"""" (((', "the and les des"],
+    ids=["long word", "many words", "OR", "stars", "quotes", "stop words"],
 )
 def test_odd_titles_for_suggestions_answer_json(client, member_client, corpus, title):
     public, _secret = corpus
