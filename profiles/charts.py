@@ -2,12 +2,15 @@
 
 Each function takes figures already aggregated by the database (per day) and
 returns plain geometry (cells, points, a path) that the template draws; the
-template adds the localised labels and tooltips.
+template adds the localised labels and tooltips. The reputation chart is drawn
+in web.charts' frame, the same as the staff figures' charts.
 """
 
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from web.charts import Frame, Scale, Tick
 
 WEEKS = 53
 LEVELS = 4  # plus level 0, "nothing that day": five in all
@@ -78,12 +81,7 @@ def heat_map(counts: dict[date, int], *, today: date) -> HeatMap:
     return HeatMap(cells, months, weekdays, start, today, total, busiest)
 
 
-CHART_WIDTH = 960
-CHART_HEIGHT = 260
-PLOT_LEFT = 48
-PLOT_RIGHT = 12
-PLOT_TOP = 12
-PLOT_BOTTOM = 28
+REPUTATION_FRAME = Frame(width=960, height=260, margin_left=48, margin_right=12, margin_top=12, margin_bottom=28)
 
 
 @dataclass(frozen=True)
@@ -93,12 +91,6 @@ class Point:
     total: int
     x: float
     y: float
-
-
-@dataclass(frozen=True)
-class Tick:
-    at: float
-    value: int | date
 
 
 @dataclass
@@ -112,22 +104,7 @@ class LineChart:
     highest: int
     start: date
     end: date
-    width: int = CHART_WIDTH
-    height: int = CHART_HEIGHT
-    plot_left: int = PLOT_LEFT
-    plot_right: int = CHART_WIDTH - PLOT_RIGHT
-    plot_top: int = PLOT_TOP
-    plot_bottom: int = CHART_HEIGHT - PLOT_BOTTOM
-
-
-def nice_step(highest: int, ticks: int = 4) -> int:
-    """A round step (1, 2, 5 × 10^n) so that about `ticks` steps cover `highest`."""
-    rough = max(highest, 1) / ticks
-    magnitude = 10 ** math.floor(math.log10(rough)) if rough >= 1 else 1
-    for factor in (1, 2, 5, 10):
-        if magnitude * factor >= rough:
-            return int(magnitude * factor)
-    return int(magnitude * 10)
+    frame: Frame = REPUTATION_FRAME
 
 
 def running_total(daily: list[tuple[date, int]]) -> list[tuple[date, int, int]]:
@@ -150,36 +127,28 @@ def reputation_chart(daily: list[tuple[date, int]], *, today: date) -> LineChart
     start = min(rows[0][0], today - timedelta(days=30))
     end = max(today, rows[-1][0])
     span = max((end - start).days, 1)
-    highest = max(max(total for _, _, total in rows), 0)
-    lowest = min(min(total for _, _, total in rows), 0)
-    step = nice_step(highest - lowest)
-    top = step * math.ceil(highest / step) if highest > 0 else step
-    bottom = -step * math.ceil(-lowest / step) if lowest < 0 else 0
-    left, right = PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT
-    upper, lower = PLOT_TOP, CHART_HEIGHT - PLOT_BOTTOM
+    totals = [total for _, _, total in rows]
+    scale = Scale.covering(min(totals), max(totals))
+    frame = REPUTATION_FRAME
 
     def x_of(day):
-        return round(left + (right - left) * (day - start).days / span, 1)
+        return frame.x_of((day - start).days, span)
 
-    def y_of(value):
-        return round(lower - (lower - upper) * (value - bottom) / (top - bottom), 1)
-
-    points = [Point(day, change, total, x_of(day), y_of(total)) for day, change, total in rows]
-    commands = [f"M{x_of(start)} {y_of(0)}"]
+    points = [Point(day, change, total, x_of(day), frame.y_of(total, scale)) for day, change, total in rows]
+    commands = [f"M{x_of(start)} {frame.y_of(0, scale)}"]
     for point in points:
         commands += [f"H{point.x}", f"V{point.y}"]
     commands.append(f"H{x_of(end)}")
     path = " ".join(commands)
-    area = f"{path} V{y_of(bottom)} H{x_of(start)} Z"
-    y_ticks = [Tick(y_of(value), value) for value in range(bottom, top + 1, step)]
+    area = f"{path} V{frame.y_of(scale.bottom, scale)} H{x_of(start)} Z"
     return LineChart(
         points=points,
         path=path,
         area=area,
-        y_ticks=y_ticks,
+        y_ticks=frame.y_ticks(scale),
         x_ticks=_month_ticks(start, end, x_of),
         total=rows[-1][2],
-        highest=highest,
+        highest=max(max(totals), 0),
         start=start,
         end=end,
     )

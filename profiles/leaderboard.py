@@ -3,11 +3,12 @@
 Read-only selectors over the reputation ledger and the badge awards. Points
 are summed in the database; a page costs the same few queries whatever the
 size of the community. Categories come from forum.selectors, so a viewer
-only ever sees (and filters by) the categories they may read.
+only ever sees (and filters by) the categories they may read. `advocates`
+is the one ranking of advocates: the staff figures page calls it too.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet, Sum
@@ -19,7 +20,7 @@ from forum import permissions
 from forum.models import Category
 from forum.selectors import paginate, readable_categories
 from profiles import badges
-from profiles.models import BadgeAward, Member, ReputationEntry
+from profiles.models import BadgeAward, Member
 
 PERIODS = {"7": 7, "30": 30, "365": 365, "all": None}
 PERIOD_NAMES = {"7": _("7 days"), "30": _("30 days"), "365": _("365 days"), "all": _("All time")}
@@ -70,48 +71,79 @@ def leaderboard(viewer, *, period: str, category_slug: str | None = None, page_n
         category = next((c for c in categories if c.slug == category_slug), None)
         if category is None:
             raise Http404
+    days = PERIODS[period]
+    since = None if days is None else period_start(days, now=timezone.now())
     return Leaderboard(
         period=period,
         category=category,
         categories=categories,
-        advocates=_advocates(period, category, page_number),
-        staff=_staff(period, category),
+        advocates=_standings(advocates(viewer, since=since, category=category), page_number),
+        staff=_staff(viewer, since=since, category=category),
     )
 
 
-def _advocates(period: str, category: Category | None, page_number) -> Page:
-    """A page of Standings: members who are not staff, by points gained, summed in the database."""
-    gains = (
-        ReputationEntry.objects.filter(_in_period(period, category))
-        .filter(member__is_active=True, member__is_brand_staff=False, member__is_superuser=False)
-        .values("member")
-        .annotate(points=Sum("amount"))
+def period_start(days: int, *, now: datetime) -> datetime:
+    """The start of the last `days` days, today included: local midnight of the first day.
+
+    Calendar days rather than a rolling window, so that "the last 7 days" covers the
+    same days on every page that counts them, from the first request of the day to the last.
+    """
+    first_day = timezone.localdate(now) - timedelta(days=days - 1)
+    return timezone.make_aware(datetime.combine(first_day, time.min))
+
+
+def advocates(viewer, *, since: datetime | None, category: Category | None) -> QuerySet[Member]:
+    """Top advocates, best first, each with .points: what they gained in the period, summed in the database.
+
+    The one rule, for the leaderboard and the staff figures alike:
+
+    - an advocate is an active member who is not staff (brand staff and admins answer as the
+      brand and are listed apart); moderators are members and count;
+    - what counts is the reputation ledger since `since` (None: all time), gains minus
+      reversals, each reversal in the period it was written; a member whose sum is zero or
+      less is left out: the ranking is of those who gained;
+    - with a category, only its rows; without one, the rows of every category the viewer may
+      read and the rows without a category (accepted answers written before categories were
+      recorded). Points earned in a category the viewer cannot read never show, so the ranking
+      tells nothing about a staff-only category to a member or a visitor;
+    - ties go to the username, so the order is the same on every page and every database.
+    """
+    return (
+        Member.objects.filter(is_active=True)
+        .exclude(STAFF)
+        .filter(_gained(viewer, since=since, category=category))
+        .annotate(points=Sum("reputation_entries__amount"))
         .filter(points__gt=0)
-        .order_by("-points", "member")
+        .order_by("-points", "username")
     )
-    page = paginate(gains, page_number, ADVOCATES_PER_PAGE)
-    rows = list(page.object_list)
-    members = Member.objects.in_bulk([row["member"] for row in rows])
+
+
+def _gained(viewer, *, since: datetime | None, category: Category | None) -> Q:
+    """The ledger rows that count (see `advocates`), reached from Member, in one condition.
+
+    One Q in one filter() or aggregate, so that every part of it applies to the same ledger row.
+    """
+    rows = Q()
+    if since is not None:
+        rows &= Q(reputation_entries__created_at__gte=since)
+    if category is not None:
+        return rows & Q(reputation_entries__category=category)
+    readable = Q(reputation_entries__category__access__in=permissions.readable_accesses(viewer))
+    return rows & (Q(reputation_entries__category__isnull=True) | readable)
+
+
+def _standings(members: QuerySet[Member], page_number) -> Page:
+    page = paginate(members, page_number, ADVOCATES_PER_PAGE)
     page.object_list = [
-        Standing(rank=page.start_index() + i, member=members[row["member"]], points=row["points"])
-        for i, row in enumerate(rows)
+        Standing(rank=page.start_index() + i, member=member, points=member.points)
+        for i, member in enumerate(page.object_list)
     ]
     return page
 
 
-def _in_period(period: str, category: Category | None, prefix: str = "") -> Q:
-    """Ledger rows of the period (and category); `prefix` reaches them from another model."""
-    condition = Q()
-    if PERIODS[period] is not None:
-        condition &= Q(**{f"{prefix}created_at__gte": timezone.now() - timedelta(days=PERIODS[period])})
-    if category is not None:
-        condition &= Q(**{f"{prefix}category": category})
-    return condition
-
-
-def _staff(period: str, category: Category | None) -> list[Member]:
-    """Staff accounts with what each gained in the period, in one query."""
-    points = Sum("reputation_entries__amount", filter=_in_period(period, category, "reputation_entries__"), default=0)
+def _staff(viewer, *, since: datetime | None, category: Category | None) -> list[Member]:
+    """Staff accounts with what each gained in the period, counted as advocates' points are, in one query."""
+    points = Sum("reputation_entries__amount", filter=_gained(viewer, since=since, category=category), default=0)
     staff = Member.objects.filter(STAFF, is_active=True).annotate(points=points)
     return list(staff.order_by("-points", "username")[:STAFF_SHOWN])
 

@@ -1,4 +1,4 @@
-"""Community-health figures: the page and its CSV download (computed in staff/figures.py)."""
+"""Community-health figures: the page and its CSV download (computed in the staff/figures/ package)."""
 
 import csv
 

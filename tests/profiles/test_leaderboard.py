@@ -119,6 +119,26 @@ def test_points_earned_through_the_services_reach_the_leaderboard(client, questi
     assert standings(client.get(LEADERBOARD, {"period": "7", "category": "help"})) == [("bruno", 25), ("alice", 2)]
 
 
+def test_a_period_is_the_last_n_calendar_days_today_included(client, make_member):
+    first_midnight = leaderboard.period_start(7, now=timezone.now())
+    on_time, too_early = make_member("ines"), make_member("wendy")
+    gain(on_time, 10, days_ago=0)
+    ReputationEntry.objects.filter(member=on_time).update(created_at=first_midnight)
+    gain(too_early, 20, days_ago=0)
+    ReputationEntry.objects.filter(member=too_early).update(created_at=first_midnight - timedelta(minutes=1))
+
+    assert standings(client.get(LEADERBOARD, {"period": "7"})) == [("ines", 10)]
+    assert timezone.localtime(first_midnight).date() == timezone.localdate() - timedelta(days=6)
+    assert timezone.localtime(first_midnight).time().isoformat() == "00:00:00"
+
+
+def test_advocates_with_the_same_points_are_ranked_by_username(client, make_member):
+    for name in ("zoe", "adam", "mila"):
+        gain(make_member(name), 10, days_ago=1)
+
+    assert standings(client.get(LEADERBOARD)) == [("adam", 10), ("mila", 10), ("zoe", 10)]
+
+
 def test_inactive_members_are_not_listed(client, history):
     Member.objects.filter(username="ben").update(is_active=False)
 
@@ -161,6 +181,24 @@ def test_a_staff_only_category_is_hidden_from_visitors_and_members(client, reque
     assert "staff-room" not in response.content.decode()
     assert [c.slug for c in response.context["board"].categories] == ["general", "help"]
     assert client.get(LEADERBOARD, {"category": "staff-room"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        (None, [("ben", 30), ("ana", 10)]),
+        ("member", [("ben", 30), ("ana", 10)]),
+        ("staff_member", [("ana", 50), ("ben", 30)]),
+        ("moderator", [("ana", 50), ("ben", 30)]),
+    ],
+)
+def test_points_earned_in_a_category_the_viewer_cannot_read_do_not_count(
+    client, request, staff_room_history, viewer, expected
+):
+    if viewer:
+        client.force_login(request.getfixturevalue(viewer))
+
+    assert standings(client.get(LEADERBOARD)) == expected
 
 
 @pytest.mark.parametrize("viewer", ["staff_member", "moderator", "admin_member"])

@@ -1,6 +1,6 @@
 """The staff figures page and its CSV, each figure checked against a small dataset worked out by hand.
 
-How the figures are defined (staff/figures.py says the same):
+How the figures are defined (staff/figures/ says the same):
 
 - the period is the last N days, today included: from local midnight N−1 days ago until now;
 - a question is a visible thread of a question category, created in the period;
@@ -255,8 +255,8 @@ def test_top_advocates_are_members_ranked_by_what_they_gained_in_the_period(
     forum = figures_for(staff_member, now)
     in_help = figures_for(staff_member, now, category_slug="help")
 
-    assert [(m.username, m.gain) for m in forum.advocates] == [("bruno", 35), ("carol", 20), ("alice", 2)]
-    assert [(m.username, m.gain) for m in in_help.advocates] == [("bruno", 35), ("alice", 2)]
+    assert [(m.username, m.points) for m in forum.advocates] == [("bruno", 35), ("carol", 20), ("alice", 2)]
+    assert [(m.username, m.points) for m in in_help.advocates] == [("bruno", 35), ("alice", 2)]
 
 
 def test_top_advocates_stop_at_ten(ask, reply, make_member, member, staff_member, questions, now):
@@ -268,6 +268,64 @@ def test_top_advocates_stop_at_ten(ask, reply, make_member, member, staff_member
     advocates = figures_for(staff_member, now).advocates
 
     assert [m.username for m in advocates] == [f"helper{n:02d}" for n in range(10)]
+
+
+@pytest.fixture
+def ledger(make_member, staff_member, questions, ideas, discussion, staff_questions, now):
+    """Ledger rows that each rule of the ranking decides on, written directly: both pages only read the ledger."""
+    start_of_week = period_of(7, now=now).start
+
+    def gain(member, amount, *, at, category=questions):
+        ReputationEntry.objects.create(
+            member=member, reason=ReputationEntry.Reason.REPLY_HELPFUL, amount=amount, category=category, created_at=at
+        )
+
+    for n in reversed(range(12)):  # more than the figures show; ties go to the username, not the oldest account
+        gain(make_member(f"helper{n:02d}"), 10 + n // 3 * 5, at=now - hours(n + 1), category=(questions, ideas)[n % 2])
+    gain(make_member("dora"), 40, at=now - timedelta(days=2), category=discussion)  # not a question category
+    gain(make_member("nils"), 90, at=now - timedelta(days=1), category=None)  # written before categories were
+    gain(make_member("ines"), 70, at=now - timedelta(days=3), category=staff_questions)  # a staff-only category
+    gain(make_member("wendy"), 80, at=start_of_week - timedelta(minutes=1))  # the day before this week's first
+    gain(make_member("olaf"), 95, at=now - timedelta(days=20))
+    gain(make_member("gone", is_active=False), 99, at=now - timedelta(days=1))
+    gain(staff_member, 500, at=now - timedelta(days=1))
+    reversed_ = make_member("rita")
+    gain(reversed_, 60, at=now - timedelta(days=12))
+    gain(reversed_, -60, at=now - timedelta(days=1))  # taken back this week: counts against this week
+
+
+@pytest.mark.parametrize("viewer", ["staff_member", "moderator"])
+@pytest.mark.parametrize(("days", "category"), [(7, ""), (30, ""), (30, "help"), (7, "internal-questions")])
+def test_the_top_advocates_are_the_leaderboards_first_entries_for_the_same_period_and_category(
+    client, request, ledger, viewer, days, category
+):
+    client.force_login(request.getfixturevalue(viewer))
+
+    figures = client.get(FIGURES, {"period": days, "category": category}).context["figures"]
+    board = client.get("/leaderboard/", {"period": days, "category": category}).context["advocates"]
+
+    on_figures = [(m.username, m.points) for m in figures.advocates]
+    assert on_figures  # a ranking to compare, not two empty lists
+    assert on_figures == [(s.member.username, s.points) for s in board][:10]
+
+
+def test_the_top_advocates_of_the_week_follow_the_one_rule(client, staff_member, ledger):
+    client.force_login(staff_member)
+
+    advocates = client.get(FIGURES, {"period": 7}).context["figures"].advocates
+
+    assert [(m.username, m.points) for m in advocates] == [
+        ("nils", 90),  # no category: counted for the whole forum
+        ("ines", 70),  # a staff-only category that staff read
+        ("dora", 40),  # any category counts, not only question categories
+        ("helper09", 25),
+        ("helper10", 25),
+        ("helper11", 25),
+        ("helper06", 20),
+        ("helper07", 20),
+        ("helper08", 20),
+        ("helper03", 15),
+    ]  # not wendy (before the first day), olaf (too old), gone (inactive), sophie (staff), rita (-60 this week)
 
 
 # The period -----------------------------------------------------------------------------------
