@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo serve test test-e2e lint format messages clean bench
+.PHONY: demo serve test test-e2e check lint format messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ test-e2e: $(VENV)/.installed
 	$(PY) -m config.translations
 	$(PY) -m pytest tests/e2e -p no:django -p no:cacheprovider -o addopts="-ra --strict-markers" \
 		-W "ignore:Unknown config option:pytest.PytestConfigWarning" $(PYTEST_ARGS)
+
+# What CI checks first: the layers (import-linter contracts in pyproject.toml), lint and
+# formatting, and that every model change has its migration.
+check: $(VENV)/.installed
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
