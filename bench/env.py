@@ -1,7 +1,9 @@
 """A throwaway Agora installation for one benchmark run: its own folder, database, index and server."""
 
+import contextlib
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -30,6 +32,46 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
         return 0.0
     match = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
     return int(match.group(1)) / 1024 if match else 0.0
+
+
+def open_descriptors(pid: int) -> int:
+    """File descriptors a process holds (sockets, files, pipes), from /proc."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return 0
+
+
+def tcp_connections_to(pid: int, port: int) -> int:
+    """Established TCP connections of a process whose far end is `port` (e.g. Redis's), from /proc.
+
+    Counted on the process's side, so other clients of the same server are not counted.
+    """
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    count = 0
+    for table in ("tcp", "tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+                fields = line.split()
+                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+                # state 01: established
+                count += fields[3] == "01" and remote_port == port and fields[9] in inodes
+    return count
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit (servers it starts inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 16)
+    if soft < wanted:
+        with contextlib.suppress(ValueError, OSError):  # the kernel's own ceiling is lower
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 class Site:

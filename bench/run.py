@@ -3,6 +3,7 @@
     make bench                 # about 2,000 threads, 100,000 posts, 1,000 members
     make bench SCALE=small     # a quick run
     python -m bench.run --scale tiny --quick   # the smoke run that `make test` does
+    python -m bench.run --only redis-sockets   # one row: 5,000 sockets on one daphne with Redis
 
 Everything runs in a temporary folder: a fresh database seeded with seed_demo,
 a fresh Whoosh index, one daphne process on a loopback port. The table is
@@ -22,7 +23,7 @@ from pathlib import Path
 import redis
 
 from bench import load, sockets
-from bench.env import ROOT, Site
+from bench.env import ROOT, Site, open_descriptors, raise_open_file_limit, rss_mb, tcp_connections_to
 
 SCALES = {
     "full": {
@@ -32,6 +33,7 @@ SCALES = {
         "big_thread": 100,
         "prolific": 5000,
         "sockets": 1000,
+        "redis_sockets": 5000,
         "followers": 100,
         "requests": 50,
         "load_seconds": 20,
@@ -44,6 +46,7 @@ SCALES = {
         "big_thread": 100,
         "prolific": 500,
         "sockets": 200,
+        "redis_sockets": 1000,
         "followers": 50,
         "requests": 20,
         "load_seconds": 5,
@@ -56,6 +59,7 @@ SCALES = {
         "big_thread": 10,
         "prolific": 30,
         "sockets": 5,
+        "redis_sockets": 50,
         "followers": 5,
         "requests": 3,
         "load_seconds": 1,
@@ -70,6 +74,7 @@ TARGETS = {
     "thread_p50_ms": 40,
     "throughput_ratio": 0.35,
     "sockets": 1000,
+    "redis_connections": 4,
     "notification_p95_ms": 200,
     "rebuild_posts_per_s": 1000,
     "search_p50_ms": 30,
@@ -293,6 +298,83 @@ def scaled_out(site, scale, report, thread_url, poster, followers):
     _fan_out_row(report, f"{figure}, {fanout['followers']} followers, {held['asked']:,} other sockets", fanout)
 
 
+def sockets_on_redis(site, scale, report):
+    """Many idle sockets on one daphne with REDIS_URL set: what each costs the process and Redis.
+
+    Redis connections are counted from the daphne process's side (/proc), so other clients of
+    the same Redis server do not count. Skipped, and said so, when no Redis answers.
+    """
+    asked = scale["redis_sockets"]
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    figure = f"sockets held by one daphne with Redis ({asked:,} asked): RSS, Redis conn., descriptors"
+    try:
+        client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
+        client.ping()
+    except redis.RedisError:
+        report.add(figure, None, f"skipped: no Redis at {redis_url}")
+        return
+    session = json.loads(site.python("bench.sessions", "alice").stdout)["sessions"]["alice"]
+    prefix = f"agora-bench-{os.getpid()}-{int(time.time())}"
+    site.env.update(REDIS_URL=redis_url, CACHE_PREFIX=prefix, CHANNEL_PREFIX=prefix)
+    try:
+        site.start_server()
+        held = asyncio.run(
+            _hold_and_count(site, asked, session, client.connection_pool.connection_kwargs.get("port", 6379))
+        )
+    finally:
+        site.stop_server()
+        for key in ("REDIS_URL", "CACHE_PREFIX", "CHANNEL_PREFIX"):
+            site.env.pop(key)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+    report.data["redis_sockets"] = held
+    report.add(
+        figure,
+        f"{held['held']:,} held, {held['server_mb']} MB, {held['redis_connections']} Redis conn., {held['fds']:,} fds",
+        f"{asked:,} held, <= {TARGETS['redis_connections']} Redis conn.",
+        held["held"] == asked and held["redis_connections"] <= TARGETS["redis_connections"],
+    )
+
+
+async def _hold_and_count(site, asked, session, redis_port, seconds_per_thousand=60):
+    """Open `asked` sockets (within a time bound), keep them a moment, and count what the server holds.
+
+    One socket is opened first, so that the "before" figures include the process's own
+    Redis connections (subscriber, cache) and only the sockets' cost is the difference.
+    """
+    pid = site.servers[0].pid
+    first = await sockets.open_many(site.urls, [session])
+
+    def counts():
+        return open_descriptors(pid), tcp_connections_to(pid, redis_port), round(rss_mb(pid, "VmRSS"))
+
+    fds_before, redis_before, mb_before = counts()
+    opened, started = list(first), time.monotonic()
+    deadline = started + max(30, asked * seconds_per_thousand / 1000)
+    try:
+        while len(opened) < asked and time.monotonic() < deadline:
+            opened += await sockets.open_many(site.urls, [session] * min(500, asked - len(opened)))
+        seconds = time.monotonic() - started
+        await asyncio.sleep(2)
+        alive = await sockets.count_alive(opened)
+        fds, redis_connections, server_mb = counts()
+    finally:
+        await sockets.close_all(opened)
+    return {
+        "asked": asked,
+        "held": alive,
+        "seconds_to_open": round(seconds, 1),
+        "server_mb": server_mb,
+        "server_mb_before": mb_before,
+        "redis_connections": redis_connections,
+        "redis_connections_before": redis_before,
+        "fds": fds,
+        "fds_before": fds_before,
+        "fds_per_socket": round((fds - fds_before) / max(alive - 1, 1), 2),
+        "kb_per_socket": round((server_mb - mb_before) * 1024 / max(alive - 1, 1), 1),
+    }
+
+
 def machine() -> dict:
     memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
     return {
@@ -308,17 +390,26 @@ def main():
     parser.add_argument("--scale", choices=SCALES, default=os.environ.get("SCALE", "full"))
     parser.add_argument("--quick", action="store_true", help="Skip the server figures (smoke test).")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
+    parser.add_argument(
+        "--only", choices=["redis-sockets"], help="Only this row, on a minimal site (the scale sets its size)."
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     options = parser.parse_args()
     scale = SCALES[options.scale]
     report = Report()
+    raise_open_file_limit()  # thousands of sockets, on the client side and in the servers it starts
     site = Site(keep=options.keep)
     started = datetime.now(UTC)
     try:
-        seed(site, scale, report)
-        pages(site, scale, report)
-        if not options.quick:
-            server(site, scale, report)
+        if options.only:
+            seed(site, SCALES["tiny"], Report())  # members and sessions; the row does not read content
+            sockets_on_redis(site, scale, report)
+        else:
+            seed(site, scale, report)
+            pages(site, scale, report)
+            if not options.quick:
+                server(site, scale, report)
+                sockets_on_redis(site, scale, report)
     finally:
         site.close()
     print(f"\nAgora benchmark, scale {options.scale}, {started:%Y-%m-%d %H:%M} UTC, {machine()}\n")
@@ -332,7 +423,9 @@ def main():
     }
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
-    if not options.quick:
+    if options.only:
+        (out / f"latest-{options.scale}-{options.only}.json").write_text(json.dumps(result, indent=2))
+    elif not options.quick:
         (out / f"{options.scale}-{started:%Y%m%d-%H%M}.json").write_text(json.dumps(result, indent=2))
         (out / f"latest-{options.scale}.json").write_text(json.dumps(result, indent=2))
     return result

@@ -8,5 +8,8 @@ class ForumConfig(AppConfig):
 
     def ready(self):
         from forum import pagecache
+        from web import cache
 
         pagecache.connect()
+        # Posts written during a Redis outage bumped only each process's own generation.
+        cache.on_recovered(pagecache.bump_generation)

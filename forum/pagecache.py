@@ -39,7 +39,7 @@ def generation() -> int:
     return value
 
 
-def _increment():
+def bump_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there (evicted): any new value starts a new generation
@@ -49,8 +49,8 @@ def _increment():
 def bump(*args, **kwargs):
     """Content changed (a signal receiver). Bumped now, so no page from before is served again,
     and after the commit, so no page rendered in between (from the old rows) is served either."""
-    _increment()
-    transaction.on_commit(_increment)
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 def _cacheable_request(request) -> bool:

@@ -7,8 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from config.health import readiness_check
         from forum.pagecache import vary_on
-        from notifications import announcements, receivers
+        from notifications import announcements, health, liveness, receivers
+        from web import channel_layer
 
         receivers.connect()
         vary_on(announcements.page_key)
+        channel_layer.on_reconnect(liveness.resync_all)
+        readiness_check("email_queue", health.readiness, needs_database=True)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from notifications import access
+from notifications import access, liveness
 from notifications.groups import EVERYONE, MODERATORS, STAFF, member_group, thread_group
 from profiles import roles
 
@@ -101,9 +101,11 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        liveness.register(self)  # told to resume when the channel layer is back
         await self.send_json({"type": "hello", "member": user.pk})
 
     async def disconnect(self, code):
+        liveness.unregister(self)
         if self.member is None:
             return
         for group in self.groups_joined:

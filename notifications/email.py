@@ -30,15 +30,19 @@ def _email_choice(prefs, member_id, kind):
     return prefs.get((member_id, kind), DEFAULT_EMAIL.get(kind, Preference.Email.OFF))
 
 
-def due_notifications(now):
-    """Unread, not yet emailed, older than the delay and not waiting for a digest, grouped
-    by member and by choice."""
+def due(now):
+    """Unread, not yet emailed, older than the delay and not waiting for a digest: the queue
+    (before each member's preferences settle which of them are emailed)."""
     delay = timedelta(minutes=settings.NOTIFICATION_EMAIL_DELAY_MINUTES)
+    return Notification.objects.filter(
+        read_at__isnull=True, emailed_at__isnull=True, updated_at__lte=now - delay
+    ).filter(Q(email_not_before__isnull=True) | Q(email_not_before__lte=now))
+
+
+def due_notifications(now):
+    """What is due (see `due`), grouped by member and by choice."""
     rows = list(
-        Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True, updated_at__lte=now - delay)
-        .filter(Q(email_not_before__isnull=True) | Q(email_not_before__lte=now))
-        .select_related("recipient", "actor", "thread__category")
-        .order_by("recipient", "updated_at")[:BATCH]
+        due(now).select_related("recipient", "actor", "thread__category").order_by("recipient", "updated_at")[:BATCH]
     )
     member_ids = {n.recipient_id for n in rows}
     prefs = {

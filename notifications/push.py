@@ -21,10 +21,15 @@ from django.db import transaction
 
 from notifications import access
 from notifications.groups import MODERATORS, STAFF, member_group, thread_group
+from web import channel_layer
 
 __all__ = ["Push", "control", "member_group", "on_commit", "relay", "send_many", "thread_group", "to_thread"]
 
 log = logging.getLogger(__name__)
+
+# Seconds a request may spend handing its pushes to the channel layer: a fan-out to a
+# thousand groups takes about 0.2 s on Redis; more means Redis is not answering.
+PUSH_TIMEOUT = 1.0
 
 # Who may receive what is published to a group of roles, whatever the message.
 GROUP_AUDIENCE = {MODERATORS: access.MODERATORS_ONLY, STAFF: access.STAFF_ONLY}
@@ -54,7 +59,9 @@ def to_thread(thread_id: int, message: dict) -> list[Push]:
 
 def send_many(pushes: Iterable[Push]):
     """Send in one trip to the event loop: a fan-out to a hundred followers costs one thread
-    hop, not a hundred. Failures are logged per group."""
+    hop, not a hundred. Never raises, and never holds the caller more than PUSH_TIMEOUT:
+    failures are logged once per call, and while the layer's Redis is known to be down,
+    pushes are skipped (the rows are saved; clients resume)."""
     pushes = list(pushes)
     if not pushes:
         return
@@ -65,19 +72,33 @@ def send_many(pushes: Iterable[Push]):
         return
     if layer is None:
         return
+    if channel_layer.unreachable():  # Redis failed a moment ago (logged then): do not wait on it again
+        log.info("channel layer unreachable: %d pushes skipped; clients will catch up on resume", len(pushes))
+        return
 
     async def send_all():
-        results = await asyncio.gather(
-            *(layer.group_send(push.group, push.event) for push in pushes), return_exceptions=True
+        results = await asyncio.wait_for(
+            asyncio.gather(*(layer.group_send(push.group, push.event) for push in pushes), return_exceptions=True),
+            PUSH_TIMEOUT,
         )
-        for push, result in zip(pushes, results, strict=True):
-            if isinstance(result, BaseException):
-                log.warning("push to %s failed; the client will catch up on reconnect", push.group, exc_info=result)
+        failed = [(push, result) for push, result in zip(pushes, results, strict=True) if isinstance(result, Exception)]
+        if failed:
+            push, error = failed[0]
+            log.warning(
+                "push to %s failed (%d of %d failed); clients will catch up on resume",
+                push.group,
+                len(failed),
+                len(pushes),
+                exc_info=error,
+            )
 
     try:
         async_to_sync(send_all)()
+    except TimeoutError as error:  # a Redis that accepts connections but does not answer
+        channel_layer.report_failure(error)
+        log.warning("pushes timed out after %.1f s; clients will catch up on resume", PUSH_TIMEOUT)
     except Exception:  # the channel layer is an optimisation: never fail the caller
-        log.warning("push failed; clients will catch up on reconnect", exc_info=True)
+        log.warning("pushes failed; clients will catch up on resume", exc_info=True)
 
 
 def on_commit(build: Callable[[], Iterable[Push]]):

@@ -7,6 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from search import receivers
+        from config.health import readiness_check
+        from search import health, receivers
 
         receivers.connect()
+        readiness_check("search", health.readiness, needs_database=True)

@@ -3,8 +3,9 @@
 // saves a reload. A dropped connection reconnects with back-off and jitter and
 // resumes from the last notification id it saw, so nothing is lost. It also asks
 // again when the tab comes back into view and every few minutes: a push can be
-// lost without the socket closing (a daphne process re-joining Redis), and the
-// notification rows are the record.
+// lost without the socket closing (a daphne process re-joining Redis, which then
+// sends "resync" so that the page asks at once), and the notification rows are
+// the record.
 (function () {
   "use strict";
   const bellCount = document.getElementById("bell-count");
@@ -114,6 +115,9 @@
         attempt = 0;
         socket.send(resumeMessage());
         if (threadPage) socket.send(JSON.stringify({ type: "subscribe", thread: Number(threadPage.dataset.thread) }));
+        break;
+      case "resync": // the server's channel layer was cut off from Redis: ask for what it missed
+        socket.send(resumeMessage());
         break;
       case "notification":
         remember(message.id, message.created);

@@ -31,3 +31,11 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
         assert redis["received"] == redis["expected"] > 0
     else:
         assert "skipped: no Redis" in result.stdout
+    # Sockets on one daphne with Redis: Redis connections do not grow with the sockets.
+    if "redis_sockets" in figures:
+        held = figures["redis_sockets"]
+        assert held["held"] == held["asked"] > 1
+        assert held["redis_connections"] <= 4
+        assert held["fds"] - held["fds_before"] >= held["held"] - 1
+    else:
+        assert "sockets held by one daphne with Redis" in result.stdout

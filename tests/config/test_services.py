@@ -26,3 +26,4 @@ def test_redis_cache_round_trip():
     assert cache.get(key) == value
     cache.delete(key)
     assert cache.get(key) is None
+    assert not caches["default"].using_fallback  # Redis answered, not this process's fallback

@@ -229,7 +229,8 @@ def test_redis_url_switches_the_cache_and_the_channel_layer_to_redis(var_dir):
     s = load_settings(var_dir, "CACHES", "CHANNEL_LAYERS", REDIS_URL=url)
 
     cache = s["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Redis, with this process's memory while Redis does not answer (tests/web/test_cache.py).
+    assert cache["BACKEND"] == "web.cache.FallbackRedisCache"
     assert cache["LOCATION"] == url
     assert cache["KEY_PREFIX"] == "agora"
     layer = s["CHANNEL_LAYERS"]["default"]
@@ -240,7 +241,38 @@ def test_redis_url_switches_the_cache_and_the_channel_layer_to_redis(var_dir):
     # redis-py's own timeout would cut an idle subscriber's connection: it must be off.
     assert "socket_timeout" in host
     assert host["socket_timeout"] is None
-    assert layer["CONFIG"]["prefix"] == "agora"
+    # ...but connecting to an unreachable Redis gives up: a push never waits for TCP's timeout.
+    assert host["socket_connect_timeout"] == 2
+    # Pub/sub names span the server's databases: the database number keeps sites apart.
+    assert layer["CONFIG"]["prefix"] == "agora-db2"
+
+
+def test_the_channel_prefix_follows_the_database_number_unless_channel_prefix_is_set(var_dir):
+    def prefix(**variables):
+        return load_settings(var_dir, "CHANNEL_LAYERS", **variables)["CHANNEL_LAYERS"]["default"]["CONFIG"]["prefix"]
+
+    assert prefix(REDIS_URL="redis://127.0.0.1:6379/13") == "agora-db13"
+    assert prefix(REDIS_URL="redis://127.0.0.1:6379/14") == "agora-db14"
+    assert prefix(REDIS_URL="redis://127.0.0.1:6379") == "agora-db0"
+    assert prefix(REDIS_URL="redis://127.0.0.1:6379/13", CHANNEL_PREFIX="staging") == "staging"
+
+
+def test_the_redis_cache_draws_on_one_bounded_pool_per_process(var_dir):
+    s = load_settings(var_dir, "CACHES", REDIS_URL="redis://127.0.0.1:6379/13")
+
+    options = s["CACHES"]["default"]["OPTIONS"]
+    assert options["pool_class"] == "config.shared_redis.SharedConnectionPool"
+    assert options["max_connections"] == 20
+
+
+def test_with_redis_sessions_stay_in_the_database_and_cache_calls_give_up_quickly(var_dir):
+    s = load_settings(var_dir, "CACHES", "SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/13")
+
+    # A session never depends on the cache being up (web/cache.py, README "Scaling out").
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    options = s["CACHES"]["default"]["OPTIONS"]
+    assert options["socket_connect_timeout"] <= 1
+    assert options["socket_timeout"] <= 1
 
 
 def test_redis_prefixes_can_be_set_so_two_sites_share_one_redis(var_dir):
@@ -281,7 +313,7 @@ def test_the_redis_channel_layer_config_is_accepted_by_channels_redis(var_dir):
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["RedisPubSubChannelLayer", "agora", "None"]
+    assert result.stdout.split() == ["RedisPubSubChannelLayer", "agora-db3", "None"]
 
 
 # Email -------------------------------------------------------------------------------------
