@@ -5,21 +5,15 @@ port, as after a crash. Skips locally, and fails in CI, when redis-server is not
 """
 
 import shutil
-import socket
 import subprocess
 import time
 
 import redis
 
 from tests.conftest import require_service
+from tests.servers import free_port
 
 START_TIMEOUT = 10
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:
@@ -27,7 +21,7 @@ class RedisServer:
         binary = shutil.which("redis-server")
         require_service("redis-server", binary is not None, "apt-get install redis-server")
         self.binary = binary
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     def url(self, db: int = 0) -> str:

@@ -21,7 +21,8 @@ from haystack import connections as search_connections
 
 from notifications.models import Notification
 from search.models import IndexTask
-from tests.redis_server import RedisServer, _free_port
+from tests.redis_server import RedisServer
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = {"database", "cache", "channel_layer", "search", "email_queue"}
@@ -163,7 +164,7 @@ def test_readyz_counts_notifications_waiting_for_email_and_says_degraded_when_no
 def _unreachable_database_url() -> str:
     outer = os.environ.get("DATABASE_URL", "")
     if outer.startswith(("postgres://", "postgresql://")):
-        return f"postgres://postgres@127.0.0.1:{_free_port()}/agora_unreachable"
+        return f"postgres://postgres@127.0.0.1:{free_port()}/agora_unreachable"
     return "sqlite:////nonexistent-folder/agora.sqlite3"
 
 

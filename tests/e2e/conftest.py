@@ -19,23 +19,18 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import require_service
+from tests.servers import PYTHON, ROOT, PostgresDatabase, free_port, run_manage, wait_until_serving
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable  # the venv's python: `make test-e2e` runs pytest with .venv/bin/python
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,7 +45,6 @@ RESULTS_DIR = ROOT / "test-results"
 TIMEOUT_MS = 10_000
 # The password every journey's members are created with (through `manage`).
 PASSWORD = "velvet-lantern-orbit-42"
-SERVER_START_TIMEOUT = 30
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -71,57 +65,6 @@ def _clean_cache():
 # Server -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _run_manage(env: dict, *args: str, input: str | None = None, check: bool = True, timeout: float = 120):
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
-            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}",
-            pytrace=False,
-        )
-    return result
-
-
-class _PostgresDatabase:
-    """A throwaway database on the server the outer DATABASE_URL points at."""
-
-    def __init__(self, outer_url: str):
-        self.outer_url = outer_url
-        self.name = f"agora_e2e_{secrets.token_hex(4)}"
-        parts = urlsplit(outer_url)
-        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-
-    def _execute(self, sql: str):
-        import psycopg
-        from psycopg import sql as pgsql
-
-        # Connect to the maintenance database: the outer one may not exist yet.
-        admin_url = urlunsplit(urlsplit(self.outer_url)._replace(path="/postgres"))
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(pgsql.SQL(sql).format(pgsql.Identifier(self.name)))
-
-    def create(self):
-        self._execute("CREATE DATABASE {}")
-
-    def drop(self):
-        self._execute("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
-
 @pytest.fixture(scope="module")
 def server_env(tmp_path_factory):
     """The environment the server and `manage` run with: everything in a temp folder.
@@ -140,7 +83,7 @@ def server_env(tmp_path_factory):
     outer_db = env.get("DATABASE_URL", "").strip()
     postgres = None
     if outer_db.startswith(("postgres://", "postgresql://")):
-        postgres = _PostgresDatabase(outer_db)
+        postgres = PostgresDatabase(outer_db)
         postgres.create()
         database_url = postgres.url
     else:
@@ -163,7 +106,7 @@ def server_env(tmp_path_factory):
     )
     env.pop("SECRET_KEY", None)  # generated under the temp VAR_DIR
     try:
-        _run_manage(env, "migrate", "--noinput", timeout=300)
+        run_manage(env, "migrate", "--noinput", timeout=300)
         yield env
     finally:
         if postgres:
@@ -173,21 +116,6 @@ def server_env(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server_log(server_env):
     return Path(server_env["VAR_DIR"]) / "daphne.log"
-
-
-def _wait_until_serving(process, url: str, log_path: Path) -> bool:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own loopback URL)
-                return True
-        except urllib.error.HTTPError:
-            return True  # it answered, even if not with 200
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"daphne did not answer {url} within {SERVER_START_TIMEOUT}s:\n{log_path.read_text()}", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +128,7 @@ def live_server_url(server_env, server_log):
     process = None
     with server_log.open("ab") as log:
         for _attempt in range(3):  # the port can be taken between picking it and binding it
-            port = _free_port()
+            port = free_port()
             url = f"http://127.0.0.1:{port}"
             process = subprocess.Popen(
                 [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
@@ -210,7 +138,7 @@ def live_server_url(server_env, server_log):
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
-            if _wait_until_serving(process, f"{url}/", server_log):
+            if wait_until_serving(process, f"{url}/", server_log):
                 break
         else:
             pytest.fail(f"daphne would not start:\n{server_log.read_text()}", pytrace=False)
@@ -235,7 +163,7 @@ def manage(server_env):
     """
 
     def run(*args: str, input: str | None = None, check: bool = True, timeout: float = 120):
-        return _run_manage(server_env, *args, input=input, check=check, timeout=timeout)
+        return run_manage(server_env, *args, input=input, check=check, timeout=timeout)
 
     return run
 

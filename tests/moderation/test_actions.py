@@ -306,8 +306,13 @@ def test_hiding_the_opening_post_resolves_the_reports_on_the_thread_too(
 def test_a_hidden_thread_stays_readable_by_its_author_and_moderators(client_for, thread, opening, moderator, member):
     actions.hide_post(post=opening, by=moderator)
 
-    assert client_for(member).get(thread.get_absolute_url()).status_code == 200
-    assert client_for(moderator).get(thread.get_absolute_url()).status_code == 200
+    for person in (member, moderator):
+        response = client_for(person).get(thread.get_absolute_url())
+        assert response.status_code == 200
+        article = post_article(response, opening)
+        assert "is-moderated" in article.classes, person
+        assert thread.title in response.content.decode()
+        assert "This post was hidden by moderators." in " ".join(article.text.split())
 
 
 def test_hiding_a_reply_then_the_thread_counts_each_post_once(thread, opening, reply, moderator):

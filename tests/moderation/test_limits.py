@@ -272,7 +272,10 @@ def test_replies_do_not_count_towards_the_threads_a_day(regular, open_thread, di
         services.post_reply(thread=open_thread, author=regular, body=f"Reply {n}")
         wait_over(regular)
 
-    services.start_thread(category=discussion, author=regular, title="Still allowed to start", body="Yes")
+    thread = services.start_thread(category=discussion, author=regular, title="Still allowed to start", body="Yes")
+
+    assert thread.pk is not None
+    assert thread.author == regular
 
 
 # What the refusal looks like ----------------------------------------------------------------------

@@ -6,11 +6,11 @@ reach the socket on B. The soak test keeps an idle socket on B open for 70 s:
 with channels-redis and redis-py's default 5 s socket timeout an idle
 consumer dies after about 5 s (channels_redis#422; PERFORMANCE.md, "Traps seen").
 
-The servers run like the browser tests' (tests/e2e/conftest.py, whose helpers
-are reused): their own VAR_DIR and database (a SQLite file, or a throwaway
-PostgreSQL database when DATABASE_URL points at one), set up by manage.py
-subprocesses. Redis is the server REDIS_URL names, on a database number of its
-own (the suite's cache clearing flushes the outer one) and with this run's own
+The servers run like the browser tests', with the helpers of tests/servers.py:
+their own VAR_DIR and database (a SQLite file, or a throwaway PostgreSQL database
+when DATABASE_URL points at one), set up by manage.py subprocesses. Redis is the
+server REDIS_URL names, on a database number of its own (the suite's cache
+clearing flushes the outer one) and with this run's own
 key prefixes, deleted at the end.
 """
 
@@ -35,8 +35,8 @@ import pytest
 import redis
 
 from tests.conftest import require_service
-from tests.e2e.conftest import _free_port, _PostgresDatabase, _run_manage, _wait_until_serving
 from tests.notifications.ws_client import Socket
+from tests.servers import PostgresDatabase, free_port, run_manage, wait_until_serving
 
 pytestmark = pytest.mark.redis
 
@@ -94,7 +94,7 @@ def _delete_keys(url: str, prefix: str):
 def _start_daphne(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
     with log_path.open("ab") as log:
         for _attempt in range(3):  # the port can be taken between picking it and binding it
-            port = _free_port()
+            port = free_port()
             url = f"http://127.0.0.1:{port}"
             process = subprocess.Popen(
                 [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
@@ -104,7 +104,7 @@ def _start_daphne(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
-            if _wait_until_serving(process, f"{url}/", log_path):
+            if wait_until_serving(process, f"{url}/", log_path):
                 return process, url
     pytest.fail(f"daphne would not start:\n{log_path.read_text()}", pytrace=False)
 
@@ -136,7 +136,7 @@ class Cluster:
 
 def _shell(env: dict, script: str) -> dict:
     """Run a `manage.py shell -c` script; return the JSON object it prints last."""
-    return json.loads(_run_manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1])
+    return json.loads(run_manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1])
 
 
 @contextmanager
@@ -151,7 +151,7 @@ def running_cluster(tmp: Path, *, setup: str, redis_databases: tuple[str, str] =
     token = secrets.token_hex(4)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     outer_db = env.get("DATABASE_URL", "").strip()
-    postgres = _PostgresDatabase(outer_db) if outer_db.startswith(("postgres://", "postgresql://")) else None
+    postgres = PostgresDatabase(outer_db) if outer_db.startswith(("postgres://", "postgresql://")) else None
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         ENVIRONMENT="demo",
@@ -175,7 +175,7 @@ def running_cluster(tmp: Path, *, setup: str, redis_databases: tuple[str, str] =
     if postgres:
         postgres.create()
     try:
-        _run_manage(env, "migrate", "--noinput", timeout=300)
+        run_manage(env, "migrate", "--noinput", timeout=300)
         made = _shell(env, setup)
         logs, urls = [tmp / "daphne-a.log", tmp / "daphne-b.log"], []
         for log in logs:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import _PostgresDatabase, _run_manage
 from tests.notifications.test_cross_process import PASSWORD, Browser, _start_daphne, _stop
 from tests.notifications.ws_client import Socket
 from tests.redis_server import RedisServer
+from tests.servers import PostgresDatabase, run_manage
 
 pytestmark = pytest.mark.redis
 
@@ -63,7 +63,7 @@ print(json.dumps({"saved": Post.objects.filter(body=%(body)r).count()}))
 
 
 def _shell(env: dict, script: str) -> dict:
-    return json.loads(_run_manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1])
+    return json.loads(run_manage(env, "shell", "-c", script).stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def site(tmp_path_factory):
     redis_server = RedisServer()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     outer_db = env.get("DATABASE_URL", "").strip()
-    postgres = _PostgresDatabase(outer_db) if outer_db.startswith(("postgres://", "postgresql://")) else None
+    postgres = PostgresDatabase(outer_db) if outer_db.startswith(("postgres://", "postgresql://")) else None
     token = secrets.token_hex(4)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -100,7 +100,7 @@ def site(tmp_path_factory):
         postgres.create()
     try:
         redis_server.start()
-        _run_manage(env, "migrate", "--noinput", timeout=300)
+        run_manage(env, "migrate", "--noinput", timeout=300)
         made = _shell(env, SETUP % {"password": PASSWORD})
         process, base = _start_daphne(env, log)
         yield env, base, made, redis_server, log

@@ -23,7 +23,6 @@ import pytest
 import redis
 
 from tests.conftest import require_service
-from tests.e2e.conftest import _PostgresDatabase, _run_manage
 from tests.notifications.test_cross_process import (
     PASSWORD,
     SETUP,
@@ -35,6 +34,7 @@ from tests.notifications.test_cross_process import (
     reply_through_the_form,
 )
 from tests.notifications.ws_client import Socket
+from tests.servers import PostgresDatabase, run_manage
 
 pytestmark = pytest.mark.redis
 
@@ -49,7 +49,7 @@ def _on_database(url: str, number: int) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{number}", query=""))
 
 
-def _clone_postgres(source: _PostgresDatabase, copy: _PostgresDatabase):
+def _clone_postgres(source: PostgresDatabase, copy: PostgresDatabase):
     import psycopg
     from psycopg import sql
 
@@ -114,7 +114,7 @@ def sites(tmp_path_factory):
         PYTHONUNBUFFERED="1",
     )
     outer_db = base.get("DATABASE_URL", "").strip()
-    postgres = [_PostgresDatabase(outer_db) for _ in "ab"] if outer_db.startswith(("postgres", "postgresql")) else []
+    postgres = [PostgresDatabase(outer_db) for _ in "ab"] if outer_db.startswith(("postgres", "postgresql")) else []
     database_a = postgres[0].url if postgres else f"sqlite:///{tmp_a / 'var' / 'db.sqlite3'}"
     database_b = postgres[1].url if postgres else f"sqlite:///{tmp_b / 'var' / 'db.sqlite3'}"
     env_a = _site_env(base, tmp_a, database_a, redis_a)
@@ -125,8 +125,8 @@ def sites(tmp_path_factory):
         (tmp_a / "mail").mkdir()
         if postgres:
             postgres[0].create()
-        _run_manage(env_a, "migrate", "--noinput", timeout=300)
-        made = _run_manage(env_a, "shell", "-c", SETUP % {"password": PASSWORD}).stdout.strip().splitlines()[-1]
+        run_manage(env_a, "migrate", "--noinput", timeout=300)
+        made = run_manage(env_a, "shell", "-c", SETUP % {"password": PASSWORD}).stdout.strip().splitlines()[-1]
         threads = json.loads(made)["threads"]
         # The clone: database, secret key file and search index, as staging copied from production.
         shutil.copytree(tmp_a / "var", tmp_b / "var")
