@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from profiles import roles
+
 
 def site(request):
     """What every page's header and footer need: one COUNT query for a member, none for a visitor."""
@@ -15,8 +17,11 @@ def site(request):
     if user is not None and user.is_authenticated:
         from notifications.services import unread_count
 
+        # The header's links follow the role rules (profiles/roles.py), not the raw flags.
+        context["moderates"] = roles.is_moderator(user)
+        context["sees_staff_areas"] = roles.sees_staff_areas(user)
         context["unread_notifications"] = unread_count(user)
-        if user.is_moderator or user.is_superuser:
+        if context["moderates"]:
             from moderation.selectors import open_count
 
             context["mod_queue_count"] = open_count()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import check_for_language
 
-from config.redirects import redirect_back
+from web.redirects import redirect_back
 
 
 def switch_language(request):

@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "channels",
     "profiles",
     "forum",
+    "reputation",
     "moderation",
     "notifications",
     "staff",
+    "demo",
     # Last, so that after a commit the index write runs after the pushes (receivers
     # run, and queue their after-commit work, in the order apps connect them);
     # before haystack, whose rebuild_index is replaced by a faster one with progress.
@@ -372,7 +374,7 @@ LOGGING = {
 # Forum --------------------------------------------------------------------
 
 THREADS_PER_PAGE = 25
-# Visitors' pages served from the cache for up to a minute (forum/pagecache.py).
+# Visitors' pages served from the cache for up to a minute (web/pagecache.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # Moderation: reports and posting limits (staff and moderators are exempt from limits).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("language/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
+    path("", include("reputation.urls")),
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
@@ -30,6 +31,6 @@ if not settings.PRODUCTION:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler400 = "web.badinput.bad_request"
-handler404 = "forum.views.errors.not_found"
-handler403 = "forum.views.errors.forbidden"
-handler500 = "forum.views.errors.server_error"
+handler404 = "web.errors.not_found"
+handler403 = "web.errors.forbidden"
+handler500 = "web.errors.server_error"

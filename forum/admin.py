@@ -9,8 +9,8 @@ site. Categories (names, order, access) are edited here.
 
 from django.contrib import admin
 
-from config.admin import ReadOnlyAdmin
 from forum.models import Category, Post, PostRevision, Thread
+from web.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)

@@ -7,9 +7,23 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from forum import pagecache
-        from web import cache
+        from forum import events
+        from web import cache, pagecache
 
-        pagecache.connect()
+        # Every forum event that changes what a visitor sees starts a new page generation.
+        for name in (
+            "thread_posted",
+            "reply_posted",
+            "post_edited",
+            "vote_cast",
+            "vote_retracted",
+            "answer_accepted",
+            "answer_cleared",
+            "reply_endorsed",
+            "endorsement_withdrawn",
+            "post_visibility_changed",
+            "thread_changed",
+        ):
+            getattr(events, name).connect(pagecache.bump, dispatch_uid=f"pagecache.{name}")
         # Posts written during a Redis outage bumped only each process's own generation.
         cache.on_recovered(pagecache.bump_generation)

@@ -84,8 +84,7 @@ def awaiting_official_response(threads: QuerySet[Thread] | None = None) -> Query
         has_official_response=False,
         accepted_answer__isnull=True,
         no_response_needed="",
-        author__is_brand_staff=False,
-    )
+    ).exclude(roles.brand_staff_q("author__"))
 
 
 def tag_threads(tag_slug: str, viewer, page_number=1) -> Page:

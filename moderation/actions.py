@@ -151,7 +151,7 @@ def _check_can_act_on(by, member):
     roles.check_is_moderator(by)
     if member.pk == by.pk:
         raise PermissionDenied(_("You cannot do this to your own account."))
-    if member.is_superuser and not by.is_superuser:
+    if roles.is_admin(member) and not roles.is_admin(by):
         raise PermissionDenied(_("Only administrators can act on an administrator."))
 
 

@@ -7,8 +7,8 @@ reporters. So the admin offers neither add, change nor delete for either.
 
 from django.contrib import admin
 
-from config.admin import ReadOnlyAdmin
 from moderation.models import Action, Report
+from web.admin import ReadOnlyAdmin
 
 
 @admin.register(Action)

@@ -91,7 +91,7 @@ _HREF = re.compile(r"<a\s[^>]*\bhref=\"([^\"]*)\"")
 
 def _links(body: str) -> int:
     """Links that leave the site: a quote's link back to the quoted post is not one."""
-    from forum.markdown import render_markdown  # rendering tells what really becomes a link
+    from web.markdown import render_markdown  # rendering tells what really becomes a link
 
     hrefs = _HREF.findall(render_markdown(body).html)
     return sum(1 for href in hrefs if href.startswith("//") or not href.startswith(("/", "#", "?")))

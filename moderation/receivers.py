@@ -9,9 +9,9 @@ from moderation import events as moderation_events
 from moderation.actions import resolve_reports
 from moderation.models import Action, Report
 from moderation.reports import target_of
-from notifications import push
-from notifications.groups import MODERATORS
 from profiles import roles
+from web import push
+from web.push import MODERATORS
 
 
 def on_post_edited(sender, post, editor, revision, **kwargs):

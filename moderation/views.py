@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.redirects import redirect_back
 from forum import permissions as forum_permissions
 from forum import selectors as forum_selectors
 from forum.models import Category, Post, Thread
@@ -21,6 +20,7 @@ from moderation.forms import ReasonForm, ReportForm, SuspendForm, WarnForm
 from moderation.models import Action, Report
 from profiles import roles
 from profiles.models import Member
+from web.redirects import redirect_back
 
 
 def _refuse(request, error: ValidationError):

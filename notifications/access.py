@@ -18,9 +18,7 @@ import hashlib
 from forum.models import Thread
 from forum.permissions import can_read
 from profiles import roles
-
-MODERATORS_ONLY = {"role": "moderator"}
-STAFF_ONLY = {"role": "staff"}
+from web import push
 
 
 def of_thread(thread) -> dict:
@@ -35,6 +33,12 @@ def of_threads(thread_ids) -> dict[int, dict]:
         "pk", "category__access", "visibility", "author_id"
     )
     return {pk: {"thread": [access, visibility, author]} for pk, access, visibility, author in rows}
+
+
+def to_thread(thread_id: int, message: dict) -> list[push.Push]:
+    """A message for the readers of a thread, as the thread is now: none if it is gone."""
+    audience = of_threads([thread_id]).get(thread_id)
+    return [push.relay(push.thread_group(thread_id), message, audience)] if audience else []
 
 
 def may_receive(member, audience: dict | None) -> bool:

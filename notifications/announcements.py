@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum.permissions import can_read_thread
-from notifications import push
-from notifications.groups import EVERYONE
 from notifications.models import Announcement
 from profiles import roles
+from web import push
+from web.push import EVERYONE
 
 CACHE_KEY = "announcement:active"
 DISMISSED_COOKIE = "agora_dismissed"

@@ -8,9 +8,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from config.health import readiness_check
-        from forum.pagecache import vary_on
         from notifications import announcements, health, liveness, receivers
         from web import channel_layer
+        from web.pagecache import vary_on
 
         receivers.connect()
         vary_on(announcements.page_key)

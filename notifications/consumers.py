@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from notifications import access, liveness
-from notifications.groups import EVERYONE, MODERATORS, STAFF, member_group, thread_group
 from profiles import roles
+from web.push import EVERYONE, MODERATORS, STAFF, member_group, thread_group
 
 # WebSocket close codes. Not allowed: no member behind the socket (the client stops).
 CLOSE_NOT_ALLOWED = 4403

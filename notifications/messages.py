@@ -25,14 +25,14 @@ def target(notification) -> str:
         return notification.url
     if notification.kind == Kind.BADGE and notification.data.get("badge"):
         try:
-            return reverse("profiles:badge", args=[notification.data["badge"]])
+            return reverse("reputation:badge", args=[notification.data["badge"]])
         except NoReverseMatch:
             pass
     return reverse("profiles:profile", args=[notification.recipient.username])
 
 
 def _badge_name(slug) -> str:
-    from profiles.badges import BY_SLUG  # the catalogue knows the translated names
+    from reputation.badges import BY_SLUG  # the catalogue knows the translated names
 
     badge = BY_SLUG.get(slug)
     return str(badge.name) if badge else slug

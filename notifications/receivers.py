@@ -13,11 +13,14 @@ from forum import events as forum_events
 from forum.models import Follow, Visibility
 from forum.permissions import can_read_thread
 from moderation import events as moderation_events
-from notifications import announcements, push
+from notifications import access, announcements
 from notifications.access import session_fingerprint
 from notifications.models import Kind
 from notifications.services import notify
 from profiles import events as profile_events
+from profiles import roles
+from reputation import events as reputation_events
+from web import push
 
 
 def _url(post):
@@ -64,7 +67,7 @@ def _push_reply(post):
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 html[code] = render_to_string("forum/_post.html", context)
-        return push.to_thread(
+        return access.to_thread(
             post.thread_id, {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html}
         )
 
@@ -74,7 +77,7 @@ def _push_reply(post):
 def on_thread_access_changed(sender, thread, **kwargs):
     """A thread moved, or its opening post hidden, deleted or restored: its open readers are
     told as it is now, and those who may no longer read it leave it (the consumer decides)."""
-    push.on_commit(lambda: push.to_thread(thread.pk, {"type": "thread.access", "thread": thread.pk}))
+    push.on_commit(lambda: access.to_thread(thread.pk, {"type": "thread.access", "thread": thread.pk}))
     announcements.forget()  # the banner may link to it
 
 
@@ -155,11 +158,8 @@ def on_reports_resolved(sender, reports, by, outcome, **kwargs):
 def on_report_filed(sender, report, **kwargs):
     from profiles.models import Member
 
-    moderators = Member.objects.filter(is_active=True).filter(is_moderator=True) | Member.objects.filter(
-        is_active=True, is_superuser=True
-    )
     notify(
-        recipients=list(moderators.distinct()),
+        recipients=list(Member.objects.filter(roles.moderators_q(), is_active=True)),
         kind=Kind.NEW_REPORT,
         actor=None,
         thread=report.thread,
@@ -182,7 +182,7 @@ def connect():
     forum_events.vote_cast.connect(on_vote_cast, dispatch_uid=f"{uid}.vote_cast")
     forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
     forum_events.reply_endorsed.connect(on_reply_endorsed, dispatch_uid=f"{uid}.reply_endorsed")
-    profile_events.badge_awarded.connect(on_badge_awarded, dispatch_uid=f"{uid}.badge_awarded")
+    reputation_events.badge_awarded.connect(on_badge_awarded, dispatch_uid=f"{uid}.badge_awarded")
     forum_events.post_visibility_changed.connect(on_post_visibility_changed, dispatch_uid=f"{uid}.visibility")
     moderation_events.reports_resolved.connect(on_reports_resolved, dispatch_uid=f"{uid}.reports_resolved")
     moderation_events.report_filed.connect(on_report_filed, dispatch_uid=f"{uid}.report_filed")

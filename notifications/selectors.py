@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from notifications import messages
 from notifications.models import Kind, Notification, Preference
 from notifications.services import DEFAULT_EMAIL, visible_to
+from profiles import roles
 
 PER_PAGE = 30
 
@@ -34,7 +35,7 @@ def latest(member, limit=8):
 def preference_rows(member):
     """One row per kind with the member's choice or the default."""
     chosen = {p.kind: p for p in Preference.objects.filter(member=member)}
-    kinds = [k for k in Kind if k != Kind.NEW_REPORT or member.is_moderator or member.is_superuser]
+    kinds = [k for k in Kind if k != Kind.NEW_REPORT or roles.is_moderator(member)]
     rows = []
     for kind in kinds:
         pref = chosen.get(kind)

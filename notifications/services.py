@@ -2,7 +2,7 @@
 
 notify() runs inside the transaction of the event that caused it, so the
 rows commit with the reply, vote or badge; the push to open sockets is
-queued for after the commit (notifications/push.py).
+queued for after the commit (web/push.py).
 """
 
 from collections import defaultdict
@@ -15,8 +15,9 @@ from django.utils import timezone, translation
 
 from forum.models import Follow
 from forum.permissions import can_read_thread, readable_or_no_thread_q, same_reader
-from notifications import access, messages, push
+from notifications import access, messages
 from notifications.models import Kind, Notification, Preference
+from web import push
 
 # Unread notifications of these kinds on one thread collapse into one row.
 COLLAPSING = {Kind.REPLY, Kind.FOLLOWED_REPLY, Kind.HELPFUL, Kind.NEW_REPORT, Kind.OFFICIAL_RESPONSE}

@@ -9,10 +9,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.redirects import redirect_back
 from notifications import messages, selectors, services, unsubscribe
 from notifications.models import Kind, Notification, Preference
 from profiles.models import Member
+from web.redirects import redirect_back
 
 
 @login_required

@@ -7,10 +7,9 @@ class ProfilesConfig(AppConfig):
     verbose_name = _("Members and profiles")
 
     def ready(self):
-        from forum.pagecache import bump
         from profiles import events, receivers
+        from web.pagecache import bump
 
         receivers.connect()
-        # Badges and profile changes show on profiles and author cards that visitors see.
-        events.badge_awarded.connect(bump, dispatch_uid="pagecache.badge_awarded")
+        # Profile changes show on profiles and author cards that visitors see.
         events.profile_updated.connect(bump, dispatch_uid="pagecache.profile_updated")

@@ -5,9 +5,6 @@ from django.dispatch import Signal
 # A member changed their profile. Arguments: member, changed (list of field names).
 profile_updated = Signal()
 
-# A member earned a badge. Arguments: award (BadgeAward), badge (profiles.badges.Badge).
-badge_awarded = Signal()
-
 # What a member may see or do changed: a role granted or taken back, the account
 # deactivated, the password changed, or a session ended by logging out. Arguments:
 # member, ended_session (the session key that ended, or None). Open sockets check again.

@@ -6,6 +6,7 @@ them before doing the work.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -67,6 +68,23 @@ def check_is_moderator(member):
 def check_sees_staff_areas(member):
     if not sees_staff_areas(member):
         raise PermissionDenied(_("Only staff and moderators can open this page."))
+
+
+# The same rules as filters on members (prefix: the path to the member, e.g. "author__").
+# They say who holds the role; add is_active=True where only active accounts count.
+
+
+def brand_staff_q(prefix: str = "") -> Q:
+    """Official responders, as is_brand_staff(): staff and admins."""
+    return Q(**{f"{prefix}is_brand_staff": True}) | Q(**{f"{prefix}is_superuser": True})
+
+
+def moderators_q(prefix: str = "") -> Q:
+    """Members who moderate now, as is_moderator(): moderators and admins, not suspended."""
+    not_suspended = Q(**{f"{prefix}suspended_until__isnull": True}) | Q(
+        **{f"{prefix}suspended_until__lte": timezone.now()}
+    )
+    return (Q(**{f"{prefix}is_moderator": True}) | Q(**{f"{prefix}is_superuser": True})) & not_suspended
 
 
 def role_names(member) -> list[str]:

@@ -21,9 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from forum import permissions
 from forum.models import Post, Thread, Visibility, Vote
-from profiles import badges, charts, roles
-from profiles.models import BadgeAward, Member, ReputationEntry
+from profiles import charts, roles
+from profiles.models import Member
 from profiles.services import can_edit_profile
+from reputation import badges
+from reputation.models import BadgeAward, ReputationEntry
 
 TABS = ("summary", "activity", "badges", "reputation")
 ACTIVITY_KINDS = ("threads", "replies", "accepted", "endorsed", "votes")

@@ -1,11 +1,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum.markdown import render_markdown
 from profiles import events as profile_events
 from profiles import roles
 from profiles.models import Member
+from web.markdown import render_markdown
 
 
 class RoleError(ValueError):
@@ -37,6 +38,11 @@ def grant_role(*, member: Member, role: str, title: str | None = None) -> Member
     member.save(update_fields=["is_brand_staff", "is_moderator", "staff_title", "is_superuser", "is_staff"])
     profile_events.access_changed.send(sender=Member, member=member)
     return member
+
+
+def mark_seen(member: Member):
+    """The member took part just now (posted, replied, voted): their profile says when."""
+    Member.objects.filter(pk=member.pk).update(last_seen=timezone.now())
 
 
 # Profiles --------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from forum.pagecache import cache_for_visitors
 from profiles import selectors, services
 from profiles.forms import ProfileForm
+from web.pagecache import cache_for_visitors
 
 
 @cache_for_visitors

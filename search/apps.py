@@ -8,7 +8,9 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from config.health import readiness_check
-        from search import health, receivers
+        from forum import hooks
+        from search import health, receivers, selectors
 
         receivers.connect()
+        hooks.provide_related_threads(selectors.related_threads)
         readiness_check("search", health.readiness, needs_database=True)

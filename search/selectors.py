@@ -150,6 +150,11 @@ def search(viewer, filters: Filters, page_number=1):
     return page
 
 
+def related_threads(viewer, thread) -> list[Thread]:
+    """Beside a thread, those like it (forum.hooks asks for them)."""
+    return similar_threads(viewer, thread.title, exclude=thread.pk)
+
+
 def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: int = 5) -> list[Thread]:
     """Threads whose words are like this title's: suggestions while writing, related threads beside one."""
     words = [w for w in query_parser.positive_words(title) if len(w) > 2]

@@ -1,10 +1,10 @@
 """Notify assignees and breached targets; keep the staff queue count live."""
 
 from forum import events as forum_events
-from notifications import push
-from notifications.groups import STAFF
 from notifications.models import Kind
 from notifications.services import notify
+from web import push
+from web.push import STAFF
 
 
 def on_thread_assigned(sender, thread, by, assignee, **kwargs):

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.redirects import redirect_back
 from forum.models import Thread
 from forum.services import assign_thread, set_no_response_needed
 from notifications import announcements
@@ -21,6 +20,7 @@ from notifications.models import Announcement
 from profiles import roles
 from profiles.models import Member
 from staff import selectors
+from web.redirects import redirect_back
 
 
 @login_required
@@ -44,7 +44,7 @@ def queue(request):
             "category": request.GET.get("category", ""),
             "tag": request.GET.get("tag", ""),
             "categories": selectors.question_categories(request.user),
-            "colleagues": Member.objects.filter(is_active=True, is_brand_staff=True).order_by(
+            "colleagues": Member.objects.filter(roles.brand_staff_q(), is_active=True).order_by(
                 "display_name", "username"
             ),
             "queue_count": selectors.queue_count(),

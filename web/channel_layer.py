@@ -7,7 +7,7 @@ config names this class as its `connection_class`, which sees every connect:
 
 - a connect that fails marks the layer down (logged once per outage); for RETRY_AFTER
   seconds after a failure, `unreachable()` is true and pushes skip Redis instead of each
-  trying it (notifications/push.py);
+  trying it (web/push.py);
 - the subscribed connection connecting again (its channels subscribed again by then) runs
   the callbacks registered with `on_reconnect`: pub/sub kept nothing for this process
   meanwhile, so open pages are told to ask for what they missed (notifications/liveness.py);

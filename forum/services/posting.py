@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from forum import events, permissions
-from forum.markdown import Rendered, render_markdown
 from forum.models import Category, Follow, Post, PostRevision, Thread
 from forum.validators import clean_body, clean_tags, clean_title
 from profiles import roles
 from profiles.models import Member
+from profiles.services import mark_seen
+from web.markdown import Rendered, render_markdown
 
 QUOTE_LINK = re.compile(r"\]\(/p/(\d+)/\)")
 
@@ -82,6 +83,7 @@ def start_thread(*, category: Category, author: Member, title: str, body: str, t
             thread_count=F("thread_count") + 1, post_count=F("post_count") + 1
         )
         _follow_if_new(thread, author)
+        mark_seen(author)
         events.thread_posted.send(
             sender=Thread,
             thread=thread,
@@ -110,6 +112,7 @@ def post_reply(*, thread: Thread, author: Member, body: str) -> Post:
         Category.objects.filter(pk=thread.category_id).update(post_count=F("post_count") + 1)
         thread.refresh_from_db()
         _follow_if_new(thread, author)
+        mark_seen(author)
         post.thread = thread
         events.reply_posted.send(
             sender=Post,

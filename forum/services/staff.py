@@ -81,7 +81,7 @@ def notify_target_breaches(now=None) -> int:
                 recipients = [thread.assignee]
             else:
                 if staff is None:
-                    staff = list(Member.objects.filter(is_active=True, is_brand_staff=True))
+                    staff = list(Member.objects.filter(roles.brand_staff_q(), is_active=True))
                 recipients = staff
             events.response_target_breached.send(sender=Thread, thread=thread, recipients=recipients)
             count += 1

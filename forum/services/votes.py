@@ -7,6 +7,7 @@ from forum import events, permissions
 from forum.models import Post, Thread, Vote
 from profiles import roles
 from profiles.models import Member
+from profiles.services import mark_seen
 
 
 def _add_to_score(post: Post, delta: int):
@@ -29,6 +30,7 @@ def cast_vote(*, post: Post, voter: Member) -> Vote | None:
         _add_to_score(post, +1)
         post.score += 1
         vote.post = post
+        mark_seen(voter)
         events.vote_cast.send(sender=Vote, vote=vote)
     return vote
 

@@ -3,8 +3,8 @@
 from django.shortcuts import render
 
 from forum import selectors
-from forum.pagecache import cache_for_visitors
 from forum.permissions import can_start_thread
+from web.pagecache import cache_for_visitors
 
 
 @cache_for_visitors

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from forum import permissions, selectors, services
 from forum.errors import RateLimited
 from forum.forms import EditForm, ReplyForm, ThreadForm, add_service_error
-from forum.markdown import render_markdown
 from forum.models import Post
 from forum.quotes import quote_markdown
 from forum.validators import BODY_MAX
 from profiles import roles
+from web.markdown import render_markdown
 
 
 def _preview(request, form):

@@ -1,28 +1,13 @@
 """Reading a thread, one post, and a post's edit history."""
 
-import logging
-
 from django.shortcuts import get_object_or_404, redirect, render
 
-from forum import permissions, selectors
+from forum import hooks, permissions, selectors
 from forum.forms import ReplyForm
 from forum.models import Post
-from forum.pagecache import cache_for_visitors
 from forum.structured_data import thread_json_ld
 from profiles import roles
-
-log = logging.getLogger(__name__)
-
-
-def _related(request, thread):
-    """Threads like this one; a broken search index costs the reader this list, never the page."""
-    from search.selectors import similar_threads
-
-    try:
-        return similar_threads(request.user, thread.title, exclude=thread.pk)
-    except Exception:
-        log.warning("related threads unavailable for thread %s", thread.pk, exc_info=True)
-        return []
+from web.pagecache import cache_for_visitors
 
 
 @cache_for_visitors
@@ -44,7 +29,7 @@ def thread(request, slug, thread_id):
             "reply_form": ReplyForm() if permissions.can_reply(request.user, thread) else None,
             "moderates": moderates,
             "staff_view": roles.sees_staff_areas(request.user),
-            "related": _related(request, thread),
+            "related": hooks.related_threads(request.user, thread),
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )

@@ -21,7 +21,7 @@ local midnight N−1 days ago until now; periods.py):
   or dismissed) in the period. Per category, reports on that category's posts and threads;
   for the whole forum, every report, reports on members included (aggregates.py);
 - *top advocates*: the leaderboard's ranking for the same period and category
-  (``profiles.leaderboard.advocates``), the first ten.
+  (``reputation.selectors.advocates``), the first ten.
 
 Every figure is a COUNT, SUM or window function in the database: the page costs the same
 dozen queries whatever the size of the forum, and nothing loops over threads in Python.

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from forum.models import Category, Thread, Visibility
-from profiles.leaderboard import advocates
 from profiles.models import Member
+from reputation.selectors import advocates
 from staff.figures.aggregates import Figures, figures_by_category
 from staff.figures.charts import SeriesChart, series_chart
 from staff.figures.periods import DEFAULT_PERIOD, Period, period_from, period_of

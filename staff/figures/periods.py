@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from profiles.leaderboard import period_start
+from reputation.selectors import period_start
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30

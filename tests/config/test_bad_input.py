@@ -52,7 +52,7 @@ def world(boss, member, make_thread, discussion, staff_category):
     from notifications import announcements
     from notifications.services import notify
     from notifications.unsubscribe import make_token
-    from profiles.badges import CATALOGUE
+    from reputation.badges import CATALOGUE
 
     thread = make_thread(category=discussion, author=member, tags=["lamps"], replies=[(boss, "Try this.")])
     reply = thread.posts.get(is_opening=False)

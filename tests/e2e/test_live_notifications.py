@@ -95,7 +95,7 @@ LOST_PUSH = f"""
 import json
 from forum import services
 from forum.models import Thread
-from notifications import push
+from web import push
 from profiles.models import Member
 
 # This process's push goes nowhere, as when a daphne process was re-joining Redis:

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from forum import services
-from forum.markdown import render_markdown
 from forum.models import Post, PostRevision, Thread, Visibility
 from tests.forum.parsed import parse_html
+from web.markdown import render_markdown
 
 
 def json_ld(response) -> dict:

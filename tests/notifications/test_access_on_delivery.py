@@ -140,14 +140,15 @@ async def test_a_reply_to_a_thread_moved_without_any_push_is_still_withheld_at_d
     assert types(await messages_until_quiet(member_socket)) == ["unsubscribed"]
 
 
-async def test_a_thread_whose_opening_post_is_hidden_stops_its_replies_reaching_other_members(
-    sockets, browsers, thread, other_member, carol, moderator
+@pytest.mark.parametrize("action", [actions.hide_post, actions.delete_post], ids=["hidden", "deleted"])
+async def test_a_thread_whose_opening_post_is_hidden_or_deleted_stops_its_replies_reaching_other_members(
+    sockets, browsers, thread, other_member, carol, moderator, action
 ):
     member_socket = await sockets(await browsers(carol), thread=thread)
     moderator_socket = await sockets(await browsers(moderator), thread=thread)
 
     opening = await database_sync_to_async(thread.posts.get)(is_opening=True)
-    await database_sync_to_async(actions.hide_post)(post=opening, by=moderator, reason="Spam")
+    await database_sync_to_async(action)(post=opening, by=moderator, reason="Spam")
     assert types(await messages_until_quiet(member_socket)) == ["unsubscribed"]
     await messages_until_quiet(moderator_socket)
 
@@ -155,6 +156,21 @@ async def test_a_thread_whose_opening_post_is_hidden_stops_its_replies_reaching_
 
     assert [m["post"] for m in await messages_until_quiet(moderator_socket) if m["type"] == "reply"] == [reply.pk]
     assert await messages_until_quiet(member_socket) == []
+
+
+async def test_a_category_made_staff_only_stops_its_threads_replies_reaching_members(
+    sockets, browsers, thread, discussion, other_member, staff_member, moderator
+):
+    """An administrator changes the category's access in the Django admin: no push is sent
+    for it, and the next reply is checked against the category as it is then."""
+    member_socket = await sockets(await browsers(other_member), thread=thread)
+    staff_socket = await sockets(await browsers(staff_member), thread=thread)
+    await database_sync_to_async(Category.objects.filter(pk=discussion.pk).update)(access=Category.Access.STAFF)
+
+    reply = await post_reply(thread=thread, author=moderator, body="Now for staff eyes only.")
+
+    assert [m.get("post") for m in await messages_until_quiet(staff_socket)] == [reply.pk]
+    assert types(await messages_until_quiet(member_socket)) == ["unsubscribed"]
 
 
 # Members whose access changes -----------------------------------------------------------------

@@ -246,7 +246,7 @@ async def test_a_reply_posted_while_the_channel_layer_is_down_succeeds_and_is_de
     settings.CHANNEL_LAYERS = UNREACHABLE_REDIS
     channel_layers.backends = {}
 
-    with caplog.at_level(logging.WARNING, logger="notifications.push"):
+    with caplog.at_level(logging.WARNING, logger="web.push"):
         reply = await post_reply(thread=thread, author=other_member, body="Hold the button.")
 
     assert reply.pk is not None

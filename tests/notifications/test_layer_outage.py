@@ -15,9 +15,9 @@ import pytest
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.test import override_settings
 
-from notifications import liveness, push
+from notifications import liveness
 from tests.redis_server import RedisServer
-from web import channel_layer
+from web import channel_layer, push
 from web.channel_layer import WatchedConnection
 
 RECONNECT_TIMEOUT = 5

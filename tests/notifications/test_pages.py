@@ -273,7 +273,7 @@ def test_opening_a_badge_notification_goes_to_the_badge(client, other_member, ba
     response = client.get(open_url(badge))
 
     try:
-        expected = reverse("profiles:badge", args=["first-answer"])
+        expected = reverse("reputation:badge", args=["first-answer"])
     except NoReverseMatch:  # no badge page yet: the member's profile lists their badges
         expected = reverse("profiles:profile", args=[other_member.username])
     assert response["Location"] == expected

@@ -12,7 +12,7 @@ from django.test import Client
 
 from config.asgi import application
 from notifications.consumers import CLOSE_NOT_ALLOWED
-from notifications.groups import member_group
+from web.push import member_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from PIL import Image
 
 from profiles import avatars, events
-from profiles.models import BadgeAward, Member
+from profiles.models import Member
 from profiles.services import update_profile
+from reputation.models import BadgeAward
 
 
 @pytest.fixture(autouse=True)

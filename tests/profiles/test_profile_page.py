@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 from forum import services as forum_services
 from forum.models import Category, Post, Thread, Visibility, Vote
 from profiles import charts, selectors
-from profiles.models import BadgeAward, Member, ReputationEntry
-from profiles.reputation import ledger_total
+from profiles.models import Member
+from reputation.ledger import ledger_total
+from reputation.models import BadgeAward, ReputationEntry
 
 TABS = ("summary", "activity", "badges", "reputation")
 KINDS = ("threads", "replies", "accepted", "endorsed", "votes")

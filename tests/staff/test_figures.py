@@ -23,8 +23,8 @@ from forum.models import Visibility
 from moderation.actions import dismiss_reports, hide_post
 from moderation.models import Report
 from moderation.reports import file_report
-from profiles.models import ReputationEntry
 from profiles.services import grant_role
+from reputation.models import ReputationEntry
 from staff.figures import community_figures, human_duration, period_of
 from tests.staff.conftest import hours
 

@@ -150,7 +150,7 @@ def test_posting_limits_keep_holding_per_process_during_an_outage(server, cache,
 def test_pages_cached_before_an_outage_are_not_served_after_it(server, cache, quick_retry):
     """Redis keeps what it held (a paused server, not a restarted one); posts made meanwhile
     bumped only this process's own generation, so the return starts a new one."""
-    from forum import pagecache
+    from web import pagecache
 
     before = pagecache.generation()
     client = redis.Redis.from_url(server.url(), socket_connect_timeout=0.5)

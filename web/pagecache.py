@@ -20,8 +20,9 @@ from django.utils.translation import get_language
 GENERATION_KEY = "pagecache:generation"
 PAGE_TIMEOUT = 60
 
-# Functions of the request whose result must be part of the key: other apps add
-# theirs (the announcement banner, for one) in their AppConfig.ready().
+# Functions of the request whose result must be part of the key: apps add theirs (the
+# announcement banner, for one) in their AppConfig.ready(), as they connect `bump` to the
+# events that change what a visitor sees.
 _varies = []
 
 
@@ -87,23 +88,3 @@ def cache_for_visitors(view):
         return response
 
     return wrapped
-
-
-def connect():
-    """Every forum event that changes what a visitor sees starts a new generation."""
-    from forum import events
-
-    for signal in (
-        events.thread_posted,
-        events.reply_posted,
-        events.post_edited,
-        events.vote_cast,
-        events.vote_retracted,
-        events.answer_accepted,
-        events.answer_cleared,
-        events.reply_endorsed,
-        events.endorsement_withdrawn,
-        events.post_visibility_changed,
-        events.thread_changed,
-    ):
-        signal.connect(bump, dispatch_uid=f"pagecache.{id(signal)}")

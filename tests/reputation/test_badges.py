@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from forum import services
 from forum.models import Category, Post, Thread, Vote
-from profiles import badges
-from profiles import events as profile_events
-from profiles.models import BadgeAward, Member
+from profiles.models import Member
 from profiles.services import update_profile
+from reputation import badges
+from reputation import events as reputation_events
+from reputation.models import BadgeAward
 
 
 @pytest.fixture
@@ -52,9 +53,9 @@ def awarded():
     def receive(sender, award, badge, **kwargs):
         sent.append((award.member.username, badge.slug, award.post_id))
 
-    profile_events.badge_awarded.connect(receive, weak=False, dispatch_uid="test-badges-recorder")
+    reputation_events.badge_awarded.connect(receive, weak=False, dispatch_uid="test-badges-recorder")
     yield sent
-    profile_events.badge_awarded.disconnect(dispatch_uid="test-badges-recorder")
+    reputation_events.badge_awarded.disconnect(dispatch_uid="test-badges-recorder")
 
 
 def held(member, slug=None) -> list[str]:
@@ -369,13 +370,13 @@ def test_an_award_written_meanwhile_by_another_transaction_is_skipped_not_duplic
 
 def test_announced_awards_carry_their_ids(answer, member):
     announced = []
-    profile_events.badge_awarded.connect(
+    reputation_events.badge_awarded.connect(
         lambda sender, award, **kwargs: announced.append(award.pk), weak=False, dispatch_uid="test-badges-ids"
     )
     try:
         services.cast_vote(post=answer, voter=member)
     finally:
-        profile_events.badge_awarded.disconnect(dispatch_uid="test-badges-ids")
+        reputation_events.badge_awarded.disconnect(dispatch_uid="test-badges-ids")
 
     assert len(announced) == 2
     assert set(announced) == set(

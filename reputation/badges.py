@@ -16,7 +16,8 @@ from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F,
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Post, Thread, Visibility, Vote
-from profiles.models import BadgeAward, Member
+from profiles.models import Member
+from reputation.models import BadgeAward
 
 BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
 TIERS = (GOLD, SILVER, BRONZE)

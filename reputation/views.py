@@ -2,9 +2,9 @@
 
 from django.shortcuts import render
 
-from forum.pagecache import cache_for_visitors
-from profiles import leaderboard as selectors
-from profiles.badges import TIER_NAMES
+from reputation import selectors
+from reputation.badges import TIER_NAMES
+from web.pagecache import cache_for_visitors
 
 
 @cache_for_visitors
@@ -17,14 +17,14 @@ def leaderboard(request):
     )
     return render(
         request,
-        "profiles/leaderboard.html",
+        "reputation/leaderboard.html",
         {"board": board, "periods": selectors.PERIOD_NAMES, "advocates": board.advocates},
     )
 
 
 @cache_for_visitors
 def badges(request):
-    return render(request, "profiles/badges.html", {"families": selectors.badge_families()})
+    return render(request, "reputation/badges.html", {"families": selectors.badge_families()})
 
 
 @cache_for_visitors
@@ -33,6 +33,6 @@ def badge(request, slug):
     holders = selectors.badge_holders(badge, request.user, request.GET.get("page"))
     return render(
         request,
-        "profiles/badge.html",
+        "reputation/badge.html",
         {"badge": badge, "tier_name": TIER_NAMES[badge.tier], "holders": holders},
     )

@@ -9,8 +9,9 @@ from django.db import connection
 
 from forum import services
 from forum.models import Category, Post, Vote
-from profiles import reputation
-from profiles.models import BadgeAward, Member, ReputationEntry
+from profiles.models import Member
+from reputation import ledger
+from reputation.models import BadgeAward, ReputationEntry
 from tests.conftest import all_at_once, require_service
 
 VOTERS = 20
@@ -38,12 +39,12 @@ def voters(make_member):
 
 def assert_every_vote_counted(reply):
     author = Member.objects.get(pk=reply.author_id)
-    assert author.reputation == reputation.ledger_total(author.pk) == VOTERS * 10
+    assert author.reputation == ledger.ledger_total(author.pk) == VOTERS * 10
     assert ReputationEntry.objects.filter(member=author, reason=ReputationEntry.Reason.REPLY_HELPFUL).count() == VOTERS
     assert Post.objects.get(pk=reply.pk).score == VOTERS
     assert Vote.objects.filter(post=reply).count() == VOTERS
     assert Member.objects.filter(pk__in=Vote.objects.values("voter"), bronze_badges__gte=1).count() == VOTERS
-    assert list(reputation.mismatched_members()) == []
+    assert list(ledger.mismatched_members()) == []
     badges = sorted(BadgeAward.objects.filter(member=author).values_list("badge", flat=True))
     assert badges == ["first-answer", "good-answer", "helpful"]  # each once, whoever's vote earned it
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from profiles.models import Member
-from profiles.reputation import mismatched_members
+from reputation.ledger import mismatched_members
 
 
 class Command(BaseCommand):

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from forum import permissions
 from forum.models import Category
 from forum.selectors import paginate, readable_categories
-from profiles import badges
-from profiles.models import BadgeAward, Member
+from profiles import roles
+from profiles.models import Member
+from reputation import badges
+from reputation.models import BadgeAward
 
 PERIODS = {"7": 7, "30": 30, "365": 365, "all": None}
 PERIOD_NAMES = {"7": _("7 days"), "30": _("30 days"), "365": _("365 days"), "all": _("All time")}
@@ -33,9 +35,6 @@ FAMILIES = (
     ("advocate", _("Advocates"), _("For answering other members’ questions.")),
     ("participation", _("Participation"), _("For taking part in the community.")),
 )
-
-# Brand staff and admins answer as the brand: they are listed apart, never ranked among advocates.
-STAFF = Q(is_brand_staff=True) | Q(is_superuser=True)
 
 
 def period_from(value) -> str:
@@ -110,7 +109,7 @@ def advocates(viewer, *, since: datetime | None, category: Category | None) -> Q
     """
     return (
         Member.objects.filter(is_active=True)
-        .exclude(STAFF)
+        .exclude(roles.brand_staff_q())
         .filter(_gained(viewer, since=since, category=category))
         .annotate(points=Sum("reputation_entries__amount"))
         .filter(points__gt=0)
@@ -144,7 +143,7 @@ def _standings(members: QuerySet[Member], page_number) -> Page:
 def _staff(viewer, *, since: datetime | None, category: Category | None) -> list[Member]:
     """Staff accounts with what each gained in the period, counted as advocates' points are, in one query."""
     points = Sum("reputation_entries__amount", filter=_gained(viewer, since=since, category=category), default=0)
-    staff = Member.objects.filter(STAFF, is_active=True).annotate(points=points)
+    staff = Member.objects.filter(roles.brand_staff_q()).annotate(points=points)
     return list(staff.order_by("-points", "username")[:STAFF_SHOWN])
 
 

@@ -7,7 +7,8 @@ never turns the request into an error: the notification row is already saved, an
 client gets it by resuming.
 
 Each relayed message carries its audience (notifications.access), read after the commit,
-which the consumer checks against the reader when the message arrives.
+which the consumer (notifications.consumers) checks against the reader when the message
+arrives. Group names are built here, from server-side ids only.
 """
 
 import asyncio
@@ -19,20 +20,36 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from notifications import access
-from notifications.groups import MODERATORS, STAFF, member_group, thread_group
 from web import channel_layer
 
-__all__ = ["Push", "control", "member_group", "on_commit", "relay", "send_many", "thread_group", "to_thread"]
-
 log = logging.getLogger(__name__)
+
+
+def member_group(member_id: int) -> str:
+    return f"member.{int(member_id)}"
+
+
+def thread_group(thread_id: int) -> str:
+    return f"thread.{int(thread_id)}"
+
+
+# Every connected member: announcements.
+EVERYONE = "everyone"
+# Moderators and admins: the live count of the moderation queue.
+MODERATORS = "moderators"
+# Staff, moderators and admins: the live count of the staff queue.
+STAFF = "staff"
+
+# Audiences of role groups (notifications.access checks them on delivery).
+MODERATORS_ONLY = {"role": "moderator"}
+STAFF_ONLY = {"role": "staff"}
 
 # Seconds a request may spend handing its pushes to the channel layer: a fan-out to a
 # thousand groups takes about 0.2 s on Redis; more means Redis is not answering.
 PUSH_TIMEOUT = 1.0
 
 # Who may receive what is published to a group of roles, whatever the message.
-GROUP_AUDIENCE = {MODERATORS: access.MODERATORS_ONLY, STAFF: access.STAFF_ONLY}
+GROUP_AUDIENCE = {MODERATORS: MODERATORS_ONLY, STAFF: STAFF_ONLY}
 
 
 class Push(NamedTuple):
@@ -49,12 +66,6 @@ def relay(group: str, message: dict, audience: dict | None = None) -> Push:
 def control(group: str, kind: str, **fields) -> Push:
     """An instruction to the consumers of a group (never forwarded to the browser)."""
     return Push(group, {"type": kind, **fields})
-
-
-def to_thread(thread_id: int, message: dict) -> list[Push]:
-    """A message for the readers of a thread, as the thread is now: none if it is gone."""
-    audience = access.of_threads([thread_id]).get(thread_id)
-    return [relay(thread_group(thread_id), message, audience)] if audience else []
 
 
 def send_many(pushes: Iterable[Push]):

@@ -17,18 +17,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from demo import content
 from forum import services
 from forum.counters import recount_all
-from forum.demo import content
-from forum.markdown import render_markdown
 from forum.models import Category, Follow, Post, Thread, Vote
 from forum.services.staff import awaiting_official_response
 from moderation import actions as moderation
 from moderation import limits, reports
 from notifications import announcements
-from profiles import badges, reputation
 from profiles.models import Member
 from profiles.services import grant_role
+from reputation import badges, ledger
+from web.markdown import render_markdown
 
 BATCH = 2000
 
@@ -78,7 +78,7 @@ def seed_forum(options: Options, stream=sys.stdout):
     _create_bench_shapes(options, rng, crowd, categories, stream)
     with transaction.atomic():
         recount_all()
-        reputation.repair_totals()
+        ledger.repair_totals()
         badges.award(badges.CATALOGUE, None)
     with limits.exempt(), transaction.atomic():
         _create_moderation_history(cast, crowd, rng)
@@ -296,7 +296,7 @@ def _generated_votes_and_answers(rng, threads, posts, members):
             thread.accepted_answer, thread.accepted_at = answer, answer.created_at + timedelta(hours=rng.randint(1, 48))
             solved.append(thread)
     Thread.objects.bulk_update(solved, ["accepted_answer", "accepted_at"], batch_size=BATCH)
-    reputation.backfill(votes, solved)
+    ledger.backfill(votes, solved)
 
 
 def _create_moderation_history(cast, crowd, rng):

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from forum import services
 from forum.models import Category
-from profiles import reputation
-from profiles.models import Member, ReputationEntry
+from profiles.models import Member
+from reputation.ledger import POINTS, earn, ledger_total
+from reputation.models import ReputationEntry
 
 Reason = ReputationEntry.Reason
 
@@ -47,14 +48,14 @@ def ledger(member) -> list[tuple[str, int]]:
 def assert_in_step(*members):
     """Each member's cached total is the sum of their ledger."""
     for member in members:
-        assert rep(member) == reputation.ledger_total(member.pk), member.username
+        assert rep(member) == ledger_total(member.pk), member.username
 
 
 # The rules, one by one --------------------------------------------------------------------
 
 
 def test_the_points_for_each_rule_are_declared_in_one_place():
-    assert reputation.POINTS == {
+    assert POINTS == {
         Reason.REPLY_HELPFUL: 10,
         Reason.THREAD_HELPFUL: 5,
         Reason.ANSWER_ACCEPTED: 15,
@@ -231,7 +232,7 @@ def test_nobody_earns_from_their_own_actions_on_their_own_posts(answer, other_me
     with pytest.raises(PermissionDenied):
         services.cast_vote(post=answer, voter=other_member)
 
-    gain = reputation.earn(member_id=other_member.pk, reason=Reason.REPLY_HELPFUL, post=answer, actor=other_member)
+    gain = earn(member_id=other_member.pk, reason=Reason.REPLY_HELPFUL, post=answer, actor=other_member)
 
     assert gain is None
     assert rep(other_member) == 0
@@ -334,7 +335,7 @@ def test_reputation_never_goes_below_zero(answer, other_member, make_member):
     services.retract_vote(post=answer, voter=voter)
 
     assert rep(other_member) == 0
-    assert reputation.ledger_total(other_member.pk) == 0
+    assert ledger_total(other_member.pk) == 0
 
 
 def test_points_roll_back_with_the_action_that_earned_them(answer, other_member, make_member):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from profiles import badges
+from reputation import badges
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.demo import content
-from forum.demo.seed import Options, is_seeded, seed_forum
+from demo import content
+from demo.seed import Options, is_seeded, seed_forum
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from forum import services
 from forum.models import Post, Visibility
-from profiles import leaderboard
-from profiles.models import BadgeAward, Member, ReputationEntry
+from profiles.models import Member
+from reputation import badges, selectors
+from reputation.models import BadgeAward, ReputationEntry
 
 LEADERBOARD = "/leaderboard/"
 
@@ -120,7 +121,7 @@ def test_points_earned_through_the_services_reach_the_leaderboard(client, questi
 
 
 def test_a_period_is_the_last_n_calendar_days_today_included(client, make_member):
-    first_midnight = leaderboard.period_start(7, now=timezone.now())
+    first_midnight = selectors.period_start(7, now=timezone.now())
     on_time, too_early = make_member("ines"), make_member("wendy")
     gain(on_time, 10, days_ago=0)
     ReputationEntry.objects.filter(member=on_time).update(created_at=first_midnight)
@@ -327,7 +328,7 @@ def test_the_catalogue_lists_every_badge_grouped_by_family_advocates_first(clien
     families = response.context["families"]
     assert [f.slug for f in families] == ["advocate", "participation"]
     listed = [s.badge.slug for f in families for s in f.badges]
-    assert sorted(listed) == sorted(b.slug for b in leaderboard.badges.CATALOGUE)
+    assert sorted(listed) == sorted(b.slug for b in badges.CATALOGUE)
     html = response.content.decode()
     assert html.index("Advocates") < html.index("Participation")
     assert 'href="/badges/guru/">Guru</a>' in html
@@ -389,7 +390,7 @@ def test_a_badge_page_is_paginated(client, db):
     members = Member.objects.bulk_create([Member(username=f"holder{i:02}") for i in range(35)])
     BadgeAward.objects.bulk_create(BadgeAward(member=m, badge="supporter") for m in members)
 
-    assert len(client.get("/badges/supporter/").context["holders"]) == leaderboard.HOLDERS_PER_PAGE
+    assert len(client.get("/badges/supporter/").context["holders"]) == selectors.HOLDERS_PER_PAGE
     assert len(client.get("/badges/supporter/", {"page": 2}).context["holders"]) == 5
 
 
@@ -456,5 +457,5 @@ def test_a_badge_page_takes_the_same_few_queries_however_many_holders(
     with django_assert_max_num_queries(10):
         response = client.get("/badges/good-answer/")
 
-    assert len(response.context["holders"]) == leaderboard.HOLDERS_PER_PAGE
-    assert response.content.decode().count("Many answers") == leaderboard.HOLDERS_PER_PAGE
+    assert len(response.context["holders"]) == selectors.HOLDERS_PER_PAGE
+    assert response.content.decode().count("Many answers") == selectors.HOLDERS_PER_PAGE

@@ -1,0 +1,33 @@
+"""What the forum asks of the apps above it, without importing them.
+
+Content sits below the reactions (DESIGN.md, "Layout"): where a page of the forum shows
+something only a reaction knows, the reaction provides it here in its AppConfig.ready(),
+and the forum does without when none does. Posting limits take the other road: moderation
+listens to forum.events.post_attempted and may refuse.
+"""
+
+import logging
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+_related_threads: Callable | None = None
+
+
+def provide_related_threads(function: Callable):
+    """function(viewer, thread) -> a short list of threads like it that the viewer may read."""
+    global _related_threads
+    _related_threads = function
+    return function
+
+
+def related_threads(viewer, thread) -> list:
+    """Threads like this one; a failure (a broken search index) costs the reader this list,
+    never the page."""
+    if _related_threads is None:
+        return []
+    try:
+        return list(_related_threads(viewer, thread))
+    except Exception:
+        log.warning("related threads unavailable for thread %s", thread.pk, exc_info=True)
+        return []

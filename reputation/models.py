@@ -1,0 +1,75 @@
+"""The reputation ledger and the badges members hold.
+
+Both tables were created by the profiles app and keep their names (Meta.db_table):
+the models moved here without touching the database (migrations/0001_initial.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReputationEntry(models.Model):
+    """One event in a member's reputation: a gain, or the reversal of an earlier gain.
+
+    A member's reputation is the sum of their entries; Member.reputation caches
+    it and changes only in reputation/ledger.py, in the same transaction.
+    """
+
+    class Reason(models.TextChoices):
+        REPLY_HELPFUL = "reply_helpful", _("Your reply was marked helpful")
+        THREAD_HELPFUL = "thread_helpful", _("Your thread was marked helpful")
+        ANSWER_ACCEPTED = "answer_accepted", _("Your reply was accepted as the answer")
+        ACCEPTED_ANSWER = "accepted_answer", _("You accepted an answer to your thread")
+        REPLY_ENDORSED = "reply_endorsed", _("Staff endorsed your reply")
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reputation_entries")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    amount = models.IntegerField()
+    post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    category = models.ForeignKey("forum.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reverses = models.OneToOneField("self", on_delete=models.CASCADE, null=True, blank=True, related_name="reversed_by")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "profiles_reputationentry"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["member", "-created_at"], name="reputation_member_recent"),
+            models.Index(fields=["created_at", "member"], name="reputation_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount:+d} {self.reason} for {self.member_id}"
+
+    @property
+    def is_reversal(self):
+        return self.reverses_id is not None
+
+
+class BadgeAward(models.Model):
+    """A badge a member holds; per-post badges once per post, the others once."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards")
+    badge = models.CharField(max_length=40, db_index=True)
+    post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "profiles_badgeaward"
+        ordering = ["-awarded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "badge"], condition=models.Q(post__isnull=True), name="badge_once_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "badge", "post"], condition=models.Q(post__isnull=False), name="badge_once_per_post"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.badge} for {self.member_id}"

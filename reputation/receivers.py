@@ -1,0 +1,55 @@
+"""Reputation and badges react to the forum's and the profiles' domain events
+(connected in ReputationConfig.ready()).
+
+Everything here runs inside the sender's transaction: the ledger row, the badge
+and the cached totals commit (or roll back) with what earned them.
+"""
+
+from forum import events as forum_events
+from profiles import events as profile_events
+from reputation import badges, ledger
+from reputation import events as reputation_events
+from reputation.models import BadgeAward
+
+
+def _award(trigger: str, *member_ids):
+    ids = sorted({pk for pk in member_ids if pk is not None})
+    for award in badges.award(badges.triggered_by(trigger), ids):
+        reputation_events.badge_awarded.send(sender=BadgeAward, award=award, badge=badges.BY_SLUG[award.badge])
+
+
+def on_reply_posted(sender, post, **kwargs):
+    _award(badges.REPLY, post.author_id, post.thread.author_id)
+
+
+def on_vote_cast(sender, vote, **kwargs):
+    ledger.on_vote_cast(sender, vote)
+    _award(badges.VOTE, vote.post.author_id, vote.voter_id)
+
+
+def on_answer_accepted(sender, thread, post, by, **kwargs):
+    ledger.on_answer_accepted(sender, thread=thread, post=post, by=by)
+    _award(badges.ACCEPT, post.author_id)
+
+
+def on_reply_endorsed(sender, post, by, **kwargs):
+    ledger.on_reply_endorsed(sender, post=post, by=by)
+    _award(badges.ENDORSE, post.author_id)
+
+
+def on_profile_updated(sender, member, **kwargs):
+    _award(badges.PROFILE, member.pk)
+
+
+def connect():
+    uid = "reputation"
+    forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
+    forum_events.vote_cast.connect(on_vote_cast, dispatch_uid=f"{uid}.vote_cast")
+    forum_events.vote_retracted.connect(ledger.on_vote_retracted, dispatch_uid=f"{uid}.vote_retracted")
+    forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
+    forum_events.answer_cleared.connect(ledger.on_answer_cleared, dispatch_uid=f"{uid}.answer_cleared")
+    forum_events.reply_endorsed.connect(on_reply_endorsed, dispatch_uid=f"{uid}.reply_endorsed")
+    forum_events.endorsement_withdrawn.connect(
+        ledger.on_endorsement_withdrawn, dispatch_uid=f"{uid}.endorsement_withdrawn"
+    )
+    profile_events.profile_updated.connect(on_profile_updated, dispatch_uid=f"{uid}.profile_updated")
