@@ -5,6 +5,9 @@ Snowball stemmers, and every result is folded to unaccented letters. All the
 variants are indexed at the word's position, and a query goes through the
 same analysis, so "réglages" and "reglage" meet, as do "blinking"
 and "blinks", whichever language the post and the query are written in.
+Text is first put in Unicode's composed form (NFC): some keyboards and
+systems send "é" as "e" followed by a combining accent, which a tokenizer
+would otherwise split into "e" and the rest of the word.
 """
 
 import unicodedata
@@ -21,6 +24,11 @@ STOP_WORDS = (
 )
 _stem_fr = stemmer_for_language("fr")
 _stem_en = stemmer_for_language("en")
+
+
+def composed(text: str) -> str:
+    """The text in Unicode's composed form (NFC): "e" + U+0301 becomes "é"."""
+    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
@@ -59,7 +67,30 @@ class BilingualStemFilter(Filter):
             token.text = text
 
 
+class ComposedTokenizer(RegexTokenizer):
+    """Split NFC text into words, so that a combining accent stays inside its word.
+
+    Character offsets refer to the composed text: nothing reads them (snippets are
+    built from the database, search/snippets.py).
+    """
+
+    def __call__(self, value, **kwargs):
+        return super().__call__(composed(value), **kwargs)
+
+
+# Words as the analyzer sees them: apostrophes split words, so French elisions
+# ("l’application") lose their article.
+WORD = r"\w+(?:[.-]\w+)*"
+MIN_WORD_LENGTH = 2
+
+
+def indexed(word: str) -> bool:
+    """Whether a lower-case word reaches the index: not a stop word, not a lone letter."""
+    return len(word) >= MIN_WORD_LENGTH and word not in STOP_WORDS
+
+
 def BilingualAnalyzer():
-    # Apostrophes split words: French elisions ("l’application") lose their article.
-    tokenizer = RegexTokenizer(r"\w+(?:[.-]\w+)*")
-    return tokenizer | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2) | BilingualStemFilter()
+    tokenizer = ComposedTokenizer(WORD)
+    return (
+        tokenizer | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH) | BilingualStemFilter()
+    )

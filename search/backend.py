@@ -3,6 +3,9 @@
 What it changes, and why (see PERFORMANCE.md):
 - text fields use the French + English analyzer (search/analysis.py), are not
   stored (snippets come from the database) and OR the variants of a word;
+- a word typed without a field is looked for in every text field (the post's
+  text, and the thread's title on its opening post), each weighted at query
+  time by the boost its SearchIndex field declares, so that titles weigh more;
 - one searcher is kept per process and reused until the index changes,
   instead of opening one per query;
 - incremental writes take the lock without waiting (the queue keeps what
@@ -21,7 +24,7 @@ from haystack.models import SearchResult
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import TEXT
 from whoosh.filedb.filestore import FileStorage
-from whoosh.qparser import PhrasePlugin, QueryParser
+from whoosh.qparser import MultifieldParser, PhrasePlugin
 
 from search.analysis import BilingualAnalyzer
 from search.phrases import VariantPhrasePlugin
@@ -76,10 +79,15 @@ def _lengths_in_memory(searcher):
 
 class BilingualWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
+        """haystack's schema with bilingual text fields; the boosts it declares are kept for
+        the query parser (self.text_boosts), where a boost scales a field's score as given
+        rather than through BM25's term-frequency saturation."""
         content_field_name, schema = super().build_schema(fields)
+        self.text_boosts = {}
         for name in list(schema.names()):
             if isinstance(schema[name], TEXT):
-                field = TEXT(analyzer=BilingualAnalyzer(), stored=False, field_boost=schema[name].format.field_boost)
+                self.text_boosts[name] = schema[name].format.field_boost
+                field = TEXT(analyzer=BilingualAnalyzer(), stored=False)
                 field.multitoken_query = "or"
                 schema.remove(name)
                 schema.add(name, field)
@@ -95,15 +103,16 @@ class BilingualWhooshBackend(WhooshSearchBackend):
                 super().setup()
                 self.storage = _storage(self.path)
                 self.index = self.storage.open_index(schema=self.schema)
-                _shared[self.path] = {"schema": (self.content_field_name, self.schema)}
+                _shared[self.path] = {"schema": (self.content_field_name, self.schema, self.text_boosts)}
             else:
-                self.content_field_name, self.schema = shared["schema"]
+                self.content_field_name, self.schema, self.text_boosts = shared["schema"]
                 self.storage = _storage(self.path)
                 self.index = self.storage.open_index(schema=self.schema)
                 self.setup_complete = True
-        # The parser must see the schema with the bilingual fields, and read
-        # "phrases" as sequences of alternatives (search/phrases.py).
-        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        # The parser must see the schema with the bilingual fields, look for a word in every
+        # text field with its boost, and read "phrases" as sequences of alternatives
+        # (search/phrases.py).
+        self.parser = MultifieldParser(list(self.text_boosts), schema=self.schema, fieldboosts=self.text_boosts)
         self.parser.remove_plugin_class(PhrasePlugin)
         self.parser.add_plugin(VariantPhrasePlugin())
 

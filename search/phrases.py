@@ -28,8 +28,8 @@ class VariantPhrasePlugin(PhrasePlugin):
             parts = [
                 query.Or([query.Term(fieldname, word) for word in dict.fromkeys(by_position[pos])]) for pos in positions
             ]
-            if len(parts) == 1:
-                return parts[0]
+            if len(parts) == 1:  # keeps the field's boost (backend.py), as the Sequence does
+                return query.Or(parts[0].subqueries, boost=self.boost)
             # Stop words left gaps between positions; allow exactly those.
             slop = max(b - a for a, b in pairwise(positions)) + self.slop - 1
             return query.Sequence(parts, slop=slop, boost=self.boost)

@@ -1,7 +1,9 @@
 """Turn what a reader types into a haystack query: words, "phrases", -exclusions and OR.
 
 Everything the reader types goes through haystack's escaping; no search
-engine syntax gets through.
+engine syntax gets through. A query needs every word (build); a question
+written in plain words, which no post may hold word for word, can be asked
+again needing only some of them (build_any_word).
 """
 
 import re
@@ -9,7 +11,7 @@ import re
 from haystack.inputs import Exact
 from haystack.query import SQ
 
-from search.analysis import BilingualAnalyzer
+from search.analysis import BilingualAnalyzer, composed
 
 TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 MAX_TERMS = 12
@@ -28,7 +30,7 @@ def searchable(text: str) -> bool:
 def terms(text: str) -> list[tuple[bool, str, bool]]:
     """(negated, text, is_phrase) for each term; "OR" is returned as (False, "OR", False)."""
     found = []
-    for match in TOKEN.finditer(text or ""):
+    for match in TOKEN.finditer(composed(text or "")):
         if match.group(2) is not None:
             phrase = " ".join(match.group(2).split())
             if phrase:
@@ -46,8 +48,8 @@ def _sq(text, phrase) -> SQ:
     return SQ(content=Exact(text)) if phrase else SQ(content=text)
 
 
-def build(text: str) -> SQ | None:
-    """An SQ for the reader's query, or None when nothing searchable remains."""
+def _clauses(text: str) -> tuple[list[SQ], list[SQ]]:
+    """The clauses a result must match (OR already joined) and those it must not."""
     clauses: list[SQ] = []
     excluded: list[SQ] = []
     join_next = False
@@ -66,14 +68,29 @@ def build(text: str) -> SQ | None:
         else:
             clauses.append(clause)
         join_next = False
-    if not clauses:
-        return None
+    return clauses[:MAX_TERMS], excluded[:MAX_TERMS]
+
+
+def _joined(clauses: list[SQ], excluded: list[SQ], *, every: bool) -> SQ:
     query = clauses[0]
-    for clause in clauses[1:MAX_TERMS]:
-        query &= clause
-    for clause in excluded[:MAX_TERMS]:
+    for clause in clauses[1:]:
+        query = query & clause if every else query | clause
+    for clause in excluded:
         query &= ~clause
     return query
+
+
+def build(text: str) -> SQ | None:
+    """An SQ for the reader's query, every word required, or None when nothing searchable remains."""
+    clauses, excluded = _clauses(text)
+    return _joined(clauses, excluded, every=True) if clauses else None
+
+
+def build_any_word(text: str) -> SQ | None:
+    """The same query needing any of its words (and still none of the excluded ones), ranked by
+    relevance; None when it has fewer than two, where it would ask the same as build()."""
+    clauses, excluded = _clauses(text)
+    return _joined(clauses, excluded, every=False) if len(clauses) > 1 else None
 
 
 def positive_words(text: str) -> list[str]:

@@ -1,8 +1,10 @@
 """What the search index holds: one document per visible post, with its thread's fields.
 
 Threads are found through their opening post (is_thread), whose text starts
-with the thread's title; results are grouped by thread when shown. Hidden and
-deleted posts, and posts of hidden threads, are not in the index at all;
+with the thread's title; results are grouped by thread when shown. The
+opening post also holds the title in a field of its own, boosted, so that a
+thread whose title names the words ranks above one whose body mentions them.
+Hidden and deleted posts, and posts of hidden threads, are not in the index at all;
 staff-only categories are marked so that only staff searches reach them.
 Results are checked against the database anyway.
 """
@@ -14,6 +16,10 @@ from taggit.models import TaggedItem
 
 from forum.models import Category, Post, Visibility
 
+# How much more a word in a thread's title counts than the same word in a post's text
+# (the backend applies it at query time: search/backend.py).
+TITLE_BOOST = 3.0
+
 
 def indexable_posts():
     return Post.objects.filter(visibility=Visibility.VISIBLE, thread__visibility=Visibility.VISIBLE)
@@ -23,6 +29,7 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
     # The Markdown source: its punctuation is ignored by the analyzer, and it is
     # cheaper to read than the rendered HTML.
     text = indexes.CharField(document=True)
+    title = indexes.CharField(stored=False, boost=TITLE_BOOST)  # the opening post's only
     # Only what results and search_check read is stored; the rest is for filtering
     # and sorting (storing costs every document a pickled row at rebuild).
     author_id = indexes.IntegerField(model_attr="author_id", stored=False)
@@ -44,6 +51,9 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_text(self, post):
         return f"{post.thread.title}\n{post.body}" if post.is_opening else post.body
+
+    def prepare_title(self, post):
+        return post.thread.title if post.is_opening else ""
 
     def prepare_category_id(self, post):
         return post.thread.category_id

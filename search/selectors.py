@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 from types import SimpleNamespace
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from haystack.query import SearchQuerySet
@@ -16,12 +16,23 @@ from forum.permissions import readable_accesses
 from profiles import roles
 from profiles.models import Member
 from search import query as query_parser
+from search.analysis import composed
 from search.snippets import snippet
 
 SIMILAR_TIMEOUT = 600  # seconds a "similar threads" list is reused before asking the index again
 MAX_HITS = 200  # ranked hits checked against the database for one search
 PER_PAGE = 15
 SORTS = {"relevance": None, "newest": "-created", "score": "-votes"}
+# Characters in a query: the forms' maxlength, so that the longest query the forms can
+# send (percent-encoded, with every filter) fits well inside the server's request line
+# (16 KB under daphne), which otherwise closes the connection without an answer.
+MAX_QUERY_LENGTH = 200
+MAX_FILTER_LENGTH = 200  # the other text filters: a tag (100), a username (150)
+# Dates a search may name: the index writes years with four digits, and a day at either
+# end moves into the year 999 or 10000 when read in UTC from the site's time zone.
+FIRST_YEAR = 1000
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -37,18 +48,31 @@ class Filters:
     type: str = ""  # "", "threads", "posts"
     sort: str = "relevance"
     errors: list = field(default_factory=list)
+    # The dates as instants in UTC, read by from_query.
+    since: datetime | None = field(default=None, repr=False)
+    until: datetime | None = field(default=None, repr=False)
 
     @classmethod
     def from_query(cls, params):
-        # NUL never belongs in a search, and PostgreSQL refuses it in a query parameter.
-        known = {
-            name: (params.get(name) or "").replace("\x00", "").strip()[:200]
+        """The filters as typed (for the form to show again), with an error for each that cannot be used."""
+        # NUL never belongs in a search, and PostgreSQL refuses it in a query parameter. Text is
+        # compared in composed form (NFC), however the reader's keyboard sent its accents.
+        typed = {
+            name: composed((params.get(name) or "").replace("\x00", "")).strip()
             for name in cls.__dataclass_fields__
-            if name != "errors"
+            if name not in {"errors", "since", "until"}
         }
-        filters = cls(**known)
+        filters = cls(**{name: value[:MAX_FILTER_LENGTH] for name, value in typed.items()})
+        if len(typed["q"]) > MAX_QUERY_LENGTH:
+            filters.q = typed["q"][:MAX_QUERY_LENGTH]
+            filters.errors.append(_("A search can be at most %(limit)d characters long.") % {"limit": MAX_QUERY_LENGTH})
         if filters.sort not in SORTS:
             filters.sort = "relevance"
+        try:
+            filters.since = _instant(filters.date_from)
+            filters.until = _instant(filters.date_to, end=True)
+        except ValueError as error:
+            filters.errors.append(str(error))
         return filters
 
 
@@ -59,15 +83,25 @@ class Result:
     snippet: str
 
 
-def _date(value, end=False):
+def _instant(value: str, *, end: bool = False) -> datetime | None:
+    """When the day `value` (YYYY-MM-DD) starts, or ends, in UTC; None for no date.
+
+    Raises ValueError with the message to show when it is not a day a search can name.
+    """
     if not value:
         return None
     try:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        return False
+        raise ValueError(_("Dates are written as YYYY-MM-DD.")) from None
+    if day.year < FIRST_YEAR:
+        raise ValueError(_("Choose dates between the years 1000 and 9999."))
     # The day is the site's; the index holds UTC wall-clock times (Whoosh drops the zone).
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min)).astimezone(UTC)
+    try:
+        instant = timezone.make_aware(datetime.combine(day, time.max if end else time.min)).astimezone(UTC)
+    except OverflowError:  # the last days of 9999, west of Greenwich: after anything indexed
+        return LATEST
+    return max(instant, EARLIEST)
 
 
 def _narrow(sqs, filters: Filters, viewer):
@@ -82,12 +116,10 @@ def _narrow(sqs, filters: Filters, viewer):
     if filters.author:
         author = Member.objects.filter(username__iexact=filters.author).values_list("pk", flat=True).first()
         sqs = sqs.filter(author_id=author or 0)
-    for name, end in (("date_from", False), ("date_to", True)):
-        value = _date(getattr(filters, name), end=end)
-        if value is False:
-            filters.errors.append(_("Dates are written as YYYY-MM-DD."))
-        elif value is not None:
-            sqs = sqs.filter(**{"created__lte" if end else "created__gte": value})
+    if filters.since is not None:
+        sqs = sqs.filter(created__gte=filters.since)
+    if filters.until is not None:
+        sqs = sqs.filter(created__lte=filters.until)
     for name in ("solved", "official"):
         if getattr(filters, name) in {"yes", "no"}:
             sqs = sqs.filter(**{name: getattr(filters, name) == "yes"})
@@ -129,11 +161,15 @@ def _verified(hits, viewer) -> list[Post]:
     return _load([pk for pk, _thread in _verified_ids(hits, viewer)])
 
 
-def search(viewer, filters: Filters, page_number=1):
-    """A page of results, one per thread (its best-matching post), and the number of threads found."""
-    sq = query_parser.build(filters.q)
-    if sq is None:
-        return Paginator([], PER_PAGE).get_page(1)
+@dataclass
+class Found:
+    page: Page
+    # True when no post had every word, and the page shows those with some of them.
+    some_words: bool = False
+
+
+def _found_ids(viewer, filters: Filters, sq) -> list[int]:
+    """The ids of the posts to show, ranked, one per thread unless looking at replies."""
     sqs = _narrow(SearchQuerySet().filter(sq), filters, viewer)
     if SORTS[filters.sort]:
         sqs = sqs.order_by(SORTS[filters.sort])
@@ -142,12 +178,29 @@ def search(viewer, filters: Filters, page_number=1):
         if filters.type == "posts" or thread_id not in seen:
             seen.add(thread_id)
             found.append(pk)
+    return found
+
+
+def search(viewer, filters: Filters, page_number=1) -> Found:
+    """A page of results, one per thread (its best-matching post), and the number of threads found.
+
+    A question in plain words that no post holds word for word is asked again, needing only
+    some of its words: the posts holding the most of them come first.
+    """
+    sq = query_parser.build(filters.q)
+    if sq is None:
+        return Found(Paginator([], PER_PAGE).get_page(1))
+    found = _found_ids(viewer, filters, sq)
+    some_words = False
+    if not found and (loose := query_parser.build_any_word(filters.q)) is not None:
+        found = _found_ids(viewer, filters, loose)
+        some_words = bool(found)
     page = Paginator(found, PER_PAGE).get_page(page_number)
     words = query_parser.positive_words(filters.q)
     page.object_list = [
         Result(thread=p.thread, post=p, snippet=snippet(p.body_html, words)) for p in _load(list(page.object_list))
     ]
-    return page
+    return Found(page, some_words=some_words)
 
 
 def related_threads(viewer, thread) -> list[Thread]:

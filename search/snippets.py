@@ -1,7 +1,9 @@
 """Highlighted snippets, built from the database text and escaped piece by piece.
 
 Only the <mark> tags we add are markup: everything from the content is
-escaped, so nothing a member wrote can reach the page as HTML.
+escaped, so nothing a member wrote can reach the page as HTML. Only words
+the index would match are marked: stop words and elided letters ("le", "à",
+the "l" of "l’application") are in the query but never what was found.
 """
 
 import re
@@ -10,23 +12,29 @@ from html import unescape
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from search.analysis import variants
+from search.analysis import composed, indexed, variants
 
 WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def forms_of(word: str) -> set[str]:
+    """The index terms of one word as written, none for a word the index leaves out."""
+    word = word.lower()
+    return set(variants(word)) if indexed(word) else set()
 
 
 def query_forms(words) -> set[str]:
     forms = set()
     for word in words:
-        forms.update(variants(word.lower()))
+        forms |= forms_of(composed(word))
     return forms
 
 
 def snippet(html_or_text: str, words, length: int = 260) -> str:
     # The text as the reader sees it ("R&D", not "R&amp;D"); it is escaped again piece by piece below.
-    text = " ".join(unescape(strip_tags(html_or_text)).split())
+    text = composed(" ".join(unescape(strip_tags(html_or_text)).split()))
     forms = query_forms(words)
-    matches = [m for m in WORD.finditer(text) if forms & set(variants(m.group().lower()))]
+    matches = [m for m in WORD.finditer(text) if forms & forms_of(m.group())]
     start = max(0, matches[0].start() - length // 3) if matches else 0
     end = min(len(text), start + length)
     if start:

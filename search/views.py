@@ -8,13 +8,20 @@ from search import selectors
 
 def search(request):
     filters = selectors.Filters.from_query(request.GET)
-    page = selectors.search(request.user, filters, request.GET.get("page")) if filters.q else None
-    status = 400 if filters.errors else 200
+    found = (
+        selectors.search(request.user, filters, request.GET.get("page")) if filters.q and not filters.errors else None
+    )
     return render(
         request,
         "search/search.html",
-        {"filters": filters, "page": page, "categories": readable_categories(request.user), "sorts": selectors.SORTS},
-        status=status,
+        {
+            "filters": filters,
+            "page": found.page if found else None,
+            "some_words": found.some_words if found else False,
+            "categories": readable_categories(request.user),
+            "sorts": selectors.SORTS,
+        },
+        status=400 if filters.errors else 200,
     )
 
 

@@ -106,3 +106,21 @@ def test_an_unrelated_title_suggests_nothing(page, solved_thread):
 
     expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
     expect(page.get_by_role("heading", name="Similar threads")).to_have_count(0)
+
+
+def test_a_search_longer_than_the_server_accepts_is_cut_by_the_box_and_still_answered(page, solved_thread):
+    """27,000 characters would make a request line longer than daphne reads (16 KB): it closed the
+    connection without a word. The header's box takes only what the search page accepts."""
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Search the forum")
+    box.fill("ampoules " * 3000)
+    assert len(box.input_value()) == 200
+
+    box.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    expect(page.get_by_role("link", name=TITLE).first).to_be_visible()
+    page.get_by_role("searchbox", name="Search for").fill("clignotent " * 3000)
+    page.get_by_role("main").get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name=TITLE).first).to_be_visible()
+    assert len(page.get_by_role("searchbox", name="Search for").input_value()) == 200

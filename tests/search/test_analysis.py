@@ -115,3 +115,32 @@ def test_the_analyzer_indexes_the_stems_of_both_languages_folded():
     assert not any(c in "".join(terms) for c in "éÉR"), "every term is folded and lower-cased"
     assert "les" not in terms, "French articles are stop words"
     assert fold("œil ÉTÉ") == "oeil ETE"
+
+
+DECOMPOSED = "re\u0301glages de l’e\u0301cran"  # "e" then U+0301 COMBINING ACUTE ACCENT, as some keyboards send it
+COMPOSED = "réglages de l’écran"
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [(DECOMPOSED, COMPOSED), (COMPOSED, DECOMPOSED), (DECOMPOSED, DECOMPOSED), (DECOMPOSED, "reglages ecran")],
+    ids=["decomposed text, composed query", "composed text, decomposed query", "both decomposed", "unaccented query"],
+)
+def test_a_decomposed_accent_is_the_same_letter_as_a_composed_one(
+    search_page, make_thread, discussion, author, index_now, written, typed
+):
+    target = make_thread(category=discussion, author=author, title="Une question", body=f"Où sont les {written} ?")
+    make_thread(category=discussion, author=author, title="Autre chose", body="Les glaces de l’entrée.")
+    index_now()
+
+    page = search_page(q=typed)
+
+    assert page.titles == [target.title]
+    assert [result.marked for result in page.results] == [["réglages", "écran"]]
+
+
+def test_the_analyzer_reads_a_decomposed_accent_as_part_of_its_word():
+    def terms(text):
+        return [token.text for token in BilingualAnalyzer()(text, mode="index")]
+
+    assert terms("re\u0301glages") == terms("réglages") == ["reglag"]

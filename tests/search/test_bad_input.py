@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from search.selectors import MAX_QUERY_LENGTH
+
 
 @pytest.fixture
 def corpus(make_thread, discussion, staff_category, member, staff_member, index_now):
@@ -57,7 +59,7 @@ def test_odd_queries_answer_without_error_and_leak_nothing(client, member, searc
         client.force_login(member)
     public, secret = corpus
 
-    page = search_page(q=q)
+    page = search_page(q=q, status=400 if len(q) > MAX_QUERY_LENGTH else 200)
 
     assert set(page.titles) <= {t.title for t in public}
     assert secret.title not in page.html
@@ -156,3 +158,67 @@ def test_odd_titles_for_suggestions_answer_json(client, member_client, corpus, t
     assert response.status_code == 200
     titles = [t["title"] for t in json.loads(response.content)["threads"]]
     assert set(titles) <= {t.title for t in public}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "0999-12-31"},
+        {"date_to": "0001-01-01"},
+        {"date_from": "0500-06-15", "date_to": "2026-01-01"},
+    ],
+    ids=repr,
+)
+def test_a_date_before_the_year_1000_is_a_400_that_says_why(client, search_page, corpus, params):
+    page = search_page(q="bridge", status=400, **params)
+
+    assert page.errors == ["Choose dates between the years 1000 and 9999."]
+    assert page.results == []
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati"])
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({"date_from": "9999-12-31"}, 0),
+        ({"date_to": "9999-12-31"}, 3),
+        ({"date_from": "1000-01-01"}, 3),
+        ({"date_from": "1000-01-01", "date_to": "9999-12-31"}, 3),
+    ],
+    ids=repr,
+)
+def test_the_first_and_last_days_searchable_work_in_any_time_zone(
+    member_client, search_page, corpus, settings, zone, params, found
+):
+    """The last day of 9999 ends in the year 10000 in UTC west of Greenwich; 1 January 1000 starts in 999 east of it."""
+    settings.TIME_ZONE = zone
+
+    page = search_page(member_client, q="bridge", **params)
+
+    assert page.errors == []
+    assert len(page.results) == found
+
+
+def test_a_query_longer_than_the_forms_allow_is_a_400_that_says_why(client, search_page, corpus):
+    page = search_page(q="bridge " * 100, status=400)
+
+    assert page.errors == [f"A search can be at most {MAX_QUERY_LENGTH} characters long."]
+    assert page.results == []
+    assert search_page(q=("bridge " * 100)[:MAX_QUERY_LENGTH]).results
+
+
+def test_every_search_box_limits_what_can_be_typed_to_what_the_server_accepts(client, search_page, corpus):
+    """A query longer than the server's request line got no answer at all: the browser stops typing first."""
+    page = search_page(q="bridge")
+    boxes = [
+        field
+        for form in page.root.find_all("form")
+        if form.get("role") == "search"
+        for field in form.find_all("input")
+        if field.get("type") in {"search", "text"}
+    ]
+
+    assert {field.get("name") for field in boxes} >= {"q", "tag", "author"}
+    assert [field.get("id") for field in boxes if field.get("name") == "q"] == ["header-search", "search-q"]
+    for field in boxes:
+        assert field.get("maxlength") and int(field.get("maxlength")) <= MAX_QUERY_LENGTH, field.attrs

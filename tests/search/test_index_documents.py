@@ -1,6 +1,9 @@
 """What the index holds: one document per visible post, carrying its thread's title, category, tags and flags."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from haystack import connections
 
 from forum import services
@@ -59,6 +62,20 @@ def test_each_visible_post_is_a_document_with_its_threads_fields(answered, index
     assert matching("is_thread", True) == {opening.pk}
     assert documents[answer.pk]["votes"] == 1
     assert documents[opening.pk]["votes"] == 0
+
+
+@pytest.mark.parametrize("how", ["the queue", "rebuild_index"])
+def test_the_opening_post_alone_holds_its_threads_title_in_a_field_of_its_own(answered, index_now, how):
+    """The field ranking weighs more (search_indexes.TITLE_BOOST), written alike by both paths."""
+    if how == "the queue":
+        index_now()
+    else:
+        call_command("rebuild_index", stdout=StringIO())
+    opening = answered.posts.get(is_opening=True)
+
+    assert matching("title", "motion") == matching("title", "cat") == {opening.pk}
+    assert matching("title", "sensor") == {opening.pk}
+    assert matching("text", "sensor") == {opening.pk, answered.posts.get(body__startswith="Lower the sensor").pk}
 
 
 def test_a_staff_only_categorys_posts_are_marked(make_thread, staff_category, staff_member, index_now):
