@@ -34,9 +34,16 @@ test: $(VENV)/.installed
 	$(PY) -m config.translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# axe-core, which the browser tests run over every main page (tests/e2e/test_accessibility.py):
+# one npm package, pinned by tests/e2e/package-lock.json; needs Node.js and npm.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The browser tests talk to their own daphne server (tests/e2e/conftest.py), never to
 # pytest-django's test database: the django plugin is off, hence its unknown ini key.
-test-e2e: $(VENV)/.installed
+test-e2e: $(VENV)/.installed $(AXE)
 	$(PY) -m config.translations
 	$(PY) -m pytest tests/e2e -p no:django -p no:cacheprovider -o addopts="-ra --strict-markers" \
 		-W "ignore:Unknown config option:pytest.PytestConfigWarning" $(PYTEST_ARGS)

@@ -21,6 +21,10 @@ def site(request):
         context["moderates"] = roles.is_moderator(user)
         context["sees_staff_areas"] = roles.sees_staff_areas(user)
         context["unread_notifications"] = unread_count(user)
+        # A suspended member is told why on every page, and offered no posting action.
+        context["can_post"] = roles.can_post(user)
+        if roles.is_suspended(user):
+            context["suspension"] = roles.suspension_message(user)
         if context["moderates"]:
             from moderation.selectors import open_count
 

@@ -26,13 +26,24 @@ PEOPLE = [
     ("kenji", "Kenji Sato", "member", "", "en"),
 ]
 
-# slug, name, description, colour, kind, access, target hours to a first official response
+# slug, (name, description) in English then in French, colour, kind, access,
+# target hours to a first official response
 CATEGORIES = [
-    ("questions", "Questions & réponses", "Posez vos questions sur vos lampes Lumio : la communauté et l’équipe vous répondent.", "#2454c5", "questions", "public", 24),
-    ("help", "Help & how-to", "Ask about setting up and using your Lumio lights. Members and the Lumio team answer.", "#0f7b6c", "questions", "public", 48),
-    ("idees", "Idées et suggestions", "Proposez des fonctions, votez pour celles des autres, discutez de la feuille de route.", "#b1541a", "discussion", "public", None),
-    ("show-and-tell", "Show and tell", "Share your setups, scenes and automations.", "#8a3ffc", "discussion", "public", None),
-    ("staff-room", "Staff room", "Private notes between the Lumio team and the moderators.", "#5b6675", "discussion", "staff", None),
+    ("questions", ("Questions & answers", "Ask about your Lumio lamps: the community and the team answer."),
+     ("Questions & réponses", "Posez vos questions sur vos lampes Lumio : la communauté et l’équipe vous répondent."),
+     "#2454c5", "questions", "public", 24),
+    ("help", ("Help & how-to", "Ask about setting up and using your Lumio lights. Members and the Lumio team answer."),
+     ("Aide et tutoriels", "Installer et utiliser vos lampes Lumio : les membres et l’équipe Lumio vous répondent."),
+     "#0f7b6c", "questions", "public", 48),
+    ("idees", ("Ideas and suggestions", "Suggest features, vote for other people’s, discuss the roadmap."),
+     ("Idées et suggestions", "Proposez des fonctions, votez pour celles des autres, discutez de la feuille de route."),
+     "#b1541a", "discussion", "public", None),
+    ("show-and-tell", ("Show and tell", "Share your setups, scenes and automations."),
+     ("Vos installations", "Partagez vos installations, vos scènes et vos automatisations."),
+     "#8a3ffc", "discussion", "public", None),
+    ("staff-room", ("Staff room", "Private notes between the Lumio team and the moderators."),
+     ("Salle de l’équipe", "Notes privées entre l’équipe Lumio et les modérateurs."),
+     "#5b6675", "discussion", "staff", None),
 ]  # fmt: skip
 
 # Each thread: category, author, title, body, tags, replies [(author, body)],

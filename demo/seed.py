@@ -111,15 +111,17 @@ def _create_categories() -> dict[str, Category]:
     return {
         slug: Category.objects.create(
             slug=slug,
-            name=name,
-            description=description,
+            name=english[0],
+            description=english[1],
+            name_fr=french[0],
+            description_fr=french[1],
             colour=colour,
             kind=kind,
             access=access,
             position=index,
             response_target_hours=target,
         )
-        for index, (slug, name, description, colour, kind, access, target) in enumerate(content.CATEGORIES)
+        for index, (slug, english, french, colour, kind, access, target) in enumerate(content.CATEGORIES)
     }
 
 

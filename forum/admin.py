@@ -8,6 +8,7 @@ site. Categories (names, order, access) are edited here.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import Category, Post, PostRevision, Thread
 from web.admin import ReadOnlyAdmin
@@ -15,11 +16,16 @@ from web.admin import ReadOnlyAdmin
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "kind", "access", "position", "thread_count", "post_count")
+    list_display = ("name", "name_fr", "slug", "kind", "access", "position", "thread_count", "post_count")
     list_editable = ("position",)
     list_filter = ("kind", "access")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name", "slug")
+    search_fields = ("name", "name_fr", "slug")
+    fieldsets = (
+        (None, {"fields": ("slug", "kind", "access", "colour", "position", "response_target_hours")}),
+        (_("Default language"), {"fields": ("name", "description")}),
+        (_("French"), {"fields": ("name_fr", "description_fr"), "description": _("Empty: the default is shown.")}),
+    )
 
 
 @admin.register(Thread)

@@ -43,7 +43,7 @@ class LatestThreadsFeed(Feed):
         return item.last_activity_at
 
     def item_categories(self, item):
-        return [item.category.name]
+        return [item.category.local_name]
 
 
 class CategoryFeed(LatestThreadsFeed):
@@ -51,13 +51,13 @@ class CategoryFeed(LatestThreadsFeed):
         return selectors.category_for(VISITOR, slug)
 
     def title(self, category):
-        return category.name
+        return category.local_name
 
     def link(self, category):
         return category.get_absolute_url()
 
     def description(self, category):
-        return category.description
+        return category.local_description
 
     def items(self, category):
         return self.threads().filter(category=category)[:FEED_LENGTH]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -17,6 +18,10 @@ class Visibility(models.TextChoices):
     VISIBLE = "visible", _("visible")
     HIDDEN = "hidden", _("hidden by moderators")
     DELETED = "deleted", _("deleted")
+
+
+def _is_french() -> bool:
+    return (get_language() or "").split("-")[0] == "fr"
 
 
 class Category(models.Model):
@@ -31,6 +36,9 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The same in French, shown on French pages; empty falls back to the default above.
+    name_fr = models.CharField(_("name in French"), max_length=80, blank=True)
+    description_fr = models.CharField(_("description in French"), max_length=300, blank=True)
     colour = models.CharField(
         _("colour"),
         max_length=7,
@@ -59,6 +67,15 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("forum:category", args=[self.slug])
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language (French when given), else the default."""
+        return (self.name_fr if _is_french() else "") or self.name
+
+    @property
+    def local_description(self) -> str:
+        return (self.description_fr if _is_french() else "") or self.description
 
     @property
     def is_questions(self):

@@ -139,7 +139,22 @@ def can_accept(member, thread) -> bool:
     return thread.author_id == member.pk or roles.is_brand_staff(member) or roles.is_moderator(member)
 
 
+def can_accept_post(member, thread, post) -> bool:
+    """Whether `member` may mark this reply as the answer.
+
+    Staff (and moderators) choose the answer for the asker, but never their own reply:
+    an official response does not certify itself. The asker may accept any reply,
+    their own included, and anyone else, a colleague or a moderator, may accept staff's.
+    """
+    if not can_accept(member, thread) or post.thread_id != thread.pk or post.is_opening or not post.is_visible:
+        return False
+    return post.author_id != member.pk or thread.author_id == member.pk
+
+
 def check_can_accept(member, thread, post=None):
+    """Raises unless `member` may choose (or clear) the thread's answer, and `post`, when given,
+    may be it. Staff and moderators choose for the asker but never their own reply: an official
+    response does not certify itself (the asker, a colleague or a moderator accepts it)."""
     roles.check_can_post(member)
     if not thread.category.is_questions:
         raise PermissionDenied(_("Only questions have accepted answers."))
@@ -147,6 +162,10 @@ def check_can_accept(member, thread, post=None):
         raise PermissionDenied(_("Only the person who asked, staff or a moderator can choose the answer."))
     if post is not None and (post.thread_id != thread.pk or post.is_opening or not post.is_visible):
         raise PermissionDenied(_("Only a visible reply in this thread can be the answer."))
+    if post is not None and not can_accept_post(member, thread, post):
+        raise PermissionDenied(
+            _("You cannot accept your own reply as the answer: the person who asked, a colleague or a moderator can.")
+        )
 
 
 def can_endorse(member, post) -> bool:

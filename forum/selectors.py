@@ -101,11 +101,21 @@ def thread_for(viewer, thread_id: int) -> Thread:
     return thread
 
 
-def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:
-    posts = Post.objects.filter(thread=thread).select_related("author", "endorsed_by")
+def _readable_posts(viewer) -> QuerySet[Post]:
+    posts = Post.objects.select_related("author", "endorsed_by")
     if not roles.is_moderator(viewer):
         posts = posts.exclude(visibility=Visibility.DELETED)
-    return posts.order_by("created_at", "id")
+    return posts
+
+
+def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:
+    return _readable_posts(viewer).filter(thread=thread).order_by("created_at", "id")
+
+
+def _voted(viewer, post_ids: list[int]) -> set[int]:
+    if not roles.is_member(viewer):
+        return set()
+    return set(Vote.objects.filter(voter=viewer, post_id__in=post_ids).values_list("post_id", flat=True))
 
 
 @dataclass
@@ -129,10 +139,9 @@ def thread_page(thread: Thread, viewer, page_number=1) -> ThreadPage:
         answer = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
             Post.objects.select_related("author", "endorsed_by").filter(pk=thread.accepted_answer_id).first()
         )
-    voted, follow_level = set(), None
+    voted = _voted(viewer, [p.pk for p in posts] + ([answer.pk] if answer else []))
+    follow_level = None
     if roles.is_member(viewer):
-        post_ids = [p.pk for p in posts] + ([answer.pk] if answer else [])
-        voted = set(Vote.objects.filter(voter=viewer, post_id__in=post_ids).values_list("post_id", flat=True))
         follow_level = Follow.objects.filter(thread=thread, member=viewer).values_list("level", flat=True).first()
     _attach_viewer_state(thread, viewer, [*posts, *([answer] if answer else [])], voted)
     return ThreadPage(thread=thread, page=page, opening=opening, answer=answer, voted=voted, follow_level=follow_level)
@@ -146,10 +155,28 @@ def _attach_viewer_state(thread: Thread, viewer, posts: list[Post], voted: set[i
         post.viewer_voted = post.pk in voted
         post.viewer_can_vote = permissions.can_vote(viewer, post)
         post.viewer_can_edit = permissions.can_edit(viewer, post)
-        post.viewer_can_accept = may_accept and post.is_reply and post.is_visible
+        post.viewer_can_accept = may_accept and permissions.can_accept_post(viewer, thread, post)
         post.viewer_can_endorse = permissions.can_endorse(viewer, post)
         post.viewer_sees_body = permissions.can_see_post_body(viewer, post)
         post.is_answer = post.pk == thread.accepted_answer_id
+
+
+def post_for(viewer, post_id: int) -> Post:
+    """One post as its thread's page shows it to the viewer: the same query, the same per-viewer
+    state (own vote, accept, edit, endorse), so a post inserted live reads as it does on load.
+
+    404 if the viewer may not read its thread, or may not read the post itself: a deleted post
+    for anyone but moderators, a hidden one for anyone but its author and moderators (their
+    page would show only the moderation note, which waits for the next load).
+    """
+    post = _readable_posts(viewer).select_related("thread__category").filter(pk=post_id).first()
+    if post is None:
+        raise Http404
+    permissions.check_can_read_thread(viewer, post.thread)
+    if not permissions.can_see_post_body(viewer, post):
+        raise Http404
+    _attach_viewer_state(post.thread, viewer, [post], _voted(viewer, [post.pk]))
+    return post
 
 
 def page_of_post(post: Post, viewer) -> int:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<slug:slug>/<int:thread_id>/reply/", compose.reply, name="reply"),
     path("t/<slug:slug>/<int:thread_id>/follow/", actions.follow, name="follow"),
     path("p/<int:post_id>/", threads.post, name="post"),
+    path("p/<int:post_id>/fragment/", threads.post_fragment, name="post_fragment"),
     path("p/<int:post_id>/edit/", compose.edit, name="edit"),
     path("p/<int:post_id>/history/", threads.history, name="history"),
     path("p/<int:post_id>/vote/", actions.vote, name="vote"),

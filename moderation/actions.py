@@ -36,6 +36,27 @@ def resolve_reports(target: str, by, outcome: str, *, dismissed=False):
     return reports
 
 
+# Outcomes that a restore undoes: reporters told "hidden" or "removed" must not keep reading it.
+UNDONE_BY_RESTORE = ("hidden", "deleted")
+
+
+def revise_reports(target: str, by, outcome: str, *, undone: tuple[str, ...]):
+    """Reports already resolved on a target whose outcome was undone take the new outcome, and
+    their reporters are told again. The caller holds the transaction."""
+    reports = list(
+        Report.objects.select_for_update().filter(target=target, status=Report.Status.RESOLVED, outcome__in=undone)
+    )
+    if not reports:
+        return []
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(
+        resolved_at=timezone.now(), resolved_by=by, outcome=outcome
+    )
+    for report in reports:
+        report.outcome = outcome
+    events.reports_resolved.send(sender=Report, reports=reports, by=by, outcome=outcome, revised=True)
+    return reports
+
+
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if "\x00" in reason or len(reason) > 1000:
@@ -69,9 +90,13 @@ def _visibility(post, by, visibility, kind, outcome, reason):
             audit.record(
                 actor=by, kind=kind, post=post, reason=reason, before={"visibility": old}, after={"visibility": new}
             )
-        resolve_reports(target_of(post=post), by, outcome)
+        targets = [target_of(post=post)]
         if post.is_opening:  # the opening post carries its thread: so do the thread's reports
-            resolve_reports(target_of(thread=post.thread), by, outcome)
+            targets.append(target_of(thread=post.thread))
+        for target in targets:
+            if new == Visibility.VISIBLE and old != new:
+                revise_reports(target, by, outcome, undone=UNDONE_BY_RESTORE)
+            resolve_reports(target, by, outcome)
     return post
 
 

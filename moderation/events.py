@@ -7,8 +7,9 @@ from django.dispatch import Signal
 report_filed = Signal()
 
 # Open reports on a target were closed. Arguments: reports (list), by (None
-# for automatic), outcome ("dismissed", "hidden", "deleted", "edited", "locked",
-# "moved", "warned", "suspended").
+# for automatic), outcome ("dismissed", "hidden", "deleted", "restored", "edited",
+# "locked", "moved", "warned", "suspended"), revised (True when the reports had been
+# resolved already and a later action undid their outcome: a restore after a hide).
 reports_resolved = Signal()
 
 # A moderator warned a member. Arguments: member, by, reason.

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -81,6 +81,8 @@ def _report_target(request):
 
 @login_required
 def report(request):
+    if roles.is_suspended(request.user):
+        raise PermissionDenied(roles.suspension_message(request.user))
     target, back = _report_target(request)
     if target is None:
         return HttpResponseBadRequest(_("Say what you are reporting."))
@@ -139,7 +141,7 @@ def thread_action(request, pk, action):
         if action == "move":
             category = get_object_or_404(Category, slug=request.POST.get("category", ""))
             actions.move_thread(thread=thread, by=request.user, category=category, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The thread is moved to %(category)s.") % {"category": category.name})
+            messages.success(request, _("The thread is moved to %(category)s.") % {"category": category.local_name})
         elif action in actions.THREAD_CHANGES:
             actions.change_thread(thread=thread, by=request.user, change=action, reason=form.cleaned_data["reason"])
             messages.success(request, DONE[action])

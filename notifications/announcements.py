@@ -4,11 +4,13 @@ The active announcement is cached (one per site), so pages read it without a
 query; members dismiss it with a cookie, which also works for visitors.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forum.permissions import can_read_thread
@@ -80,14 +82,28 @@ def link(announcement) -> str:
     return thread.get_absolute_url()
 
 
+def banner_html(announcement) -> dict[str, str]:
+    """The banner as every page renders it (templates/notifications/_announcement.html), in each
+    language of the site: the same for everyone, so a live banner is the one a reload shows."""
+    context = {"announcement": announcement, "announcement_link": link(announcement), "next": ""}
+    html = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            html[code] = render_to_string("notifications/_announcement.html", context).strip()
+    return html
+
+
 def _message(announcement) -> dict:
-    return {
+    message = {
         "type": "announcement",
         "id": announcement.pk,
         "text": announcement.message,
         "url": link(announcement),
         "active": announcement.is_active,
     }
+    if announcement.is_active:
+        message["html"] = banner_html(announcement)
+    return message
 
 
 def publish(*, by, message: str, expires_at, thread=None) -> Announcement:

@@ -16,7 +16,7 @@ from moderation import events as moderation_events
 from notifications import access, announcements
 from notifications.access import session_fingerprint
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify, renotify
 from profiles import events as profile_events
 from profiles import roles
 from reputation import events as reputation_events
@@ -54,22 +54,24 @@ def on_reply_posted(sender, post, quoted=(), mentioned=(), **kwargs):
 
 
 def _push_reply(post):
-    """Readers of the thread see the reply appear, rendered with the page's own template.
+    """Readers of the thread see the reply appear, and its reply count change.
 
-    One rendering per language of the site: readers of one thread read it in different
-    languages, and each page inserts the one it is written in.
+    The push names the post and each page fetches its article (forum:post_fragment), rendered
+    for that reader as their page renders it on load: one HTML for every reader could not carry
+    each one's own buttons (their vote, accept, edit, moderation). The count is the same for
+    everyone: its text comes in each language of the site, and each page takes its own.
     """
-    post.viewer_sees_body = True
-    context = {"post": post, "thread": post.thread, "live": True}
+    thread = post.thread
+    url = reverse("forum:post_fragment", args=[post.pk])
 
     def build():
-        html = {}
+        # Rendered after the commit, not while the reply's transaction holds the write lock.
+        replies = {"count": thread.reply_count, "text": {}}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
-                html[code] = render_to_string("forum/_post.html", context)
-        return access.to_thread(
-            post.thread_id, {"type": "reply", "thread": post.thread_id, "post": post.pk, "html": html}
-        )
+                replies["text"][code] = render_to_string("forum/_reply_count.html", {"thread": thread}).strip()
+        message = {"type": "reply", "thread": thread.pk, "post": post.pk, "url": url, "replies": replies}
+        return access.to_thread(thread.pk, message)
 
     push.on_commit(build)
 
@@ -139,20 +141,23 @@ def _notify_visibility(post, by, new, reason):
     )
 
 
-def on_reports_resolved(sender, reports, by, outcome, **kwargs):
+def on_reports_resolved(sender, reports, by, outcome, revised=False, **kwargs):
     for report in reports:
         thread, reporter = report.thread, report.reporter
         # Hiding a reported opening post hides its thread from the reporter too: they must
         # still hear the outcome, so the notification then carries only the title they reported.
         readable = thread is not None and can_read_thread(reporter, thread)
         subject = thread.title if thread is not None else report.member.name if report.member else ""
-        notify(
-            recipients=[reporter],
-            kind=Kind.REPORT_RESOLVED,
-            actor=by,
-            thread=thread if readable else None,
-            data={"outcome": outcome, "title": subject},
-        )
+        fields = {
+            "recipients": [reporter],
+            "kind": Kind.REPORT_RESOLVED,
+            "actor": by,
+            "thread": thread if readable else None,
+            "data": {"outcome": outcome, "title": subject, "report": report.pk},
+        }
+        # A restore after a hide: the notification that said "hidden" says the new outcome, unread again.
+        if not (revised and renotify(match={"report": report.pk}, **fields)):
+            notify(**fields)
 
 
 def on_report_filed(sender, report, **kwargs):

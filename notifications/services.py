@@ -106,6 +106,26 @@ def notify(*, recipients: Iterable, kind: str, actor=None, thread=None, post=Non
     return touched
 
 
+def renotify(*, recipients: Iterable, kind: str, match: dict, actor=None, thread=None, data=None) -> list:
+    """Bring back, unread and with new data, the recipients' notifications of a kind whose data
+    contain `match` (a decision that changed since they were told). Returns the rows revised;
+    a recipient with none is left to the caller (notify them afresh). The caller holds the transaction.
+    """
+    members = {m.pk: m for m in _eligible(recipients, actor=actor, thread=thread)}
+    rows = list(
+        Notification.objects.select_for_update().filter(
+            recipient__in=list(members), kind=kind, **{f"data__{key}": value for key, value in match.items()}
+        )
+    )
+    now = timezone.now()
+    for n in rows:
+        n.data, n.actor, n.thread, n.updated_at = {**n.data, **(data or {})}, actor, thread, now
+        n.read_at = n.emailed_at = None
+        n.save(update_fields=["data", "actor", "thread", "updated_at", "read_at", "emailed_at"])
+    _push_on_commit([n for n in rows if n.shown_on_site], members)
+    return rows
+
+
 def _push_on_commit(notifications, members):
     if not notifications:
         return

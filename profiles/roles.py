@@ -60,6 +60,11 @@ def suspension_message(member) -> str:
     return message
 
 
+def can_moderate_member(moderator, member) -> bool:
+    """Offer the warn and suspend page: to moderators, about anyone but themselves."""
+    return is_moderator(moderator) and member is not None and member.pk != moderator.pk
+
+
 def check_is_moderator(member):
     if not is_moderator(member):
         raise PermissionDenied(_("Only moderators can do this."))

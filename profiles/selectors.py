@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Lower, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -330,6 +330,7 @@ class ProfilePage:
     is_self: bool = False
     viewer_can_edit: bool = False
     sees_suspension_reason: bool = False
+    viewer_moderates: bool = False  # the link to the warn and suspend page
     calendar: charts.HeatMap | None = None
     summary: Summary | None = None
     activity: Activity | None = None
@@ -349,6 +350,7 @@ def profile_page(member: Member, viewer, tab: str = "summary", *, kind: str = "r
         is_self=is_self,
         viewer_can_edit=can_edit_profile(viewer, member),
         sees_suspension_reason=is_self or roles.is_moderator(viewer),
+        viewer_moderates=roles.can_moderate_member(viewer, member),
         calendar=calendar(member, viewer),
     )
     if tab == "summary":
@@ -360,3 +362,21 @@ def profile_page(member: Member, viewer, tab: str = "summary", *, kind: str = "r
     else:
         page.reputation = reputation_tab(member, viewer, page_number=page_number)
     return page
+
+
+MENTION_QUERY_MIN = 2
+MENTION_QUERY_MAX = 30  # usernames can be longer, but nobody types 30 letters to be offered a name
+MENTION_RESULTS = 8
+
+
+def members_to_mention(prefix: str) -> list[Member]:
+    """Active members whose username or display name starts with `prefix` (any case), at most
+    MENTION_RESULTS, in one query. Only what a public profile shows is read: username, display name."""
+    if len(prefix) < MENTION_QUERY_MIN:
+        return []
+    matches = Q(username__istartswith=prefix) | Q(display_name__istartswith=prefix)
+    return list(
+        Member.objects.filter(matches, is_active=True)
+        .only("username", "display_name")
+        .order_by(Lower("username"), "pk")[:MENTION_RESULTS]
+    )

@@ -4,11 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
-from profiles import selectors, services
+from profiles import roles, selectors, services
 from profiles.forms import ProfileForm
 from web.pagecache import cache_for_visitors
 
@@ -42,6 +46,33 @@ def edit(request, username):
             return _saved(request, member)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "profiles/edit.html", {"member": member, "form": form}, status=status)
+
+
+@never_cache
+@require_GET
+def mentions(request):
+    """Members to offer while a member types @name in the composer (static/js/composer.js).
+
+    Members only; what it answers (username, display name) is what public profiles show.
+    """
+    if not roles.is_member(request.user):
+        return JsonResponse({"error": _("Log in to mention members.")}, status=403)
+    prefix = request.GET.get("q", "").strip().removeprefix("@")
+    if len(prefix) > selectors.MENTION_QUERY_MAX:
+        return JsonResponse({"error": _("This name is too long to look up.")}, status=400)
+    members = selectors.members_to_mention(prefix)
+    status = ngettext(
+        "%(count)d member matches: up and down arrows to choose, Enter to insert.",
+        "%(count)d members match: up and down arrows to choose, Enter to insert.",
+        len(members),
+    ) % {"count": len(members)}
+    return JsonResponse(
+        {
+            "label": _("Members to mention"),
+            "status": status if members else _("No member matches."),
+            "members": [{"username": m.username, "name": m.name} for m in members],
+        }
+    )
 
 
 def _saved(request, member):

@@ -65,7 +65,9 @@ def assign(request, pk):
         elif action == "release":
             assign_thread(thread=thread, by=request.user, to=None)
         elif action == "assign":
-            colleague = get_object_or_404(Member, username=request.POST.get("to", ""), is_active=True)
+            if not request.POST.get("to", ""):
+                raise ValidationError(_("Choose the colleague to assign “%(title)s” to.") % {"title": thread.title})
+            colleague = get_object_or_404(Member, username=request.POST["to"], is_active=True)
             assign_thread(thread=thread, by=request.user, to=colleague)
             messages.success(
                 request, _("“%(title)s” is assigned to %(name)s.") % {"title": thread.title, "name": colleague.name}

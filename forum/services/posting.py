@@ -93,15 +93,22 @@ def start_thread(*, category: Category, author: Member, title: str, body: str, t
     return thread
 
 
-def post_reply(*, thread: Thread, author: Member, body: str) -> Post:
-    """Reply to a thread. Staff replies are official responses. The author follows the thread."""
+def post_reply(*, thread: Thread, author: Member, body: str, official: bool | None = None) -> Post:
+    """Reply to a thread; the author follows it.
+
+    `official`: None lets the role decide (a staff reply is an official response);
+    False is staff replying personally, not as the brand: the reply is then not
+    official and counts neither for the thread's official response nor for the
+    first response time. Only brand staff can reply officially: True from anyone
+    else is a plain reply.
+    """
     body = clean_body(body)
     rendered = render_body(body)
     with transaction.atomic():
         thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
         permissions.check_can_reply(author, thread)
         events.post_attempted.send(sender=Post, member=author, action="reply", body=body)
-        official = roles.is_brand_staff(author)
+        official = roles.is_brand_staff(author) and official is not False
         post = Post.objects.create(
             thread=thread, author=author, body=body, body_html=rendered.html, is_official=official
         )

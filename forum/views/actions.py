@@ -1,7 +1,9 @@
 """One-click actions on posts and threads: vote, accept, endorse, follow.
 
-Each is a POST that calls one service and returns to the post; the page
-script may send the same form with fetch() and gets the new state as JSON.
+Each is a POST that calls one service and returns to the control that was used
+(its id as the address's fragment: the browser scrolls to it, Tab goes on from it,
+and static/js/keyboard.js puts the focus back on it); the page script may send the
+same form with fetch() and gets the new state as JSON.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,13 @@ def _done(request, target, **state):
     return redirect(target)
 
 
+def _at_control(request, post: Post, control: str) -> str:
+    """The post's page, at the button `control` (templates/forum/_post.html names it post-<pk>-<control>)."""
+    page = selectors.page_of_post(post, request.user)
+    suffix = f"?page={page}" if page > 1 else ""
+    return f"{post.thread.get_absolute_url()}{suffix}#post-{post.pk}-{control}"
+
+
 @login_required
 @require_POST
 def vote(request, post_id):
@@ -35,7 +44,7 @@ def vote(request, post_id):
     else:
         return HttpResponseBadRequest("action must be cast or retract")
     post.refresh_from_db(fields=["score"])
-    return _done(request, post, score=post.score, voted=action == "cast")
+    return _done(request, _at_control(request, post, "vote"), score=post.score, voted=action == "cast")
 
 
 @login_required
@@ -49,7 +58,7 @@ def accept(request, post_id):
         services.clear_answer(thread=post.thread, by=request.user)
     else:
         return HttpResponseBadRequest("action must be accept or clear")
-    return _done(request, post, accepted=action == "accept")
+    return _done(request, _at_control(request, post, "accept"), accepted=action == "accept")
 
 
 @login_required
@@ -63,7 +72,7 @@ def endorse(request, post_id):
         services.withdraw_endorsement(post=post, by=request.user)
     else:
         return HttpResponseBadRequest("action must be endorse or withdraw")
-    return _done(request, post, endorsed=action == "endorse")
+    return _done(request, _at_control(request, post, "endorse"), endorsed=action == "endorse")
 
 
 FOLLOW_ACTIONS = {
@@ -81,4 +90,4 @@ def follow(request, slug, thread_id):
     if action is None:
         return HttpResponseBadRequest("action must be follow, mute or unfollow")
     action(thread=thread, member=request.user)
-    return _done(request, thread, level=request.POST["action"])
+    return _done(request, f"{thread.get_absolute_url()}#follow", level=request.POST["action"])

@@ -51,16 +51,21 @@ def reply(request, slug, thread_id):
     form = ReplyForm(request.POST or None, initial={"body": quote_markdown(quote) if quote else ""})
     preview = _preview(request, form)
     limited = None
+    personal = bool(request.POST.get("personal"))  # staff replying in their own name, not the brand's
     if request.method == "POST" and preview is None and form.is_valid():
         try:
-            post = services.post_reply(thread=thread, author=request.user, body=form.cleaned_data["body"])
+            post = services.post_reply(
+                thread=thread, author=request.user, body=form.cleaned_data["body"], official=False if personal else None
+            )
         except ValidationError as error:
             add_service_error(form, error)
         except RateLimited as error:
             limited = error
         else:
             return redirect(post)
-    return _render_form(request, "forum/reply.html", form, limited, {"thread": thread, "preview": preview})
+    context = {"thread": thread, "preview": preview, "personal": personal}
+    context["replies_officially"] = roles.is_brand_staff(request.user)
+    return _render_form(request, "forum/reply.html", form, limited, context)
 
 
 def _render_form(request, template, form, limited, context):

@@ -1,6 +1,8 @@
 """Reading a thread, one post, and a post's edit history."""
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from forum import hooks, permissions, selectors
 from forum.forms import ReplyForm
@@ -17,22 +19,47 @@ def thread(request, slug, thread_id):
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(thread.get_absolute_url() + query, permanent=True)
     data = selectors.thread_page(thread, request.user, request.GET.get("page"))
-    moderates = roles.is_moderator(request.user)
+    context = _post_context(request.user, thread)
+    moderates = context["moderates"]
     return render(
         request,
         "forum/thread.html",
         {
-            "thread": thread,
+            **context,
             "view": data,
             "posts": data.page,
             "json_ld": thread_json_ld(data, request),
-            "reply_form": ReplyForm() if permissions.can_reply(request.user, thread) else None,
-            "moderates": moderates,
+            "reply_form": ReplyForm() if context["can_reply"] else None,
             "staff_view": roles.sees_staff_areas(request.user),
+            "replies_officially": roles.is_brand_staff(request.user),
             "related": hooks.related_threads(request.user, thread),
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )
+
+
+def _post_context(viewer, thread) -> dict:
+    """What forum/_post.html reads besides the post: the thread page and post_fragment both
+    build it here, so a post fetched alone renders as it does in its page."""
+    return {
+        "thread": thread,
+        "can_reply": permissions.can_reply(viewer, thread),
+        "moderates": roles.is_moderator(viewer),
+    }
+
+
+@require_GET
+@never_cache
+def post_fragment(request, post_id):
+    """One post's article, as the reader's own thread page renders it.
+
+    A reply posted while a thread is open is pushed to all its readers as its id only, and each
+    page fetches it here (static/js/live.js): one rendering cannot carry every reader's own
+    buttons (their vote, accept for the asker, edit and endorse for staff, hide for moderators),
+    and filling them in the browser would copy the permission rules into JavaScript.
+    """
+    post = selectors.post_for(request.user, post_id)
+    return render(request, "forum/_post.html", {**_post_context(request.user, post.thread), "post": post})
 
 
 def post(request, post_id):

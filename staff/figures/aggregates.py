@@ -31,7 +31,7 @@ class Figures:
 
     @property
     def name(self) -> str:
-        return self.category.name if self.category else _("Whole forum")
+        return self.category.local_name if self.category else _("Whole forum")
 
     @property
     def spreads(self) -> list[tuple[str, Spread, str]]:

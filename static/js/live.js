@@ -25,7 +25,7 @@
   function setUnread(count) {
     if (!bellCount) return;
     bellCount.textContent = String(count);
-    bellCount.parentElement.dataset.unread = String(count);
+    bellCount.closest(".bell").dataset.unread = String(count);
     document.dispatchEvent(new CustomEvent("agora:unread", { detail: count }));
   }
 
@@ -68,44 +68,46 @@
     list.prepend(item);
   }
 
-  function insertReply(message) {
+  // Server-rendered text that comes in each language of the site: the one this page is written in.
+  function inPageLanguage(texts) {
+    return texts[document.documentElement.lang] ?? Object.values(texts)[0];
+  }
+
+  async function insertReply(message) {
     if (!threadPage || Number(threadPage.dataset.thread) !== message.thread) return;
+    const count = document.getElementById("reply-count");
+    if (count && message.replies) count.textContent = inPageLanguage(message.replies.text); // text, never HTML
     if (document.getElementById("post-" + message.post)) return;
-    const posts = document.getElementById("posts");
     const onLastPage = !document.querySelector(".pagination a[rel=next]");
-    if (!posts || !onLastPage) return;
-    // Rendered on the server with the page's own template, from sanitized content,
-    // once per language of the site: take the one this page is written in.
-    const html = message.html[document.documentElement.lang] ?? Object.values(message.html)[0];
+    if (!document.getElementById("posts") || !onLastPage) return;
+    // The push names the post; its article comes from the server rendered for this reader,
+    // as the page renders it on load (their vote, accept, edit, report, moderation buttons).
+    const response = await fetch(message.url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok) return; // not for this reader (hidden meanwhile, access changed): a reload tells
     const holder = document.createElement("div");
-    holder.innerHTML = html;
-    const article = holder.firstElementChild;
-    if (!article) return;
+    holder.innerHTML = await response.text(); // the page's own template, from sanitized content
+    const article = holder.querySelector("article.post");
+    if (!article || document.getElementById(article.id)) return;
     article.classList.add("is-new");
-    posts.append(article);
+    // Fetches can finish out of order: keep the posts in the order of their ids, as on load.
+    const later = [...document.querySelectorAll("#posts > article.post")]
+      .find((other) => Number(other.id.replace("post-", "")) > message.post);
+    if (later) later.before(article); else document.getElementById("posts").append(article);
     document.querySelector(".thread-page .empty-state")?.remove();
+    document.querySelector("#posts .replies-heading")?.removeAttribute("hidden");
   }
 
   function showAnnouncement(message) {
     const existing = document.getElementById("announcement");
     if (!message.active) { if (existing && existing.dataset.id === String(message.id)) existing.remove(); return; }
-    const banner = document.createElement("div");
-    banner.className = "announcement";
-    banner.id = "announcement";
-    banner.dataset.id = String(message.id);
-    banner.setAttribute("role", "region");
-    const inner = document.createElement("div");
-    inner.className = "container announcement-inner";
-    const text = document.createElement("p");
-    text.textContent = message.text; // text, never HTML
-    if (message.url) {
-      const link = document.createElement("a");
-      link.href = message.url;
-      link.textContent = " →";
-      text.append(link);
-    }
-    inner.append(text);
-    banner.append(inner);
+    // The banner every page renders (notifications/_announcement.html), the same for everyone
+    // but for the page to come back to after dismissing it.
+    const holder = document.createElement("div");
+    holder.innerHTML = inPageLanguage(message.html);
+    const banner = holder.querySelector("#announcement");
+    if (!banner) return;
+    const next = banner.querySelector("input[name=next]");
+    if (next) next.value = location.pathname + location.search;
     if (existing) existing.replaceWith(banner); else document.querySelector(".site-header").after(banner);
   }
 
@@ -128,7 +130,7 @@
         setUnread(message.count);
         break;
       case "reply":
-        insertReply(message);
+        insertReply(message).catch(() => { /* offline: the next load shows it */ });
         break;
       case "staff.queue":
         document.querySelectorAll("[data-staff-queue]").forEach((el) => { el.textContent = String(message.count); });

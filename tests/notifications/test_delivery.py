@@ -266,9 +266,10 @@ async def test_a_reply_posted_while_the_channel_layer_is_down_succeeds_and_is_de
 # Thread subscriptions ---------------------------------------------------------------------
 
 
-async def test_a_reader_subscribed_to_a_thread_sees_each_new_reply_rendered(
+async def test_a_reader_subscribed_to_a_thread_is_told_of_each_new_reply_and_where_to_fetch_it(
     channel_layer, sockets, thread, other_member, carol_cookie
 ):
+    """The page fetches the reply rendered for its reader (tests/forum/test_post_fragment.py)."""
     carol = await sockets(carol_cookie)
     await carol.send_json_to({"type": "subscribe", "thread": thread.pk})
     assert await carol.receive_json_from(timeout=TIMEOUT) == {"type": "subscribed", "thread": thread.pk}
@@ -277,15 +278,13 @@ async def test_a_reader_subscribed_to_a_thread_sees_each_new_reply_rendered(
 
     message = await carol.receive_json_from(timeout=TIMEOUT)
     assert (message["type"], message["thread"], message["post"]) == ("reply", thread.pk, reply.pk)
-    assert set(message["html"]) == {"en", "fr"}
-    for html in message["html"].values():
-        assert f'id="post-{reply.pk}"' in html
-        assert "Hold the <strong>power</strong> button." in html
-        assert "Bruno Lefèvre" in html
+    assert message["url"] == f"/p/{reply.pk}/fragment/"
+    assert message["replies"]["count"] == 1
+    assert "html" not in message
     assert await carol.receive_nothing(timeout=0.3)  # carol is neither author nor follower: no notification
 
 
-async def test_a_live_reply_comes_in_each_language_whatever_the_replier_reads(
+async def test_a_live_reply_count_comes_in_each_language_whatever_the_replier_reads(
     channel_layer, sockets, thread, other_member, carol_cookie
 ):
     """Readers of one thread read it in different languages; the page picks its own."""
@@ -298,9 +297,8 @@ async def test_a_live_reply_comes_in_each_language_whatever_the_replier_reads(
     with translation.override("fr"):  # the replier's request runs in French
         await post_reply(thread=thread, author=other_member, body="Maintenez le bouton.")
 
-    html = (await carol.receive_json_from(timeout=TIMEOUT))["html"]
-    assert 'aria-label="Link to this post"' in html["en"]
-    assert 'aria-label="Lien vers ce message"' in html["fr"]
+    replies = (await carol.receive_json_from(timeout=TIMEOUT))["replies"]
+    assert replies["text"] == {"en": "1 reply", "fr": "1 réponse"}
 
 
 async def test_subscribing_to_another_thread_leaves_the_first(

@@ -234,6 +234,7 @@ async def test_an_open_socket_receives_the_announcement_when_published_and_withd
         await reader.disconnect()
 
     expected = {"type": "announcement", "id": announcement.pk, "text": MESSAGE, "url": "", "active": True}
+    assert set(published.pop("html")) == {"en", "fr"}  # the banner itself: tests/notifications/test_live_banner.py
     assert published == expected
     assert withdrawn == {**expected, "active": False}
 
