@@ -21,6 +21,7 @@ from tests.notifications.test_cross_process import (
     PASSWORD,
     Browser,
     Cluster,
+    article_as,
     receive_types,
     running_cluster,
     subscribe,
@@ -111,6 +112,7 @@ async def on_b(cluster):
 
     async def open_(browser: Browser, *, thread: int | None = None) -> Socket:
         socket = await Socket.open(cluster.b, headers={"Cookie": f"sessionid={browser.cookie('sessionid')}"})
+        socket.session = browser.cookie("sessionid")  # to fetch what a live reply names, as this reader
         opened.append(socket)
         assert (await socket.receive())["type"] == "hello"
         if thread is not None:
@@ -174,7 +176,7 @@ async def close_code(socket: Socket, closed_at: list[float], *, since: float, cl
 
 async def reply_reaches(socket: Socket, body: str, cluster: Cluster):
     found = await receive_types(socket, {"reply"}, cluster)
-    assert body in found["reply"]["html"]["en"]
+    assert body in await asyncio.to_thread(article_as, cluster.b, socket.session, found["reply"])
 
 
 # Threads that change under open sockets -------------------------------------------------------
