@@ -21,11 +21,6 @@ from profiles import roles
 from web import push
 
 
-def of_thread(thread) -> dict:
-    """The audience of a thread's content, from the thread (with its category) as loaded."""
-    return {"thread": [thread.category.access, thread.visibility, thread.author_id]}
-
-
 def of_threads(thread_ids) -> dict[int, dict]:
     """The current audience of each thread, read now (after the commit). A thread that no
     longer exists has none: nothing about it is delivered."""

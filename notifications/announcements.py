@@ -52,6 +52,13 @@ def dismissed_ids(request) -> set[int]:
     return {int(part) for part in parts if len(part) <= 18 and part.isascii() and part.isdigit()}
 
 
+def dismissed_with(request, pk: int) -> str:
+    """The cookie's new value once `pk` is dismissed too: the newest DISMISSED_KEPT ids, in the
+    one format dismissed_ids() reads."""
+    ids = dismissed_ids(request) | {pk}
+    return ".".join(str(i) for i in sorted(ids)[-DISMISSED_KEPT:])
+
+
 def banner_for(request) -> Announcement | None:
     announcement = active()
     if announcement is None or announcement.pk in dismissed_ids(request):

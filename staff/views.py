@@ -144,11 +144,9 @@ def withdraw(request, pk):
 def dismiss(request, pk):
     """Hide an announcement for this browser (members and visitors alike)."""
     response = redirect_back(request, "/")
-    ids = announcements.dismissed_ids(request) | {int(pk)}
-    value = ".".join(str(i) for i in sorted(ids)[-20:])
     response.set_cookie(
         announcements.DISMISSED_COOKIE,
-        value,
+        announcements.dismissed_with(request, int(pk)),
         max_age=60 * 60 * 24 * 60,
         samesite="Lax",
         httponly=True,
