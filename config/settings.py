@@ -76,19 +76,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After WhiteNoise: static files need no policy; every page, error pages included, gets one.
+    # Django's own middleware and WhiteNoise, run on the event loop under daphne (web/middleware.py).
+    "web.middleware.Security",
+    "web.middleware.StaticFiles",
+    # After static files: they need no policy; every page, error pages included, gets one.
     "web.headers.SecurityHeadersMiddleware",
     # Before sessions: a NUL byte in a cookie must not reach the session lookup.
     "web.badinput.RefuseNulBytes",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "web.middleware.Sessions",
+    "web.middleware.Locale",
+    "web.middleware.Common",
+    "web.middleware.Csrf",
+    "web.middleware.Authentication",
+    "web.middleware.Messages",
+    "web.middleware.FrameOptions",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
