@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from forum import permissions
@@ -29,8 +29,17 @@ def category_for(viewer, slug: str) -> Category:
         raise Http404 from None
 
 
+def with_tags(queryset: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Threads with their tags as a list, `thread.tag_list`, in one more query.
+
+    Not `prefetch_related("tags")`: for that, taggit builds a queryset for each thread
+    (about a millisecond each), which made the tags most of a list page's cost.
+    """
+    return queryset.prefetch_related(Prefetch("tags", to_attr="tag_list"))
+
+
 def _thread_list(queryset: QuerySet[Thread]) -> QuerySet[Thread]:
-    return queryset.select_related("category", "author", "last_poster").prefetch_related("tags")
+    return with_tags(queryset.select_related("category", "author", "last_poster"))
 
 
 def visible_threads(viewer) -> QuerySet[Thread]:
@@ -94,7 +103,7 @@ def tag_threads(tag_slug: str, viewer, page_number=1) -> Page:
 
 def thread_for(viewer, thread_id: int) -> Thread:
     """The thread with its category and tags, or 404 for a viewer who may not read it."""
-    thread = Thread.objects.select_related("category", "author").prefetch_related("tags").filter(pk=thread_id).first()
+    thread = with_tags(Thread.objects.select_related("category", "author")).filter(pk=thread_id).first()
     if thread is None:
         raise Http404
     permissions.check_can_read_thread(viewer, thread)
@@ -139,11 +148,13 @@ def thread_page(thread: Thread, viewer, page_number=1) -> ThreadPage:
         answer = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
             Post.objects.select_related("author", "endorsed_by").filter(pk=thread.accepted_answer_id).first()
         )
-    voted = _voted(viewer, [p.pk for p in posts] + ([answer.pk] if answer else []))
+    # The opening post and the answer head later pages, where they are not among the posts.
+    shown = [*posts, *(extra for extra in (opening, answer) if extra is not None and extra not in posts)]
+    voted = _voted(viewer, [p.pk for p in shown])
     follow_level = None
     if roles.is_member(viewer):
         follow_level = Follow.objects.filter(thread=thread, member=viewer).values_list("level", flat=True).first()
-    _attach_viewer_state(thread, viewer, [*posts, *([answer] if answer else [])], voted)
+    _attach_viewer_state(thread, viewer, shown, voted)
     return ThreadPage(thread=thread, page=page, opening=opening, answer=answer, voted=voted, follow_level=follow_level)
 
 

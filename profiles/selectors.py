@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from forum import permissions
+from forum import selectors as forum_selectors
 from forum.models import Post, Thread, Visibility, Vote
 from profiles import charts, roles
 from profiles.models import Member
@@ -183,10 +184,8 @@ def _activity_list(member: Member, viewer, kind: str) -> QuerySet:
         threads = Thread.objects.filter(
             pk__in=_posts(member, viewer).filter(is_opening=True).values("thread_id"), author=member
         )
-        return (
-            threads.select_related("category", "author", "last_poster")
-            .prefetch_related("tags")
-            .order_by("-created_at", "-id")
+        return forum_selectors.with_tags(threads.select_related("category", "author", "last_poster")).order_by(
+            "-created_at", "-id"
         )
     if kind == "votes":
         return (

@@ -225,9 +225,11 @@ def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: in
         hit_ids = [int(hit.pk) for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
         # Which threads are alike changes slowly; whether the reader may see them is checked below, every time.
         cache.set(key, hit_ids, SIMILAR_TIMEOUT)
-    threads = []
-    for post in _verified([SimpleNamespace(pk=pk) for pk in hit_ids], viewer):
-        threads.append(post.thread)
-        if len(threads) == limit:
-            break
-    return threads
+    # Only what a link to a thread shows: title, address, solved.
+    thread_ids = list(
+        dict.fromkeys(thread for _pk, thread in _verified_ids([SimpleNamespace(pk=pk) for pk in hit_ids], viewer))
+    )
+    thread_ids = thread_ids[:limit]
+    threads = Thread.objects.filter(pk__in=thread_ids).only("pk", "title", "slug", "accepted_answer_id")
+    by_id = {thread.pk: thread for thread in threads}
+    return [by_id[pk] for pk in thread_ids if pk in by_id]

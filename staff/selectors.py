@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from forum.models import Category
 from forum.permissions import readable_accesses
+from forum.selectors import with_tags
 from forum.services.staff import awaiting_official_response
 
 PER_PAGE = 25
@@ -23,9 +24,7 @@ def queue(viewer, *, scope="all", category="", tag="", page_number=1):
         threads = threads.filter(category__slug=category)
     if tag:
         threads = threads.filter(tags__slug=tag)
-    threads = (
-        threads.select_related("category", "author", "assignee").prefetch_related("tags").order_by("created_at", "id")
-    )
+    threads = with_tags(threads.select_related("category", "author", "assignee")).order_by("created_at", "id")
     page = Paginator(threads, PER_PAGE).get_page(page_number)
     now = timezone.now()
     for thread in page.object_list:

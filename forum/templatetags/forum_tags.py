@@ -2,10 +2,9 @@ import difflib
 import json
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from forum import rendering
 
 register = template.Library()
 
@@ -16,14 +15,19 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 @register.simple_tag
 def reltime(value):
     """A relative time ("3 hours ago") with the exact time on hover and in the markup."""
-    if not value:
-        return ""
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        value.isoformat(),
-        date_filter(value, "DATETIME_FORMAT"),
-        naturaltime(value),
-    )
+    return rendering.relative_time(value)
+
+
+@register.simple_tag(takes_context=True)
+def post_article(context, post):
+    """A post as the reader sees it (forum/rendering.py: rendered once, shared between readers)."""
+    return rendering.article(context, post)
+
+
+@register.simple_tag(takes_context=True)
+def thread_row(context, thread):
+    """A thread in a list (forum/rendering.py: rendered once, shared between readers)."""
+    return rendering.thread_row(context, thread)
 
 
 @register.filter

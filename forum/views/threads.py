@@ -1,6 +1,9 @@
 """Reading a thread, one post, and a post's edit history."""
 
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,7 +31,8 @@ def thread(request, slug, thread_id):
             **context,
             "view": data,
             "posts": data.page,
-            "json_ld": thread_json_ld(data, request),
+            # For search engines, which read as visitors; a member's page skips the work.
+            "json_ld": None if request.user.is_authenticated else thread_json_ld(data, request),
             "reply_form": ReplyForm() if context["can_reply"] else None,
             "staff_view": roles.sees_staff_areas(request.user),
             "replies_officially": roles.is_brand_staff(request.user),
@@ -59,7 +63,15 @@ def post_fragment(request, post_id):
     and filling them in the browser would copy the permission rules into JavaScript.
     """
     post = selectors.post_for(request.user, post_id)
-    return render(request, "forum/_post.html", {**_post_context(request.user, post.thread), "post": post})
+    # Only what the article reads: not the page's context processors (the header's counts),
+    # since every open page of the thread fetches each new reply.
+    context = {
+        **_post_context(request.user, post.thread),
+        "post": post,
+        "user": request.user,
+        "csrf_token": get_token(request),
+    }
+    return HttpResponse(get_template("forum/_post.html").render(context))
 
 
 def post(request, post_id):

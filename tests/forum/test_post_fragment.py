@@ -17,7 +17,7 @@ from forum.models import Post, Visibility
 from tests.live_html import element_by_id
 from web import push
 
-FRAGMENT_MAX_QUERIES = 6
+FRAGMENT_MAX_QUERIES = 4
 
 
 @pytest.fixture

@@ -1,0 +1,235 @@
+"""Each post's HTML, rendered once and reused for every reader.
+
+A thread page is twenty posts, and rendering them was most of its cost: the same
+article for every reader, around a few parts that are the reader's own. A post is
+rendered in two parts, each kept in this process under a key made of everything it
+shows, so that a post that changes (an edit, a vote, its author's reputation) has a
+new key and nothing needs invalidating:
+
+- its content (forum/_post_content.html): the author card, the head, the body, the
+  endorsement, keyed by the post's and its author's shown fields and the language;
+- its actions (forum/_post_actions.html): the reader's buttons, keyed by the post,
+  what the reader may do to it and the language, so readers with the same rights share
+  one rendering.
+
+Three slots are filled for each reader after that: the relative time, the CSRF token
+of the forms, and the moderators' link to warn the author. A slot is a string no post
+can contain (NUL bytes are refused at the door: web/badinput.py).
+"""
+
+from collections import OrderedDict
+from datetime import timedelta
+from functools import lru_cache
+from threading import Lock
+
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+TIME, CSRF, MODERATE, ACTIONS, STARTED, ACTIVE = (
+    f"\x00agora-{name}\x00" for name in ("time", "csrf", "moderate", "actions", "started", "active")
+)
+CAPACITY = 4000  # renderings per kind and process: a few megabytes
+
+
+class Renderings:
+    """A bounded map from key to HTML, oldest out first; safe to share between threads."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._items: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get_or_render(self, key, render) -> str:
+        html = self._items.get(key)
+        if html is None:
+            html = render()
+            with self._lock:
+                self._items[key] = html
+                if len(self._items) > self.capacity:
+                    self._items.popitem(last=False)
+        return html
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+contents = Renderings(CAPACITY)
+actions = Renderings(CAPACITY)
+rows = Renderings(CAPACITY)
+
+
+def _member_key(member) -> tuple | None:
+    if member is None:
+        return None
+    return (
+        member.pk,
+        member.username,
+        member.name,
+        member.avatar.name,
+        member.is_brand_staff,
+        member.staff_title,
+        member.is_moderator,
+        member.reputation,
+        member.gold_badges,
+        member.silver_badges,
+        member.bronze_badges,
+    )
+
+
+def content_key(post, anchor: str) -> tuple:
+    """Everything forum/_post_content.html shows (and what it shows it from)."""
+    sees_body = post.viewer_sees_body
+    return (
+        get_language(),
+        anchor,
+        post.pk,
+        post.is_reply,
+        post.is_official,
+        post.is_answer,
+        post.visibility,
+        post.edited_at,
+        sees_body,
+        post.body_html if sees_body else None,
+        post.moderation_reason if sees_body else None,
+        _member_key(post.author),
+        _member_key(post.endorsed_by),
+    )
+
+
+def actions_key(post, anchor: str, rights: dict) -> tuple:
+    """Everything forum/_post_actions.html shows: the post's state and the reader's rights."""
+    return (
+        get_language(),
+        anchor,
+        post.pk,
+        post.score,
+        post.is_answer,
+        post.visibility,
+        post.endorsed_by_id,
+        post.viewer_voted,
+        post.viewer_can_vote,
+        post.viewer_can_accept,
+        post.viewer_can_endorse,
+        post.viewer_can_edit,
+        *rights.values(),
+    )
+
+
+def article(context, post) -> SafeString:
+    """The post's article for the reader in `context` (a template context of the thread page,
+    or of one post fetched alone: forum.views.threads builds both)."""
+    anchor = context.get("anchor") or "post"
+    viewer = context.get("user")
+    member_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    thread = context["thread"]
+    moderates = bool(context.get("moderates"))
+    rights = {
+        "can_reply": bool(context.get("can_reply")),
+        "may_report": member_pk is not None and not viewer.is_suspended and post.author_id != member_pk,
+        "moderates": moderates,
+        "thread_path": (thread.slug, thread.pk),
+    }
+    content = contents.get_or_render(
+        content_key(post, anchor),
+        lambda: get_template("forum/_post_content.html").render({"post": post, "anchor": anchor, "slots": _SLOTS}),
+    )
+    own = actions.get_or_render(
+        actions_key(post, anchor, rights),
+        lambda: get_template("forum/_post_actions.html").render(
+            {"post": post, "anchor": anchor, "thread": thread, "csrf_token": CSRF, **rights}
+        ),
+    )
+    warn = moderates and not context.get("live") and post.author_id != member_pk
+    html = (
+        content.replace(ACTIONS, own)
+        .replace(TIME, relative_time(post.created_at))
+        .replace(MODERATE, _warn_link(post.author.username) if warn else "")
+    )
+    if CSRF in own:
+        html = html.replace(CSRF, str(context.get("csrf_token", "")))
+    return mark_safe(html)  # noqa: S308 (rendered by the templates, escaped there; the slots are escaped here)
+
+
+_SLOTS = {"time": mark_safe(TIME), "moderate": mark_safe(MODERATE), "actions": mark_safe(ACTIONS)}  # noqa: S308
+
+
+def row_key(thread, heading_level, show_category: bool) -> tuple:
+    """Everything forum/_thread_row_content.html shows."""
+    category, author, last = thread.category, thread.author, thread.last_poster
+    return (
+        get_language(),
+        heading_level,
+        show_category,
+        thread.pk,
+        thread.title,
+        thread.slug,
+        thread.is_pinned,
+        thread.is_locked,
+        thread.accepted_answer_id is not None,
+        thread.has_official_response,
+        thread.reply_count,
+        thread.score,
+        (category.slug, category.colour, category.local_name) if show_category else category.colour,
+        tuple((tag.name, tag.slug) for tag in thread.tag_list),
+        (author.name, author.avatar.name, author.initials),
+        last.name if last is not None and thread.reply_count else None,
+    )
+
+
+def thread_row(context, thread) -> SafeString:
+    """A thread in a list: the same for every reader, but for its times."""
+    heading_level = context.get("heading_level")
+    show_category = bool(context.get("show_category"))
+    html = rows.get_or_render(
+        row_key(thread, heading_level, show_category),
+        lambda: get_template("forum/_thread_row_content.html").render(
+            {"thread": thread, "heading_level": heading_level, "show_category": show_category, "slots": _ROW_SLOTS}
+        ),
+    )
+    html = html.replace(STARTED, relative_time(thread.created_at))
+    if ACTIVE in html:
+        html = html.replace(ACTIVE, relative_time(thread.last_activity_at))
+    return mark_safe(html)  # noqa: S308 (rendered by the template, escaped there; the times are escaped here)
+
+
+_ROW_SLOTS = {"started": mark_safe(STARTED), "active": mark_safe(ACTIVE)}  # noqa: S308
+
+
+def _warn_link(username: str) -> str:
+    return format_html(
+        '<a class="author-moderate" href="{}">{}</a>',
+        reverse("moderation:member", args=[username]),
+        gettext("Warn or suspend"),
+    )
+
+
+def relative_time(value) -> str:
+    """A relative time ("3 hours ago") with the exact time on hover and in the markup.
+
+    What it says changes by the minute at most past the first minute, so it is worked out
+    once per minute for each time shown (and each language and time zone).
+    """
+    if not value:
+        return ""
+    now = timezone.now()
+    if now - value < timedelta(minutes=1):
+        return _relative_time(value, get_language(), timezone.get_current_timezone_name(), None)
+    minute = now.replace(second=0, microsecond=0)
+    return _relative_time(value, get_language(), timezone.get_current_timezone_name(), minute)
+
+
+@lru_cache(maxsize=8192)
+def _relative_time(value, language, zone, minute) -> str:
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        date_filter(value, "DATETIME_FORMAT"),
+        naturaltime(value),
+    )
