@@ -86,3 +86,12 @@ async def test_a_static_file_and_a_missing_page():
 
     assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
     assert missing.status_code == 404
+
+
+def test_the_deploy_checks_find_each_protection_as_a_subclass(settings):
+    """Django's own checks look for its class names, silenced in settings; web/checks.py stands in."""
+    from web.checks import security_middleware
+
+    assert security_middleware(None) == []
+    settings.MIDDLEWARE = [path for path in settings.MIDDLEWARE if path != "web.middleware.Csrf"]
+    assert [warning.id for warning in security_middleware(None)] == ["web.W003"]
