@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "profiles",
     "forum",
     "reputation",
+    "contributions",
     "moderation",
     "notifications",
     "staff",

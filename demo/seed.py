@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from contributions import tally
 from demo import content
 from forum import services
 from forum.counters import recount_all
@@ -80,6 +81,7 @@ def seed_forum(options: Options, stream=sys.stdout):
         recount_all()
         ledger.repair_totals()
         badges.award(badges.CATALOGUE, None)
+        tally.rebuild()  # the profiles' contribution rows, which bulk_create did not keep
     with limits.exempt(), transaction.atomic():
         _create_moderation_history(cast, crowd, rng)
         _create_staff_workspace(cast)

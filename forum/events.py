@@ -20,7 +20,9 @@ thread_posted = Signal()
 # Posts), mentioned (list of mentioned Members, never the author).
 reply_posted = Signal()
 
-# A post was edited. Arguments: post, editor, revision (PostRevision).
+# A post was edited. Arguments: post, editor, revision (PostRevision), old_tags
+# (the thread's tags, as taggit Tags, before an edit of its opening post that set
+# them; None when the edit did not set the tags).
 post_edited = Signal()
 
 # A member marked a post helpful. Arguments: vote (with vote.post, vote.voter).

@@ -169,6 +169,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at"], name="post_thread_order"),
             models.Index(fields=["author", "-created_at"], name="post_author_recent"),
+            # A profile's best replies: the member's voted posts in score order, without reading the others.
+            models.Index(fields=["author", "score", "created_at"], name="post_author_score"),
         ]
 
     def __str__(self):

@@ -156,12 +156,14 @@ def edit_post(*, post: Post, editor: Member, body: str, title: str | None = None
         post.edit_count = F("edit_count") + 1
         post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
         post.refresh_from_db(fields=["edit_count"])
+        old_tags = None
         if post.is_opening:
             if new_title != thread.title:
                 thread.title = new_title
                 thread.slug = slugify(new_title)[:80].strip("-") or "t"
                 thread.save(update_fields=["title", "slug"])
             if tags is not None:
+                old_tags = list(thread.tags.all())
                 thread.tags.set(tags)
-        events.post_edited.send(sender=Post, post=post, editor=editor, revision=revision)
+        events.post_edited.send(sender=Post, post=post, editor=editor, revision=revision, old_tags=old_tags)
     return post

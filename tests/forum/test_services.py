@@ -248,7 +248,7 @@ def test_editing_a_reply_keeps_a_revision_with_the_old_and_new_body(reply, other
     assert post.edited_at == revision.created_at
     assert sent_events.names() == ["post_edited"]
     (sent,) = sent_events.of(events.post_edited)
-    assert sent == {"sender": Post, "post": post, "editor": other_member, "revision": revision}
+    assert sent == {"sender": Post, "post": post, "editor": other_member, "revision": revision, "old_tags": None}
 
 
 def test_editing_the_opening_post_changes_the_title_slug_and_tags_and_keeps_the_old_title(question, opening, member):
@@ -275,6 +275,15 @@ def test_changing_only_the_tags_of_a_thread_keeps_a_revision(question, opening, 
     question.refresh_from_db()
     assert list(question.tags.names()) == ["lamps"]
     assert opening.revisions.count() == 1
+
+
+def test_an_edit_that_sets_the_tags_sends_the_tags_it_replaced(question, opening, member, sent_events):
+    question.tags.set(["lamps", "wifi"])
+
+    services.edit_post(post=opening, editor=member, body=opening.body, tags=["pairing"])
+
+    (sent,) = sent_events.of(events.post_edited)
+    assert sorted(tag.name for tag in sent["old_tags"]) == ["lamps", "wifi"]
 
 
 def test_a_title_given_when_editing_a_reply_leaves_the_thread_title_alone(question, reply, other_member):
