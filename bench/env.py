@@ -74,6 +74,57 @@ def raise_open_file_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def start_daphne(application: str, env: dict, timeout: float = 30) -> tuple[subprocess.Popen, str]:
+    """Start a daphne process serving an ASGI application (module:attribute) on a loopback port.
+
+    Returns the process and its address once its /healthz answers 200.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return server, url
+        except OSError:
+            time.sleep(0.2)
+    stop_daphne(server)
+    raise RuntimeError(f"daphne did not start {application}")
+
+
+def stop_daphne(*servers: subprocess.Popen):
+    """Stop daphne processes: all asked at once, then each waited for (killed after 10 s)."""
+    for server in servers:
+        server.send_signal(signal.SIGTERM)
+    for server in servers:
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@contextlib.contextmanager
+def bare_django(timeout: float = 30):
+    """A daphne serving the bare Django project (bench/bare) for the duration; yields its address.
+
+    The same Python, Django and daphne as the site, none of its settings.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    server, url = start_daphne("bench.bare.asgi:application", {**env, "PYTHONPATH": str(ROOT)}, timeout=timeout)
+    try:
+        yield url
+    finally:
+        stop_daphne(server)
+
+
 class Site:
     """Environment variables, manage.py and a daphne process for one temporary site."""
 
@@ -114,27 +165,10 @@ class Site:
 
     def start_server(self, timeout: float = 30) -> str:
         """Start one more daphne process on a loopback port; returns its address."""
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        self.servers.append(
-            subprocess.Popen(
-                [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                env=self.env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
+        server, url = start_daphne("config.asgi:application", self.env, timeout=timeout)
+        self.servers.append(server)
         self.urls.append(url)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return url
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("daphne did not start")
+        return url
 
     @property
     def url(self) -> str:
@@ -151,13 +185,7 @@ class Site:
 
     def stop_server(self):
         """Stop every daphne process this site started."""
-        for server in self.servers:
-            server.send_signal(signal.SIGTERM)
-        for server in self.servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_daphne(*self.servers)
         self.servers, self.urls = [], []
 
     def close(self):

@@ -1,6 +1,8 @@
 """Log members in without their passwords (for the socket benchmarks), inside the site environment.
 
     python -m bench.sessions --follow-big-thread alice member1 member2 ...
+    python -m bench.sessions --crowd 116 --can-post --follow-big-thread   # the reply benchmark:
+        # 116 members who may post follow the big thread; 16 of them reply, 100 only follow
 
 Prints {"sessions": {username: session key}, "thread": url of the big thread}.
 """
@@ -8,21 +10,24 @@ Prints {"sessions": {username: session key}, "thread": url of the big thread}.
 import argparse
 import json
 import os
+from importlib import import_module
 
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.cached_db import SessionStore  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from forum.models import Follow, Thread  # noqa: E402
 from profiles.models import Member  # noqa: E402
 
 
 def session_for(member) -> str:
-    session = SessionStore()
+    # The site's own engine, so that the benchmark reads sessions the way the site does.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(member.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
@@ -35,10 +40,16 @@ def main():
     parser.add_argument("usernames", nargs="*")
     parser.add_argument("--crowd", type=int, default=0, help="Also log in this many generated members.")
     parser.add_argument("--follow-big-thread", action="store_true")
+    parser.add_argument(
+        "--can-post", action="store_true", help="Leave out suspended members (the reply benchmark's posters)."
+    )
     options = parser.parse_args()
     members = list(Member.objects.filter(username__in=options.usernames))
     if options.crowd:
-        members += list(Member.objects.filter(username__startswith="member").order_by("pk")[: options.crowd])
+        crowd = Member.objects.filter(username__startswith="member")
+        if options.can_post:
+            crowd = crowd.filter(is_active=True).exclude(suspended_until__gt=timezone.now())
+        members += list(crowd.order_by("pk")[: options.crowd])
     thread = (
         Thread.objects.filter(slug="share-your-favourite-lumio-scene").first() or Thread.objects.order_by("-pk").first()
     )

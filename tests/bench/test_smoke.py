@@ -24,6 +24,15 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     assert figures["sockets"]["open_after_idle"] == figures["sockets"]["asked"]
     assert figures["notifications"]["received"] == figures["notifications"]["expected"]
     assert figures["throughput"]["trivial_rps"] > 0
+    # Each page under load answered 200 to the member or visitor it was asked as (a redirect
+    # would mean a wrong session or address), beside the bare project's /healthz.
+    pages = figures["throughput"]["pages"]
+    assert {"thread", "thread_member", "home_member", "category_member", "profile_member", "thread_miss"} <= set(pages)
+    assert all(page["statuses"].keys() == {"200"} for page in pages.values()), pages
+    assert figures["bare"]["rate"] > 0
+    assert figures["bare"]["failures"] == 0
+    assert figures["replies"]["posts"] > 0
+    assert "members replying at once" in result.stdout
     # Two daphne processes on Redis, when a Redis answers (the row says "skipped" otherwise).
     if "notifications_redis" in figures:
         redis = figures["notifications_redis"]
