@@ -124,7 +124,9 @@ DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'agora.sqlite3'
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write
-    # lock at BEGIN so two writers queue instead of failing with "locked".
+    # lock at BEGIN so two writers queue instead of failing with "locked"; the
+    # writers of one process queue in Python, woken at once (web/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "web.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -227,6 +229,8 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 # its commits. With several processes, set this to false and run one
 # `manage.py search_worker` as the single writer.
 SEARCH_INLINE_UPDATES = env_bool("SEARCH_INLINE_UPDATES", True)
+# At most one index write per process in this time: the updates of a burst share it (search/queue.py).
+SEARCH_INLINE_INTERVAL_MS = env_int("SEARCH_INLINE_INTERVAL_MS", 1000)
 
 # Accounts -----------------------------------------------------------------
 

@@ -5,6 +5,7 @@ transaction, so a notification commits with the event that caused it.
 """
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -16,9 +17,10 @@ from moderation import events as moderation_events
 from notifications import access, announcements
 from notifications.access import session_fingerprint
 from notifications.models import Kind
-from notifications.services import notify, renotify
+from notifications.services import notify, notify_each, renotify
 from profiles import events as profile_events
 from profiles import roles
+from profiles.models import Member
 from reputation import events as reputation_events
 from web import push
 
@@ -28,28 +30,23 @@ def _url(post):
 
 
 def on_reply_posted(sender, post, quoted=(), mentioned=(), **kwargs):
-    thread, actor = post.thread, post.author
-    already = {actor.pk}
-
-    def once(members):
-        chosen = [m for m in members if m.pk not in already]
-        already.update(m.pk for m in chosen)
-        return chosen
-
-    common = {"actor": actor, "thread": thread, "post": post, "url": _url(post)}
-    # Quotes first: the quote button's Markdown names the quoted author ("@name wrote"),
-    # which would otherwise turn every quote into a mention.
-    notify(recipients=once([q.author for q in quoted]), kind=Kind.QUOTE, **common)
-    notify(recipients=once(mentioned), kind=Kind.MENTION, **common)
-    followers = [
-        f.member for f in Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).select_related("member")
-    ]
-    author = [m for m in followers if m.pk == thread.author_id] or [thread.author]
+    """Everyone a reply concerns, each told once, in one pass (notify_each): quoted first (the
+    quote button's Markdown names the quoted author, "@name wrote", which would otherwise turn
+    every quote into a mention), then mentioned, then the thread's author, then its followers."""
+    thread = post.thread
+    # The followers and the thread's author in one query (the author may have stopped following),
+    # with what telling them reads: their roles (may they read it?) and language.
+    following = Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).values("member")
+    members = Member.objects.filter(Q(pk__in=following) | Q(pk=thread.author_id))
+    members = list(members.only(*roles.ROLE_FIELDS, "language"))
+    author = [m for m in members if m.pk == thread.author_id]
+    followers = [m for m in members if m.pk != thread.author_id]
+    told = [(q.author, Kind.QUOTE) for q in quoted] + [(m, Kind.MENTION) for m in mentioned]
     if post.is_official:
-        notify(recipients=once(author + followers), kind=Kind.OFFICIAL_RESPONSE, **common)
+        told += [(m, Kind.OFFICIAL_RESPONSE) for m in author + followers]
     else:
-        notify(recipients=once(author), kind=Kind.REPLY, **common)
-        notify(recipients=once(followers), kind=Kind.FOLLOWED_REPLY, **common)
+        told += [(m, Kind.REPLY) for m in author] + [(m, Kind.FOLLOWED_REPLY) for m in followers]
+    notify_each(kinds=told, actor=post.author, thread=thread, post=post, url=_url(post))
     _push_reply(post)
 
 
@@ -161,8 +158,6 @@ def on_reports_resolved(sender, reports, by, outcome, revised=False, **kwargs):
 
 
 def on_report_filed(sender, report, **kwargs):
-    from profiles.models import Member
-
     notify(
         recipients=list(Member.objects.filter(roles.moderators_q(), is_active=True)),
         kind=Kind.NEW_REPORT,

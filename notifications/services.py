@@ -8,6 +8,7 @@ queued for after the commit (web/push.py).
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -31,22 +32,39 @@ DEFAULT_EMAIL = {
 }
 
 
+class Told(NamedTuple):
+    """A notification as this transaction left it: what its push says, without loading the row."""
+
+    pk: int
+    recipient_id: int
+    kind: str
+    count: int
+    data: dict
+    shown_on_site: bool
+    updated_at: datetime
+
+
 def preferences_for(member_ids, kind) -> dict[int, tuple[bool, str]]:
     """(on_site, email) per member for one kind, defaults filled in."""
-    default = (True, DEFAULT_EMAIL.get(kind, Preference.Email.OFF))
+    return _preferences(dict.fromkeys(member_ids, kind))
+
+
+def _preferences(kind_of: dict[int, str]) -> dict[int, tuple[bool, str]]:
+    """(on_site, email) per member for the kind each is told of, defaults filled in: one query."""
+    rows = Preference.objects.filter(member__in=list(kind_of), kind__in=set(kind_of.values()))
     found = {
-        pk: (on_site, email)
-        for pk, on_site, email in Preference.objects.filter(member__in=member_ids, kind=kind).values_list(
-            "member", "on_site", "email"
-        )
+        (pk, kind): (on_site, email)
+        for pk, kind, on_site, email in rows.values_list("member", "kind", "on_site", "email")
     }
-    return {pk: found.get(pk, default) for pk in member_ids}
+    return {
+        pk: found.get((pk, kind), (True, DEFAULT_EMAIL.get(kind, Preference.Email.OFF))) for pk, kind in kind_of.items()
+    }
 
 
 def _eligible(recipients: Iterable, *, actor, thread) -> list:
-    members = {}
+    members, actor_pk = {}, actor.pk if actor is not None else None
     for member in recipients:
-        if member is None or not member.is_active or (actor is not None and member.pk == actor.pk):
+        if member is None or not member.is_active or member.pk == actor_pk:
             continue
         if thread is not None and not can_read_thread(member, thread):
             continue
@@ -61,34 +79,41 @@ def _eligible(recipients: Iterable, *, actor, thread) -> list:
 def notify(*, recipients: Iterable, kind: str, actor=None, thread=None, post=None, data=None, url="") -> list:
     """Notify each recipient once, unless it is the actor, cannot read the thread, or muted it.
 
-    The caller holds the transaction. Returns the notifications written or collapsed into.
+    The caller holds the transaction. Returns the notifications written or collapsed into (Told).
     """
-    members = _eligible(recipients, actor=actor, thread=thread)
+    return notify_each(
+        kinds=[(member, kind) for member in recipients], actor=actor, thread=thread, post=post, data=data, url=url
+    )
+
+
+def notify_each(*, kinds: Iterable[tuple], actor=None, thread=None, post=None, data=None, url="") -> list:
+    """notify() with a kind for each recipient, given as (member, kind) pairs: a reply tells the
+    people it quotes, mentions, the thread's author and its followers, each their own kind.
+
+    A member named twice is told once, of the first kind named. However many members and kinds,
+    the rows are read, collapsed into and written in the same few statements. The caller holds
+    the transaction. Returns the notifications written or collapsed into (Told).
+    """
+    kinds = [(member, kind) for member, kind in kinds if member is not None]
+    kind_of = {}
+    for member, kind in kinds:
+        kind_of.setdefault(member.pk, kind)
+    members = _eligible((member for member, _kind in kinds), actor=actor, thread=thread)
     if not members:
         return []
-    prefs = preferences_for([m.pk for m in members], kind)
+    prefs = _preferences({m.pk: kind_of[m.pk] for m in members})
     members = [m for m in members if prefs[m.pk][0] or prefs[m.pk][1] != Preference.Email.OFF]
-    now, touched = timezone.now(), []
-    existing = {}
-    if kind in COLLAPSING and thread is not None:
-        unread = Notification.objects.filter(
-            recipient__in=[m.pk for m in members], kind=kind, thread=thread, read_at__isnull=True
-        )
-        # Only into a row shown as the member now wants it: after turning a kind off on the
-        # site, new events must not keep bumping (and pushing) an unread visible row.
-        rows = unread.select_for_update()
-        existing = {n.recipient_id: n for n in rows if n.shown_on_site == prefs[n.recipient_id][0]}
-    if existing:
-        Notification.objects.filter(pk__in=[n.pk for n in existing.values()]).update(
-            count=F("count") + 1, actor=actor, updated_at=now, emailed_at=None
-        )
-        for n in existing.values():
-            n.count, n.actor, n.updated_at = n.count + 1, actor, now
-            touched.append(n)
+    now = timezone.now()
+    existing = _collapsing_into(members, kind_of, prefs, thread)
+    _bump([pk for pk, _count, _data in existing.values()], actor, now)
+    told = [
+        Told(pk, recipient, kind_of[recipient], count + 1, data, prefs[recipient][0], now)
+        for recipient, (pk, count, data) in existing.items()
+    ]
     new = [
         Notification(
             recipient=m,
-            kind=kind,
+            kind=kind_of[m.pk],
             actor=actor,
             thread=thread,
             post=post,
@@ -101,9 +126,41 @@ def notify(*, recipients: Iterable, kind: str, actor=None, thread=None, post=Non
         for m in members
         if m.pk not in existing
     ]
-    touched += Notification.objects.bulk_create(new)
-    _push_on_commit([n for n in touched if n.shown_on_site], {m.pk: m for m in members})
-    return touched
+    told += [
+        Told(n.pk, n.recipient_id, n.kind, 1, n.data, n.shown_on_site, now)
+        for n in Notification.objects.bulk_create(new)
+    ]
+    _push_on_commit([t for t in told if t.shown_on_site], {m.pk: m for m in members}, actor=actor, thread=thread)
+    return told
+
+
+def _collapsing_into(members, kind_of, prefs, thread) -> dict[int, tuple[int, int, dict]]:
+    """(id, count, data) of the unread row of the same kind on the same thread that each
+    member's news joins, if any: read as values, a hundred followers build no hundred rows.
+
+    Only into a row shown as the member now wants it: after turning a kind off on the site,
+    new events must not keep bumping (and pushing) an unread visible row.
+    """
+    ids = [m.pk for m in members if kind_of[m.pk] in COLLAPSING]
+    if thread is None or not ids:
+        return {}
+    unread = Notification.objects.filter(
+        recipient__in=ids, kind__in={kind_of[pk] for pk in ids}, thread=thread, read_at__isnull=True
+    )
+    rows = unread.select_for_update().values_list("pk", "recipient", "kind", "count", "data", "shown_on_site")
+    return {
+        recipient: (pk, count, data)
+        for pk, recipient, kind, count, data, on_site in rows
+        if kind == kind_of[recipient] and on_site == prefs[recipient][0]
+    }
+
+
+def _bump(ids, actor, now):
+    """One more event in each of these unread rows, by `actor`, in one statement."""
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(
+            count=F("count") + 1, actor=actor, updated_at=now, emailed_at=None
+        )
 
 
 def renotify(*, recipients: Iterable, kind: str, match: dict, actor=None, thread=None, data=None) -> list:
@@ -122,40 +179,57 @@ def renotify(*, recipients: Iterable, kind: str, match: dict, actor=None, thread
         n.data, n.actor, n.thread, n.updated_at = {**n.data, **(data or {})}, actor, thread, now
         n.read_at = n.emailed_at = None
         n.save(update_fields=["data", "actor", "thread", "updated_at", "read_at", "emailed_at"])
-    _push_on_commit([n for n in rows if n.shown_on_site], members)
+    told = [Told(n.pk, n.recipient_id, n.kind, n.count, n.data, True, now) for n in rows if n.shown_on_site]
+    _push_on_commit(told, members, actor=actor, thread=thread)
     return rows
 
 
-def _push_on_commit(notifications, members):
-    if not notifications:
+def _push_on_commit(told: list[Told], members, *, actor, thread):
+    """After the commit, push each notification to its member's sockets.
+
+    The notifications go out as this transaction wrote them, all by `actor` about `thread`:
+    only what others may have changed since is read again, the unread counts and the thread's
+    audience. Their sentences are made once for each kind, count and language, so a fan-out to
+    a hundred followers builds a few, not a hundred.
+    """
+    if not told:
         return
 
     def build():
         committed = timezone.now().isoformat()  # this runs right after the commit
-        ids = [n.pk for n in notifications]
         counts = unread_counts(members.values())
-        rows = list(Notification.objects.filter(pk__in=ids).select_related("actor", "thread"))
-        audiences = access.of_threads([n.thread_id for n in rows if n.thread_id])
-        pushes = []
-        for n in rows:
-            if n.thread_id and n.thread_id not in audiences:
-                continue  # the thread is gone since
+        audience = None
+        if thread is not None:
+            audience = access.of_threads([thread.pk]).get(thread.pk)
+            if audience is None:
+                return []  # the thread is gone since
+        by_language = defaultdict(list)
+        for n in told:
             member = members.get(n.recipient_id)
-            with translation.override(member.language if member and member.language else None):
-                message = as_message(n, counts.get(n.recipient_id, 0))
-            message["committed"] = committed
-            pushes.append(push.relay(push.member_group(n.recipient_id), message, audiences.get(n.thread_id)))
+            by_language[member.language if member and member.language else None].append(n)
+        pushes, texts = [], {}
+        for language, group in by_language.items():
+            with translation.override(language):
+                for n in group:
+                    key = (language, n.kind, n.count, repr(n.data))
+                    if key not in texts:
+                        example = Notification(kind=n.kind, count=n.count, actor=actor, thread=thread, data=n.data)
+                        texts[key] = messages.text(example)
+                    message = as_message(n, counts.get(n.recipient_id, 0), text=texts[key])
+                    message["committed"] = committed
+                    pushes.append(push.relay(push.member_group(n.recipient_id), message, audience))
         return pushes
 
     push.on_commit(build)
 
 
-def as_message(n: Notification, unread: int) -> dict:
+def as_message(n: Notification | Told, unread: int, *, text: str | None = None) -> dict:
+    """The live message of a notification; `text`, when given, is messages.text(n) already made."""
     return {
         "type": "notification",
         "id": n.pk,
         "kind": n.kind,
-        "text": messages.text(n),
+        "text": messages.text(n) if text is None else text,
         "url": f"/notifications/{n.pk}/open/",
         "created": n.updated_at.isoformat(),
         "count": n.count,

@@ -118,18 +118,25 @@ def first_vote(members):
 
 
 def conversation_starter(members):
-    """A thread that drew replies from at least 5 other members (per thread)."""
-    threads = (
-        Thread.objects.filter(visibility=Visibility.VISIBLE)
-        .annotate(
-            others=Count(
-                "posts__author",
-                distinct=True,
-                filter=Q(posts__is_opening=False, posts__visibility=Visibility.VISIBLE) & ~Q(posts__author=F("author")),
-            )
+    """A thread that drew replies from at least 5 other members (per thread).
+
+    For some members, only their own threads that have not earned it yet are counted, read
+    first by their indexes: counting every thread's repliers would read every post of the
+    forum, inside the transaction of each reply."""
+    threads = Thread.objects.filter(visibility=Visibility.VISIBLE)
+    if members is not None:
+        earned = BadgeAward.objects.filter(badge="conversation-starter", member__in=members).values("post__thread")
+        candidates = list(Thread.objects.filter(author__in=members).exclude(pk__in=earned).values_list("pk", flat=True))
+        if not candidates:
+            return []
+        threads = threads.filter(pk__in=candidates)
+    threads = threads.annotate(
+        others=Count(
+            "posts__author",
+            distinct=True,
+            filter=Q(posts__is_opening=False, posts__visibility=Visibility.VISIBLE) & ~Q(posts__author=F("author")),
         )
-        .filter(others__gte=5)
-    )
+    ).filter(others__gte=5)
     openings = Post.objects.filter(is_opening=True, thread__in=threads)
     return list(_limit(openings, "author", members).values_list("author", "pk"))
 
@@ -208,20 +215,35 @@ def award(badges: Iterable[Badge], members: list[int] | None) -> list[BadgeAward
     """
     created = []
     for badge in badges:
-        rows = set(badge.qualifies(members))
-        if not rows:
-            continue
-        holders = None if members is None else [m for m, _ in rows]  # everyone: no list of ids to send
-        held = set(_limit(BadgeAward.objects.filter(badge=badge.slug), "member", holders).values_list("member", "post"))
-        new = [
-            BadgeAward(member_id=member_id, badge=badge.slug, post_id=post_id if badge.per_post else None)
-            for member_id, post_id in sorted(rows, key=lambda r: (r[0], r[1] or 0))
-            if (member_id, post_id if badge.per_post else None) not in held
-        ]
-        created += _insert(new)
+        created += _insert(_owed(badge, members))
     if created:
         recount_badges({award.member_id for award in created})
     return created
+
+
+def _owed(badge: Badge, members: list[int] | None) -> list[BadgeAward]:
+    """The awards of one badge that qualifying members do not hold yet.
+
+    A badge earned once is looked up first for the members an event touched: those who hold
+    it (after their first reply, nearly everyone) cost no qualifying query.
+    """
+    if members is not None and not badge.per_post:
+        holders = BadgeAward.objects.filter(badge=badge.slug, member__in=members).values_list("member", flat=True)
+        members = sorted(set(members) - set(holders))
+        if not members:
+            return []
+        rows, held = set(badge.qualifies(members)), set()
+    else:
+        rows = set(badge.qualifies(members))
+        if not rows:
+            return []
+        holders = None if members is None else [m for m, _ in rows]  # everyone: no list of ids to send
+        held = set(_limit(BadgeAward.objects.filter(badge=badge.slug), "member", holders).values_list("member", "post"))
+    return [
+        BadgeAward(member_id=member_id, badge=badge.slug, post_id=post_id if badge.per_post else None)
+        for member_id, post_id in sorted(rows, key=lambda r: (r[0], r[1] or 0))
+        if (member_id, post_id if badge.per_post else None) not in held
+    ]
 
 
 def _insert(awards: list[BadgeAward]) -> list[BadgeAward]:

@@ -216,10 +216,13 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         self.index = self.index.refresh()
         writer = self.index.writer(timeout=wait, limitmb=32)
         try:
-            for identifier in removed:
-                writer.delete_by_term(ID, identifier)
+            # Old versions go first, found with one searcher: update_document would open a reader
+            # over every segment for each document, most of a write's cost on a large index.
+            with writer.searcher() as searcher:
+                for identifier in [*removed, *(document[ID] for document in documents)]:
+                    writer.delete_by_term(ID, identifier, searcher=searcher)
             for document in documents:
-                writer.update_document(**{key: self._from_python(value) for key, value in document.items()})
+                writer.add_document(**{key: self._from_python(value) for key, value in document.items()})
         except Exception:
             writer.cancel()
             raise

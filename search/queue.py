@@ -5,10 +5,19 @@ after commit this process tries to apply the queue without waiting for the
 Whoosh lock. What cannot be applied now (the index is locked by another
 writer, or the process dies) stays queued for the next commit or for
 `manage.py search_worker`.
+
+A write costs tens of milliseconds however few posts it carries (Whoosh commits
+a segment and merges the small ones), so a process writes at most once per
+SEARCH_INLINE_INTERVAL_MS: a commit that comes sooner leaves its update to one
+timed write, which carries everything queued by then. Sixteen members replying
+at once then share one index write a second instead of paying one each.
 """
 
 import logging
+import threading
+import time
 
+from django import db
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -37,12 +46,53 @@ def enqueue(kind: str, ids) -> None:
         transaction.on_commit(apply_soon)
 
 
+class _Pace:
+    """When this process last wrote the index, whether it is writing, and the timed write to come."""
+
+    lock = threading.Lock()  # guards last_write and timer
+    writing = threading.Lock()  # held while this process writes the index
+    last_write = float("-inf")  # when the last write ended
+    timer: threading.Timer | None = None
+
+
 def apply_soon():
-    """After commit: apply what is queued if the index is free right now; never raise."""
+    """After commit: apply what is queued now or, if this process wrote the index less than
+    SEARCH_INLINE_INTERVAL_MS ago or is writing it, in one timed write; never raise."""
+    interval = settings.SEARCH_INLINE_INTERVAL_MS / 1000
+    with _Pace.lock:
+        if _Pace.timer is not None:
+            return  # the timed write reads the queue when it starts, so after this commit
+        wait = _Pace.last_write + interval - time.monotonic()
+        if wait > 0 or not _Pace.writing.acquire(blocking=False):
+            # While a write is in progress its end is not known yet: one interval from now.
+            _Pace.timer = threading.Timer(wait if wait > 0 else interval, _timed_write)
+            _Pace.timer.daemon = True
+            _Pace.timer.start()
+            return
+    _write_and_release()
+
+
+def _timed_write():
+    # The timer stays announced until it holds the index, so that commits meanwhile leave their
+    # update to it rather than each starting a timer of its own.
+    _Pace.writing.acquire()  # after a write still in progress, if any
+    with _Pace.lock:
+        _Pace.timer = None
+    try:
+        _write_and_release()
+    finally:
+        db.connections.close_all()  # this thread's own connection
+
+
+def _write_and_release():
+    """Apply the queue; the caller holds _Pace.writing, given back here."""
     try:
         apply_pending(wait=0)
     except Exception:
         log.warning("search index update deferred; search_worker or the next commit will apply it", exc_info=True)
+    finally:
+        _Pace.last_write = time.monotonic()
+        _Pace.writing.release()
 
 
 def _backend():
@@ -68,7 +118,7 @@ def apply_pending(*, wait: float = 0, limit: int = BATCH) -> int:
         return 0
     ids = _post_ids(tasks)
     index = PostIndex()
-    posts = list(index.index_queryset().filter(pk__in=ids))
+    posts = index.posts_by_id(ids)
     documents = [index.full_prepare(post) for post in posts]
     kept = {post.pk for post in posts}
     removed = [f"forum.post.{pk}" for pk in ids - kept]

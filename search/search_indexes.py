@@ -49,6 +49,13 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         return indexable_posts().select_related("thread__category").prefetch_related("thread__tags")
 
+    def posts_by_id(self, ids) -> list:
+        """The indexable posts among `ids` (the queue's), read from the posts and their threads'
+        visibility checked here: filtered in the query, it makes SQLite walk every thread first."""
+        posts = Post.objects.filter(pk__in=ids, visibility=Visibility.VISIBLE)
+        posts = posts.select_related("thread__category").prefetch_related("thread__tags")
+        return [post for post in posts if post.thread.visibility == Visibility.VISIBLE]
+
     def prepare_text(self, post):
         return f"{post.thread.title}\n{post.body}" if post.is_opening else post.body
 

@@ -30,6 +30,8 @@ def pytest_configure(config):
     search_path = tempfile.mkdtemp(prefix="agora-test-whoosh-")
     settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = search_path
     settings.SEARCH_PATH = search_path
+    # Each commit writes the index at once, as a test reads it; the pacing has tests of its own.
+    settings.SEARCH_INLINE_INTERVAL_MS = 0
 
 
 def all_at_once(calls) -> list[BaseException]:

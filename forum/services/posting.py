@@ -104,10 +104,14 @@ def post_reply(*, thread: Thread, author: Member, body: str, official: bool | No
     """
     body = clean_body(body)
     rendered = render_body(body)
+    # Checked (on the thread as it is now), limited and read before the transaction: on SQLite
+    # it holds the site's one write lock, so it does the writes and nothing else.
+    permissions.check_can_reply(author, Thread.objects.select_related("category").get(pk=thread.pk))
+    events.post_attempted.send(sender=Post, member=author, action="reply", body=body)
+    quoted, mentioned = _quoted_posts(body, author), _mentioned_members(rendered, author)
     with transaction.atomic():
         thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
-        permissions.check_can_reply(author, thread)
-        events.post_attempted.send(sender=Post, member=author, action="reply", body=body)
+        permissions.check_can_reply(author, thread)  # again, as the locked row says (locked, moved since)
         official = roles.is_brand_staff(author) and official is not False
         post = Post.objects.create(
             thread=thread, author=author, body=body, body_html=rendered.html, is_official=official
@@ -117,16 +121,16 @@ def post_reply(*, thread: Thread, author: Member, body: str, official: bool | No
             changes.update(has_official_response=True, first_official_at=Coalesce("first_official_at", post.created_at))
         Thread.objects.filter(pk=thread.pk).update(**changes)
         Category.objects.filter(pk=thread.category_id).update(post_count=F("post_count") + 1)
-        thread.refresh_from_db()
+        # The row is locked until the commit: what the update wrote is known without reading it back.
+        thread.reply_count += 1
+        thread.last_activity_at, thread.last_poster = post.created_at, author
+        if official:
+            thread.has_official_response = True
+            thread.first_official_at = thread.first_official_at or post.created_at
         _follow_if_new(thread, author)
         mark_seen(author)
         post.thread = thread
-        events.reply_posted.send(
-            sender=Post,
-            post=post,
-            quoted=_quoted_posts(body, author),
-            mentioned=_mentioned_members(rendered, author),
-        )
+        events.reply_posted.send(sender=Post, post=post, quoted=quoted, mentioned=mentioned)
     return post
 
 

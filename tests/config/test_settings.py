@@ -137,7 +137,7 @@ def test_the_demo_defaults_need_no_configuration(var_dir):
     assert s["PRODUCTION"] is False
     assert s["DEBUG"] is False
     database = s["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "web.sqlite"
     assert database["NAME"] == str(var_dir / "agora.sqlite3")
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
