@@ -213,23 +213,29 @@ def _warn_link(username: str) -> str:
 def relative_time(value) -> str:
     """A relative time ("3 hours ago") with the exact time on hover and in the markup.
 
-    What it says changes by the minute at most past the first minute, so it is worked out
-    once per minute for each time shown (and each language and time zone).
+    Past its first minute, what it says changes by the minute at most, so it is worked out
+    once per minute for each time shown (and each language and time zone); in its first
+    minute ("20 seconds ago") it is worked out every time.
     """
     if not value:
         return ""
     now = timezone.now()
     if now - value < timedelta(minutes=1):
-        return _relative_time(value, get_language(), timezone.get_current_timezone_name(), None)
+        return _time_element(value)
     minute = now.replace(second=0, microsecond=0)
-    return _relative_time(value, get_language(), timezone.get_current_timezone_name(), minute)
+    return _time_element_in(value, get_language(), timezone.get_current_timezone_name(), minute)
 
 
-@lru_cache(maxsize=8192)
-def _relative_time(value, language, zone, minute) -> str:
+def _time_element(value) -> str:
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         value.isoformat(),
         date_filter(value, "DATETIME_FORMAT"),
         naturaltime(value),
     )
+
+
+@lru_cache(maxsize=8192)
+def _time_element_in(value, language, zone, minute) -> str:
+    """_time_element, kept for the minute: the arguments past `value` are the cache's key."""
+    return _time_element(value)

@@ -198,3 +198,15 @@ def test_the_authors_reputation_is_shown_as_it_is_now(thread, reply):
     html = article(visitor, thread, reply)
 
     assert re.search(r'class="author-rep">([^<]+)<', html).group(1) == "1,240"
+
+
+def test_a_time_in_its_first_minute_is_worked_out_each_time():
+    import time
+
+    from django.utils import timezone
+
+    posted = timezone.now() - timezone.timedelta(seconds=5)
+    first = rendering.relative_time(posted)
+    time.sleep(1.1)  # "5 seconds ago" becomes "6 seconds ago"
+
+    assert rendering.relative_time(posted) != first
