@@ -6,30 +6,59 @@ handing it over: on this machine a member's thread page cost 35 ms of CPU with
 one request in flight and 80-90 ms each with sixteen, so throughput halved as
 load grew. Requests beyond the limit wait on the event loop, which costs nothing,
 and then run at full speed. WebSockets are not affected.
+
+The threads themselves are kept: left to itself, Django starts a thread for each
+request and asgiref another to join it when the request ends, and the event loop
+waits for each to start (a fifth of the loop's time under load, measured with
+py-spy on a member's thread page). The `limit` requests in progress each borrow
+one of `limit` long-lived threads instead, through asgiref's
+ThreadSensitiveContext with an executor of our own, inside which Django's own
+context changes nothing.
 """
 
 import asyncio
 import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import ThreadSensitiveContext
+
+
+class _Gate:
+    """One event loop's side of the limit: a semaphore and the threads it hands out."""
+
+    def __init__(self, limit: int):
+        self.semaphore = asyncio.Semaphore(limit)
+        # One thread per executor: a request's synchronous code must all run in one thread,
+        # for its database connection.
+        self.idle = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="http") for _ in range(limit)]
 
 
 class BoundedConcurrency:
-    """ASGI middleware: at most `limit` calls of `app` in progress at once."""
+    """ASGI middleware: at most `limit` calls of `app` in progress at once, each running its
+    synchronous code in one of `limit` threads kept for the process's life."""
 
     def __init__(self, app, limit: int):
         if limit < 1:
             raise ValueError("limit must be at least 1")
         self.app = app
         self.limit = limit
-        # One semaphore per event loop: a semaphore belongs to the loop it first waits in.
-        self._semaphores: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # One gate per event loop: a semaphore belongs to the loop it first waits in.
+        self._gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _gate(self) -> _Gate:
         loop = asyncio.get_running_loop()
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        return semaphore
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = _Gate(self.limit)
+        return gate
 
     async def __call__(self, scope, receive, send):
-        async with self._semaphore():
-            return await self.app(scope, receive, send)
+        gate = self._gate()
+        async with gate.semaphore:
+            # The semaphore lets in no more requests than there are threads.
+            executor = gate.idle.pop()
+            try:
+                async with ThreadSensitiveContext(executor=executor):
+                    return await self.app(scope, receive, send)
+            finally:
+                gate.idle.append(executor)
