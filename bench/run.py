@@ -227,9 +227,11 @@ def server(site, scale, report):
     thread_url = sessions["thread"]
     alice = sessions["sessions"]["alice"]
     followers = [key for name, key in sessions["sessions"].items() if name != "alice"]
-    missed = page_cache_miss(site, scale, thread_url)
+    # Alice's browser: her session, and the CSRF cookie it got with its first page.
+    browser = f"sessionid={alice}; csrftoken={sessions['csrftoken']}"
+    missed = page_cache_miss(site, scale, thread_url, browser)
     url = site.start_server()
-    _throughput_rows(report, pages_under_load(url, scale, report, thread_url, alice), missed)
+    _throughput_rows(report, pages_under_load(url, scale, report, thread_url, browser), missed)
     held, fanout = asyncio.run(
         _held_then_fan_out(site, scale, thread_url, alice, followers, idle_seconds=min(10, scale["load_seconds"] * 2))
     )
@@ -251,28 +253,34 @@ def server(site, scale, report):
     scaled_out(site, scale, report, thread_url, alice, followers)
 
 
-def page_cache_miss(site, scale, thread_url) -> dict:
-    """The visitor's thread page rendered on every request: a server of its own, page cache off."""
+def page_cache_miss(site, scale, thread_url, browser) -> dict:
+    """The thread page rendered on every request, for a visitor and for a member (what the first
+    reader after a change waits for): a server of its own, page cache off."""
     site.env["PAGE_CACHE"] = "false"
     url = site.start_server()
-    page = Page("thread_miss", "thread page (visitor, page-cache miss)", f"{url}{thread_url}", target="miss_ratio")
-    missed = bracketed(url, [page], scale["load_seconds"])
+    pages = [
+        Page("thread_miss", "thread page (visitor, page-cache miss)", f"{url}{thread_url}", target="miss_ratio"),
+        Page("thread_member_miss", "thread page (member, rendered each time)", f"{url}{thread_url}", browser),
+    ]
+    missed = bracketed(url, pages, scale["load_seconds"])
     site.stop_server()
     site.env["PAGE_CACHE"] = "true"
     return missed
 
 
-def pages_under_load(url, scale, report, thread_url, alice) -> dict:
+def pages_under_load(url, scale, report, thread_url, member) -> dict:
     """The pages under load on the server at `url`, and the bare Django project's /healthz beside
-    it (its daphne idles while Agora's pages are measured). Read-only: run before anything posts."""
-    member = f"sessionid={alice}"
+    it (its daphne idles while Agora's pages are measured). Read-only: run before anything posts.
+
+    Members' pages are the copy shared by members with no role, filled for the reader
+    (web/pagecache.py); `member` is the member's cookies."""
     category, profile = (url + report.data["pages"][name]["member"]["url"] for name in ("category", "profile"))
     prolific = f"profile of the {scale['prolific']:,}-post member (member)"
     with bare_django() as bare_url:
         pages = [
             Page("bare", "/healthz, bare Django", f"{bare_url}/healthz"),
             Page("thread", "thread page (visitor)", f"{url}{thread_url}", target="throughput_ratio"),
-            Page("thread_member", "thread page (member, never cached)", f"{url}{thread_url}", member, "member_ratio"),
+            Page("thread_member", "thread page (member)", f"{url}{thread_url}", member, "member_ratio"),
             Page("home_member", "home (member)", f"{url}/", member, "member_ratio"),
             Page("category_member", "category (member)", category, member, "member_ratio"),
             Page("profile_member", prolific, profile, member, "profile_ratio"),
@@ -318,11 +326,12 @@ def _throughput_rows(report, measured, missed):
     _bare_rows(report, bare)
     for figures in pages.values():
         page, load_run, ratio = figures["page"], figures["load"], figures["ratio"]
+        target = TARGETS.get(page.target)
         report.add(
             f"throughput, {page.figure}",
             f"{load_run.rate:,.0f} req/s ({ratio:.0%} of /healthz), {load_run.failures} failed",
-            f">= {TARGETS[page.target]:.0%} of /healthz",
-            ratio >= TARGETS[page.target] and not load_run.failures,
+            f">= {target:.0%} of /healthz" if target else "0 failed",
+            (ratio >= target if target else True) and not load_run.failures,
         )
     report.data["throughput"] = {
         "tool": healthz[0].tool,
@@ -361,7 +370,7 @@ def _page_figures(figures) -> dict:
         **figures["load"].as_dict(),
         "healthz_rps": figures["healthz_rps"],
         "ratio": round(figures["ratio"], 3),
-        "target": TARGETS[page.target],
+        "target": TARGETS.get(page.target),
     }
 
 

@@ -19,6 +19,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.middleware.csrf import get_token  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from forum.models import Follow, Thread  # noqa: E402
@@ -55,7 +57,16 @@ def main():
     )
     if options.follow_big_thread:
         Follow.objects.bulk_create([Follow(thread=thread, member=m) for m in members], ignore_conflicts=True)
-    print(json.dumps({"sessions": {m.username: session_for(m) for m in members}, "thread": thread.get_absolute_url()}))
+    sessions = {m.username: session_for(m) for m in members}
+    print(json.dumps({"sessions": sessions, "csrftoken": csrf_cookie(), "thread": thread.get_absolute_url()}))
+
+
+def csrf_cookie() -> str:
+    """A CSRF cookie as a member's browser holds one after its first page (a page with a form
+    otherwise sets a new one on each answer)."""
+    request = RequestFactory().get("/")
+    get_token(request)
+    return request.META["CSRF_COOKIE"]
 
 
 if __name__ == "__main__":
