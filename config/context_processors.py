@@ -1,10 +1,12 @@
+from functools import cache, partial
+
 from django.conf import settings
 
 from profiles import roles
 
 
 def site(request):
-    """What every page's header and footer need: one COUNT query for a member, none for a visitor."""
+    """What every page's header and footer need: one COUNT query for a member (when shown), none for a visitor."""
     from notifications.announcements import banner_for, link
 
     announcement = banner_for(request)
@@ -20,7 +22,9 @@ def site(request):
         # The header's links follow the role rules (profiles/roles.py), not the raw flags.
         context["moderates"] = roles.is_moderator(user)
         context["sees_staff_areas"] = roles.sees_staff_areas(user)
-        context["unread_notifications"] = unread_count(user)
+        # Counted when the header shows it, once: a page shared between members leaves the
+        # header's menu to be filled for each of them (web/pagecache.py), and counts it then.
+        context["unread_notifications"] = cache(partial(unread_count, user))
         # A suspended member is told why on every page, and offered no posting action.
         context["can_post"] = roles.can_post(user)
         if roles.is_suspended(user):

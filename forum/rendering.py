@@ -15,12 +15,15 @@ new key and nothing needs invalidating:
 Three slots are filled for each reader after that: the relative time, the CSRF token
 of the forms, and the moderators' link to warn the author. A slot is a string no post
 can contain (NUL bytes are refused at the door: web/badinput.py).
+
+When the whole page is rendered to be shared between members (web/pagecache.py), the
+actions are left as a slot of the page, with what they depend on in the post
+(`ActionsState`), and `actions_for` fills them for each reader.
 """
 
-from collections import OrderedDict
 from datetime import timedelta
 from functools import lru_cache
-from threading import Lock
+from types import SimpleNamespace
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as date_filter
@@ -31,38 +34,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-TIME, CSRF, MODERATE, ACTIONS, STARTED, ACTIVE = (
-    f"\x00agora-{name}\x00" for name in ("time", "csrf", "moderate", "actions", "started", "active")
-)
+from web.pagecache import CSRF, Renderings, slot
+
+TIME, MODERATE, ACTIONS, STARTED, ACTIVE = (slot(name) for name in ("time", "moderate", "actions", "started", "active"))
 CAPACITY = 4000  # renderings per kind and process: a few megabytes
-
-
-class Renderings:
-    """A bounded map from key to HTML, oldest out first; safe to share between threads."""
-
-    def __init__(self, capacity: int):
-        self.capacity = capacity
-        self._items: OrderedDict = OrderedDict()
-        self._lock = Lock()
-
-    def get_or_render(self, key, render) -> str:
-        html = self._items.get(key)
-        if html is None:
-            html = render()
-            with self._lock:
-                self._items[key] = html
-                if len(self._items) > self.capacity:
-                    self._items.popitem(last=False)
-        return html
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
 
 
 contents = Renderings(CAPACITY)
 actions = Renderings(CAPACITY)
 rows = Renderings(CAPACITY)
+follows = Renderings(CAPACITY)
 
 
 def _member_key(member) -> tuple | None:
@@ -130,31 +111,90 @@ def article(context, post) -> SafeString:
     member_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
     thread = context["thread"]
     moderates = bool(context.get("moderates"))
-    rights = {
-        "can_reply": bool(context.get("can_reply")),
-        "may_report": member_pk is not None and not viewer.is_suspended and post.author_id != member_pk,
-        "moderates": moderates,
-        "thread_path": (thread.slug, thread.pk),
-    }
     content = contents.get_or_render(
         content_key(post, anchor),
         lambda: get_template("forum/_post_content.html").render({"post": post, "anchor": anchor, "slots": _SLOTS}),
     )
-    own = actions.get_or_render(
-        actions_key(post, anchor, rights),
-        lambda: get_template("forum/_post_actions.html").render(
-            {"post": post, "anchor": anchor, "thread": thread, "csrf_token": CSRF, **rights}
-        ),
-    )
+    shared_page = context.get("shared_page")
+    if shared_page is not None:
+        # The page is shared: the buttons are the reader's, filled by actions_for.
+        name = f"actions:{anchor}-{post.pk}"
+        shared_page.fills.setdefault("actions", {})[name] = ActionsState.of(post, anchor)
+        own = slot(name)
+    else:
+        rights = reader_rights(viewer, thread, post, can_reply=bool(context.get("can_reply")), moderates=moderates)
+        own = _actions(post, anchor, thread, rights)
     warn = moderates and not context.get("live") and post.author_id != member_pk
     html = (
         content.replace(ACTIONS, own)
         .replace(TIME, relative_time(post.created_at))
         .replace(MODERATE, _warn_link(post.author.username) if warn else "")
     )
-    if CSRF in own:
+    if shared_page is None and CSRF in own:
         html = html.replace(CSRF, str(context.get("csrf_token", "")))
     return mark_safe(html)  # noqa: S308 (rendered by the templates, escaped there; the slots are escaped here)
+
+
+def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> dict:
+    """What the actions show of the reader besides the post's own flags (the actions' key)."""
+    member_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    return {
+        "can_reply": can_reply,
+        "may_report": member_pk is not None and not viewer.is_suspended and post.author_id != member_pk,
+        "moderates": moderates,
+        "thread_path": (thread.slug, thread.pk),
+    }
+
+
+def _actions(post, anchor, thread, rights) -> str:
+    return actions.get_or_render(
+        actions_key(post, anchor, rights),
+        lambda: get_template("forum/_post_actions.html").render(
+            {"post": post, "anchor": anchor, "thread": thread, "csrf_token": CSRF, **rights}
+        ),
+    )
+
+
+class ActionsState(SimpleNamespace):
+    """What a post's buttons and the rules behind them read of the post, kept with a shared
+    page (picklable), so that each reader's buttons are worked out without the post."""
+
+    FIELDS = ("pk", "score", "visibility", "is_visible", "endorsed_by_id", "author_id", "is_opening", "is_reply")
+    FIELDS += ("is_official", "thread_id")
+
+    @classmethod
+    def of(cls, post, anchor):
+        return cls(anchor=anchor, url=post.get_absolute_url(), **{name: getattr(post, name) for name in cls.FIELDS})
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def thread_state(thread) -> SimpleNamespace:
+    """What the rules on posts read of their thread (forum/permissions.py), kept with a shared page."""
+    category = SimpleNamespace(access=thread.category.access, is_questions=thread.category.is_questions)
+    fields = ("pk", "slug", "visibility", "is_locked", "author_id", "accepted_answer_id")
+    return SimpleNamespace(category=category, **{name: getattr(thread, name) for name in fields})
+
+
+def follow_form(thread, level: str | None) -> str:
+    """The reader's follow buttons for a thread (forum/_follow_form.html), its token a slot."""
+    return follows.get_or_render(
+        (get_language(), thread.pk, thread.slug, level),
+        lambda: get_template("forum/_follow_form.html").render(
+            {"thread": thread, "follow_level": level, "csrf_token": CSRF}
+        ),
+    )
+
+
+def actions_for(viewer, thread, states: list, *, can_reply: bool, moderates: bool) -> dict[str, str]:
+    """Each post's buttons for this reader (the posts' viewer flags already attached), by slot name."""
+    return {
+        f"actions:{state.anchor}-{state.pk}": _actions(
+            state, state.anchor, thread, reader_rights(viewer, thread, state, can_reply=can_reply, moderates=moderates)
+        )
+        for state in states
+    }
 
 
 _SLOTS = {"time": mark_safe(TIME), "moderate": mark_safe(MODERATE), "actions": mark_safe(ACTIONS)}  # noqa: S308

@@ -4,7 +4,7 @@ Each function takes the viewer (possibly anonymous) and returns only what
 that viewer may read.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -121,20 +121,30 @@ def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:
     return _readable_posts(viewer).filter(thread=thread).order_by("created_at", "id")
 
 
-def _voted(viewer, post_ids: list[int]) -> set[int]:
+def voted(viewer, post_ids: list[int]) -> set[int]:
+    """Which of these posts the viewer marked helpful."""
     if not roles.is_member(viewer):
         return set()
     return set(Vote.objects.filter(voter=viewer, post_id__in=post_ids).values_list("post_id", flat=True))
 
 
+def follow_level(viewer, thread_id: int) -> str | None:
+    """Whether the viewer follows or muted the thread (None: neither, or a visitor)."""
+    if not roles.is_member(viewer):
+        return None
+    return Follow.objects.filter(thread_id=thread_id, member=viewer).values_list("level", flat=True).first()
+
+
 @dataclass
 class ThreadPage:
+    """A page of a thread as every reader with the viewer's rights sees it: what is the
+    viewer's own (their votes, their buttons, their follow state) is filled per reader by
+    the view (forum/views/threads.py), from `voted`, `attach_viewer_state` and `follow_level`."""
+
     thread: Thread
     page: Page
     opening: Post | None
     answer: Post | None
-    voted: set[int] = field(default_factory=set)
-    follow_level: str | None = None
 
 
 def thread_page(thread: Thread, viewer, page_number=1) -> ThreadPage:
@@ -150,16 +160,15 @@ def thread_page(thread: Thread, viewer, page_number=1) -> ThreadPage:
         )
     # The opening post and the answer head later pages, where they are not among the posts.
     shown = [*posts, *(extra for extra in (opening, answer) if extra is not None and extra not in posts)]
-    voted = _voted(viewer, [p.pk for p in shown])
-    follow_level = None
-    if roles.is_member(viewer):
-        follow_level = Follow.objects.filter(thread=thread, member=viewer).values_list("level", flat=True).first()
-    _attach_viewer_state(thread, viewer, shown, voted)
-    return ThreadPage(thread=thread, page=page, opening=opening, answer=answer, voted=voted, follow_level=follow_level)
+    attach_viewer_state(thread, viewer, shown, set())
+    return ThreadPage(thread=thread, page=page, opening=opening, answer=answer)
 
 
-def _attach_viewer_state(thread: Thread, viewer, posts: list[Post], voted: set[int]):
-    """What the viewer may do to each post, computed once so the template only reads flags."""
+def attach_viewer_state(thread, viewer, posts: list, voted: set[int]):
+    """What the viewer may do to each post, computed once so the template only reads flags.
+
+    Reads only the fields that forum.rendering.ActionsState and thread_state keep, so that it
+    serves the posts of a shared page as well as posts fetched from the database."""
     may_accept = permissions.can_accept(viewer, thread)
     for post in posts:
         post.thread = thread
@@ -186,7 +195,7 @@ def post_for(viewer, post_id: int) -> Post:
     permissions.check_can_read_thread(viewer, post.thread)
     if not permissions.can_see_post_body(viewer, post):
         raise Http404
-    _attach_viewer_state(post.thread, viewer, [post], _voted(viewer, [post.pk]))
+    attach_viewer_state(post.thread, viewer, [post], voted(viewer, [post.pk]))
     return post
 
 

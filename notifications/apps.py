@@ -8,11 +8,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from config.health import readiness_check
-        from notifications import announcements, health, liveness, receivers
+        from notifications import announcements, header, health, liveness, receivers
         from web import channel_layer
-        from web.pagecache import vary_on
+        from web.pagecache import fill_menu_with, vary_on
 
         receivers.connect()
         vary_on(announcements.page_key)
+        fill_menu_with(header.member_menu)
         channel_layer.on_reconnect(liveness.resync_all)
         readiness_check("email_queue", health.readiness, needs_database=True)

@@ -14,14 +14,16 @@ from django.views.decorators.http import require_GET
 
 from profiles import roles, selectors, services
 from profiles.forms import ProfileForm
-from web.pagecache import cache_for_visitors
+from web.pagecache import not_for, shared_page
 
 
-@cache_for_visitors
+@shared_page
 def profile(request, username):
     member = selectors.member_for(username)
     if member.username != username:
         return redirect("profiles:profile", member.username, permanent=True)
+    # Their own profile offers them its edit link and their suspension's reason.
+    not_for(request, member.pk)
     view = selectors.profile_page(
         member,
         request.user,

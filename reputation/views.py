@@ -4,10 +4,10 @@ from django.shortcuts import render
 
 from reputation import selectors
 from reputation.badges import TIER_NAMES
-from web.pagecache import cache_for_visitors
+from web.pagecache import shared_page
 
 
-@cache_for_visitors
+@shared_page
 def leaderboard(request):
     board = selectors.leaderboard(
         request.user,
@@ -22,12 +22,12 @@ def leaderboard(request):
     )
 
 
-@cache_for_visitors
+@shared_page
 def badges(request):
     return render(request, "reputation/badges.html", {"families": selectors.badge_families()})
 
 
-@cache_for_visitors
+@shared_page
 def badge(request, slug):
     badge = selectors.badge_for(slug)
     holders = selectors.badge_holders(badge, request.user, request.GET.get("page"))

@@ -1,35 +1,84 @@
-"""Whole pages, cached for visitors.
+"""Whole pages, rendered once and shared by the readers who would see the same page.
 
 Most readers of a community are visitors who arrive from a search engine; the
 same thread page is rendered for each of them. A visitor (no session cookie)
 gets a copy rendered at most PAGE_TIMEOUT seconds ago for the same address,
 language and banner, unless content changed since: every write that shows on
 a page bumps one generation number after it commits, and the generation is
-part of the key. Members always get a fresh page.
+part of the key.
+
+Members who take part with no role of their own (the rule is registered by the
+profiles app: staff, moderators and admins see tools and content of their own,
+and a suspended member is told why) share a copy too. A member's page is
+rendered with a slot in place of each part that is the member's own: the
+header's menu (their name, their unread count), each form's CSRF token, and
+what the view fills in itself (their buttons under each post, their follow
+state). Every member's page goes through the same filling, whether its copy was
+shared or rendered for them. A copy is stored only when nothing in it depended
+on who asked: a view calls `personal(request)` when it showed something
+because of who the reader is, and `not_for(request, member_pk)` when the copy
+is right for everyone but one member (the author of a hidden post, who sees its
+body).
 """
 
 import hashlib
+from collections import OrderedDict
 from functools import wraps
+from threading import Lock
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_TIMEOUT = 60
+MENU_TEMPLATE = "includes/_member_menu.html"
 
+# The function that renders the header's menu for a member's shared page (registered by the
+# notifications app, which counts the unread); MENU_TEMPLATE with the request's context if none.
+_menu = [None]
 # Functions of the request whose result must be part of the key: apps add theirs (the
 # announcement banner, for one) in their AppConfig.ready(), as they connect `bump` to the
 # events that change what a visitor sees.
 _varies = []
+# The rule for members whose pages may be shared: function(member) -> bool, from the app
+# that knows the roles (profiles). None until one registers: members then get their own.
+_member_rule = [None]
 
 
 def vary_on(function):
     """Register a function(request) -> str that distinguishes cached copies of a page."""
     _varies.append(function)
     return function
+
+
+def fill_menu_with(function):
+    """Register function(request) -> str: the header's menu for the request's member."""
+    _menu[0] = function
+    return function
+
+
+def share_with_members(rule):
+    """Register function(member) -> bool: whether a member's pages may be the copy shared
+    by every member for whom it answers True."""
+    _member_rule[0] = rule
+    return rule
+
+
+def slot(name: str) -> str:
+    """A part of a shared page that is each reader's own; no page can contain one, since NUL
+    bytes are refused at the door (web/badinput.py)."""
+    return f"\x00agora-{name}\x00"
+
+
+CSRF = slot("csrf")
+MENU = slot("menu")
+MEMBER = slot("member")
 
 
 def generation() -> int:
@@ -54,37 +103,175 @@ def bump(*args, **kwargs):
     transaction.on_commit(bump_generation)
 
 
-def _cacheable_request(request) -> bool:
-    cookies = request.COOKIES
-    return (
-        settings.PAGE_CACHE
-        and request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and "messages" not in cookies
-        and not request.user.is_authenticated
-    )
+class Renderings:
+    """A bounded map from key to HTML, oldest out first; safe to share between threads."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._items: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get_or_render(self, key, render) -> str:
+        html = self._items.get(key)
+        if html is None:
+            html = render()
+            with self._lock:
+                self._items[key] = html
+                if len(self._items) > self.capacity:
+                    self._items.popitem(last=False)
+        return html
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
 
 
-def _key(request) -> str:
-    parts = [str(generation()), get_language() or "", request.get_full_path(), *(vary(request) for vary in _varies)]
+class SharedRendering:
+    """A member's page while it is rendered: its slots (read by the templates as
+    `shared_page.<name>`), what the view records for its own slots, and whether the copy
+    may be shared."""
+
+    def __init__(self):
+        self.fills: dict = {}
+        self.personal = False
+        self.not_for: set[int] = set()
+
+    def shareable(self, reader_pk) -> bool:
+        """Whether the copy may serve other members: nothing personal, and the member who had it
+        rendered is not one it is wrong for (their own profile, their hidden post)."""
+        return not self.personal and reader_pk not in self.not_for
+
+    def __getitem__(self, name):
+        return mark_safe(slot(name))  # noqa: S308 (a NUL-delimited marker, replaced before the page leaves)
+
+
+def personal(request):
+    """The page showed something because of who the reader is: keep it for them alone."""
+    page = getattr(request, "shared_page", None)
+    if page is not None:
+        page.personal = True
+
+
+def not_for(request, member_pk: int):
+    """The copy is right for every member but this one, who gets a page of their own (and whose
+    own rendering is theirs alone)."""
+    page = getattr(request, "shared_page", None)
+    if page is not None:
+        page.not_for.add(member_pk)
+
+
+def member(request):
+    """The request's member itself, not the lazy object in front of it: filling a page reads
+    the member's fields for each post, and each read through the lazy object costs a call."""
+    user = request.user
+    user.is_authenticated  # noqa: B018 (evaluates the lazy object)
+    return getattr(user, "_wrapped", user)
+
+
+def context(request) -> dict:
+    """A context processor: while a member's page is rendered to be shared, its forms carry the
+    CSRF slot instead of the token, and templates reach the other slots."""
+    page = getattr(request, "shared_page", None)
+    if page is None:
+        return {}
+    return {"shared_page": page, "csrf_token": CSRF}
+
+
+def _no_messages(request) -> bool:
+    """No message waits to be shown (in its cookie, or in the session when it was too long)."""
+    return not request.COOKIES.get("messages") and "_messages" not in request.session
+
+
+def _reader_class(request) -> str | None:
+    """Who may share this request's copy: "visitor", "member", or None (the reader's own)."""
+    if not settings.PAGE_CACHE or request.method != "GET":
+        return None
+    user = request.user
+    if not user.is_authenticated:
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+        return "visitor"
+    rule = _member_rule[0]
+    if rule is not None and rule(user) and _no_messages(request):
+        return "member"
+    return None
+
+
+def _key(request, reader: str) -> str:
+    parts = [
+        str(generation()),
+        get_language() or "",
+        reader,
+        request.get_full_path(),
+        *(vary(request) for vary in _varies),
+    ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cache_for_visitors(view):
+def _storable(response) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _fill(request, html: str, fills: dict, fill) -> str:
+    """The member's own parts of a page: the view's first (they may hold CSRF slots), then the
+    header's menu, then every form's token."""
+    if fill is not None:
+        html = fill(request, html, fills)
+    if MENU in html:
+        menu = _menu[0](request) if _menu[0] else render_to_string(MENU_TEMPLATE, {"csrf_token": CSRF}, request=request)
+        html = html.replace(MENU, menu)
+    html = html.replace(MEMBER, str(request.user.pk))
+    if CSRF in html:
+        html = html.replace(CSRF, get_token(request))
+    return html
+
+
+def shared_page(view=None, *, fill=None):
+    """Serve the view's page from a shared copy where the reader's class allows it.
+
+    `fill(request, html, fills) -> html` fills the view's own slots for the reader, from what
+    the view recorded in `request.shared_page.fills` while rendering (kept with the copy).
+    """
+    if view is None:
+        return lambda view: shared_page(view, fill=fill)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+        reader = _reader_class(request)
+        if not request.user.is_authenticated:
+            return _for_visitor(view, request, reader, args, kwargs)
+        key = _key(request, reader) if reader is not None else None
+        cached = cache.get(key) if key is not None else None
+        if cached is not None and request.user.pk not in cached["not_for"]:
+            response = HttpResponse(_fill(request, cached["html"], cached["fills"], fill), cached["content_type"])
             response["X-Page-Cache"] = "hit"
             return response
+        request.shared_page = page = SharedRendering()
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        if response.streaming or not response.content or "html" not in response.get("Content-Type", ""):
+            return response  # a redirect, a file: nothing of the reader's to fill
+        html = response.content.decode(response.charset)
+        if key is not None and _storable(response) and page.shareable(request.user.pk):
+            entry = {"html": html, "fills": page.fills, "not_for": page.not_for}
+            cache.set(key, {**entry, "content_type": response["Content-Type"]}, PAGE_TIMEOUT)
+        response.content = _fill(request, html, page.fills, fill)
         return response
 
     return wrapped
+
+
+def _for_visitor(view, request, reader, args, kwargs):
+    if reader is None:
+        return view(request, *args, **kwargs)
+    key = _key(request, reader)
+    cached = cache.get(key)
+    if cached is not None:
+        content, content_type = cached
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = view(request, *args, **kwargs)
+    if _storable(response):
+        cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+    return response

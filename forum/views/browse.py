@@ -4,16 +4,16 @@ from django.shortcuts import render
 
 from forum import selectors
 from forum.permissions import can_start_thread
-from web.pagecache import cache_for_visitors
+from web.pagecache import shared_page
 
 
-@cache_for_visitors
+@shared_page
 def home(request):
     page = selectors.home_page(request.user, request.GET.get("page"))
     return render(request, "forum/home.html", {"categories": page.categories, "threads": page.threads})
 
 
-@cache_for_visitors
+@shared_page
 def category(request, slug):
     category = selectors.category_for(request.user, slug)
     filter = request.GET.get("filter", "latest")
@@ -32,7 +32,7 @@ def category(request, slug):
     )
 
 
-@cache_for_visitors
+@shared_page
 def tag(request, slug):
     threads = selectors.tag_threads(slug, request.user, request.GET.get("page"))
     # A tag exists for a reader only through a thread they may read: one used only in

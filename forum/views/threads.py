@@ -7,21 +7,38 @@ from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from forum import hooks, permissions, selectors
+from forum import hooks, permissions, rendering, selectors
 from forum.forms import ReplyForm
-from forum.models import Post
+from forum.models import Post, Visibility
 from forum.structured_data import thread_json_ld
 from profiles import roles
-from web.pagecache import cache_for_visitors
+from web import pagecache
 
 
-@cache_for_visitors
+def _fill_thread(request, html, fills) -> str:
+    """A member's own parts of a thread page: their buttons under each post, their follow state."""
+    if "thread" not in fills:
+        return html  # a page of the thread's errors
+    viewer, thread = pagecache.member(request), fills["thread"]
+    states = list(fills.get("actions", {}).values())
+    selectors.attach_viewer_state(thread, viewer, states, selectors.voted(viewer, [s.pk for s in states]))
+    own = rendering.actions_for(
+        viewer, thread, states, can_reply=permissions.can_reply(viewer, thread), moderates=roles.is_moderator(viewer)
+    )
+    own["follow"] = rendering.follow_form(thread, selectors.follow_level(viewer, thread.pk))
+    for name, part in own.items():
+        html = html.replace(pagecache.slot(name), part)
+    return html
+
+
+@pagecache.shared_page(fill=_fill_thread)
 def thread(request, slug, thread_id):
     thread = selectors.thread_for(request.user, thread_id)
     if slug != thread.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(thread.get_absolute_url() + query, permanent=True)
     data = selectors.thread_page(thread, request.user, request.GET.get("page"))
+    _share(request, thread, data)
     context = _post_context(request.user, thread)
     moderates = context["moderates"]
     return render(
@@ -40,6 +57,18 @@ def thread(request, slug, thread_id):
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )
+
+
+def _share(request, thread, data):
+    """What a shared copy of this page needs, and who may not have it: a hidden thread is its
+    author's alone, and a hidden post's author sees its body where other members see a note."""
+    if thread.visibility != Visibility.VISIBLE:
+        pagecache.personal(request)
+    for post in (*data.page, data.opening, data.answer):
+        if post is not None and post.visibility != Visibility.VISIBLE:
+            pagecache.not_for(request, post.author_id)
+    if (page := getattr(request, "shared_page", None)) is not None:
+        page.fills["thread"] = rendering.thread_state(thread)
 
 
 def _post_context(viewer, thread) -> dict:

@@ -1,4 +1,5 @@
-"""Visitors get cached pages until content changes; members never do."""
+"""Visitors get cached pages until content changes; members never get a visitor's copy
+(their own shared copy: tests/forum/test_member_page_cache.py)."""
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_hiding_a_post_removes_it_from_visitors_pages_at_once(page_cache, client
     assert "Spam, spam and spam." not in client.get(thread.get_absolute_url()).content.decode()
 
 
-def test_members_are_never_served_a_cached_page(page_cache, client, thread, other_member):
+def test_members_are_never_served_a_visitors_copy(page_cache, client, thread, other_member):
     client.get(thread.get_absolute_url())
     client.force_login(other_member)
 
