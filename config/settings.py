@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "web",
     "profiles",
     "forum",
+    "ideas",
     "reputation",
     "contributions",
     "moderation",
@@ -402,3 +403,9 @@ THREADS_PER_DAY = env_int("THREADS_PER_DAY", 20)
 # Email a notification only if it is still unread after this many minutes.
 NOTIFICATION_EMAIL_DELAY_MINUTES = env_int("NOTIFICATION_EMAIL_DELAY_MINUTES", 10)
 POSTS_PER_PAGE = 20
+
+# Votes a member may hold at once on the open ideas of one category (ideas/services.py);
+# 0: no cap. A vote on an idea done, declined or merged is given back.
+IDEA_VOTES_PER_MEMBER = env_int("IDEA_VOTES_PER_MEMBER", 0)
+if IDEA_VOTES_PER_MEMBER < 0:
+    raise SettingError(f"IDEA_VOTES_PER_MEMBER must be 0 (no cap) or more, not {IDEA_VOTES_PER_MEMBER}")

@@ -28,6 +28,7 @@ class Category(models.Model):
     class Kind(models.TextChoices):
         DISCUSSION = "discussion", _("Discussion")
         QUESTIONS = "questions", _("Questions and answers")
+        IDEAS = "ideas", _("Ideas")
 
     class Access(models.TextChoices):
         PUBLIC = "public", _("Everyone")
@@ -80,6 +81,11 @@ class Category(models.Model):
     @property
     def is_questions(self):
         return self.kind == self.Kind.QUESTIONS
+
+    @property
+    def is_ideas(self):
+        """A thread here is an idea that members vote for and brand staff answer with a status."""
+        return self.kind == self.Kind.IDEAS
 
     @property
     def is_staff_only(self):

@@ -4,6 +4,7 @@ Connected in ModerationConfig.ready(); runs inside the sender's transaction.
 """
 
 from forum import events as forum_events
+from ideas import events as idea_events
 from moderation import audit, limits
 from moderation import events as moderation_events
 from moderation.actions import resolve_reports
@@ -56,6 +57,13 @@ def on_queue_changed(sender, **kwargs):
     push.on_commit(lambda: [push.relay(MODERATORS, {"type": "mod.queue", "count": open_queue_count()})])
 
 
+def on_idea_status_changed(sender, idea, previous, by, note, **kwargs):
+    """Brand staff answered an idea: the audit log keeps who set which status, and the note."""
+    audit.record(
+        actor=by, kind=Action.Kind.IDEA_STATUS, post=note, before={"status": previous}, after={"status": idea.status}
+    )
+
+
 def connect():
     uid = "moderation"
     forum_events.post_attempted.connect(limits.on_post_attempted, dispatch_uid=f"{uid}.limits")
@@ -64,4 +72,5 @@ def connect():
     forum_events.endorsement_withdrawn.connect(on_endorsement_withdrawn, dispatch_uid=f"{uid}.unendorse")
     forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
     forum_events.answer_cleared.connect(on_answer_cleared, dispatch_uid=f"{uid}.answer_cleared")
+    idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status")
     moderation_events.queue_changed.connect(on_queue_changed, dispatch_uid=f"{uid}.queue_changed")

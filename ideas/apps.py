@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdeasConfig(AppConfig):
+    name = "ideas"
+    verbose_name = _("Ideas")
+
+    def ready(self):
+        from ideas import events
+        from web.pagecache import bump
+
+        # Votes and statuses show on the ideas' pages.
+        for name in ("idea_voted", "idea_vote_withdrawn", "idea_status_changed"):
+            getattr(events, name).connect(bump, dispatch_uid=f"pagecache.{name}")

@@ -1,0 +1,77 @@
+"""Ideas: threads in an ideas category, which members vote for and brand staff answer.
+
+An idea is its thread (title, description, tags, replies); `Idea` holds what the thread
+does not: its status, the number of votes and when the status last changed. Each status
+change is a row of `StatusChange`, with the official response that announced it, so that
+the idea's page can show its history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+# An idea in one of these takes no more votes, and its votes no longer count against a
+# member's cap (IDEA_VOTES_PER_MEMBER): they are given back.
+CLOSED = (Status.DONE, Status.DECLINED, Status.DUPLICATE)
+# Set by brand staff with a note; a duplicate is made by merging, not chosen.
+CHOSEN = tuple(status for status in Status if status != Status.DUPLICATE)
+
+
+class Idea(models.Model):
+    thread = models.OneToOneField("forum.Thread", on_delete=models.CASCADE, primary_key=True, related_name="idea")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    votes = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        indexes = [models.Index(fields=["status", "-votes"], name="idea_status_votes")]
+
+    def __str__(self):
+        return str(self.thread)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED
+
+
+class IdeaVote(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="idea_votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "member"], name="one_vote_per_member_and_idea")]
+        indexes = [models.Index(fields=["idea", "-created_at"], name="ideavote_idea_recent")]
+
+    def __str__(self):
+        return f"{self.member} → {self.idea}"
+
+
+class StatusChange(models.Model):
+    """One status set by brand staff, with the official response that said why."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    previous = models.CharField(max_length=16, choices=Status.choices)
+    note = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.idea}: {self.previous} → {self.status}"
