@@ -31,3 +31,24 @@ def related_threads(viewer, thread) -> list:
     except Exception:
         log.warning("related threads unavailable for thread %s", thread.pk, exc_info=True)
         return []
+
+
+_thread_panels: list[tuple[Callable, Callable]] = []
+
+
+def provide_thread_panel(render: Callable, fill: Callable):
+    """A part of the thread page's head that an app above the forum shows (an idea's status and
+    votes). render(request, thread) -> HTML or "" is rendered with the page, into the copy
+    that members share; fill(request, html, fills) -> html fills the reader's own slots of
+    it, from what render recorded in request.shared_page.fills (web/pagecache.py)."""
+    _thread_panels.append((render, fill))
+
+
+def thread_panels(request, thread) -> str:
+    return "".join(render(request, thread) for render, _fill in _thread_panels)
+
+
+def fill_thread_panels(request, html: str, fills: dict) -> str:
+    for _render, fill in _thread_panels:
+        html = fill(request, html, fills)
+    return html

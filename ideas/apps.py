@@ -7,9 +7,11 @@ class IdeasConfig(AppConfig):
     verbose_name = _("Ideas")
 
     def ready(self):
-        from ideas import events
+        from forum import hooks
+        from ideas import events, panel
         from web.pagecache import bump
 
+        hooks.provide_thread_panel(panel.render, panel.fill)
         # Votes and statuses show on the ideas' pages.
         for name in ("idea_voted", "idea_vote_withdrawn", "idea_status_changed"):
             getattr(events, name).connect(bump, dispatch_uid=f"pagecache.{name}")

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,7 +29,7 @@ def _fill_thread(request, html, fills) -> str:
     own["follow"] = rendering.follow_form(thread, selectors.follow_level(viewer, thread.pk))
     for name, part in own.items():
         html = html.replace(pagecache.slot(name), part)
-    return html
+    return hooks.fill_thread_panels(request, html, fills)
 
 
 @pagecache.shared_page(fill=_fill_thread)
@@ -54,6 +55,7 @@ def thread(request, slug, thread_id):
             "staff_view": roles.sees_staff_areas(request.user),
             "replies_officially": roles.is_brand_staff(request.user),
             "related": hooks.related_threads(request.user, thread),
+            "panels": mark_safe(hooks.thread_panels(request, thread)),  # noqa: S308 (rendered by templates)
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )

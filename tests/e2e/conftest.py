@@ -46,6 +46,27 @@ TIMEOUT_MS = 10_000
 # The password every journey's members are created with (through `manage`).
 PASSWORD = "velvet-lantern-orbit-42"
 
+# The start of a `manage.py shell -c` script that writes a journey's people into the server's
+# database: person(username, display name) makes a member with a verified email who logs in
+# with PASSWORD. A journey's script goes on from here.
+PEOPLE_SETUP = f"""
+import json
+
+from allauth.account.models import EmailAddress
+from forum import services
+from forum.models import Category
+from moderation import limits
+from profiles.models import Member
+
+
+def person(username, name):
+    member = Member.objects.create_user(
+        username=username, email=username + "@example.com", password={PASSWORD!r}, display_name=name
+    )
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    return member
+"""
+
 expect.set_options(timeout=TIMEOUT_MS)
 
 

@@ -1,0 +1,54 @@
+"""Voting for an idea, and brand staff setting its status.
+
+The vote is a one-click form: without JavaScript it returns to the button on the idea's page;
+static/js/ideas.js sends the same form with fetch() and gets the new count as JSON.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum import selectors
+from ideas import permissions, services
+from ideas.forms import StatusForm
+
+
+@login_required
+@require_POST
+def vote(request, thread_id):
+    thread = selectors.thread_for(request.user, thread_id)
+    action = request.POST.get("action", "vote")
+    if action == "vote":
+        services.vote_for_idea(thread=thread, member=request.user)
+    elif action == "withdraw":
+        services.withdraw_idea_vote(thread=thread, member=request.user)
+    else:
+        return HttpResponseBadRequest(_("Say whether you vote or take your vote back."))
+    idea = services.idea_for(thread)
+    idea.refresh_from_db(fields=["votes"])
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True, "votes": idea.votes, "voted": action == "vote"})
+    return redirect(f"{thread.get_absolute_url()}#idea-vote")
+
+
+@login_required
+def status(request, thread_id):
+    """The status form (on the idea's page for staff, and here when it needs correcting)."""
+    thread = selectors.thread_for(request.user, thread_id)
+    idea = services.idea_for(thread)
+    permissions.check_can_set_status(request.user, idea)
+    form = StatusForm(request.POST or None, initial={"status": idea.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_idea_status(thread=thread, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The idea's status is set, and your note is posted."))
+            return redirect(f"{thread.get_absolute_url()}#idea")
+    status_code = 400 if request.method == "POST" else 200
+    return render(request, "ideas/status.html", {"thread": thread, "idea": idea, "form": form}, status=status_code)

@@ -1,0 +1,129 @@
+"""An idea's page: its status and votes for everyone, each member's own vote button (also in
+the copy members share), one-click voting with and without JavaScript, and the staff's
+status form with its errors."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from forum.models import Category, Post
+from ideas.models import Idea, IdeaVote, Status
+from ideas.services import set_idea_status, vote_for_idea
+from tests.live_html import element_by_id
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "Planned for the spring update of the app."
+
+
+@pytest.fixture
+def idea(make_category, make_thread, member):
+    category = make_category("ideas", name="Ideas", kind=Category.Kind.IDEAS, position=4)
+    return make_thread(category=category, author=member, title="Let scenes follow the sunset")
+
+
+def reader(member=None, **options) -> Client:
+    client = Client(**options)
+    if member is not None:
+        client.force_login(member)
+    return client
+
+
+def panel(client, thread) -> str:
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200
+    return str(element_by_id(response.content.decode(), "idea"))
+
+
+def test_everyone_sees_the_status_and_the_votes(idea, other_member, staff_member, django_assert_max_num_queries):
+    vote_for_idea(thread=idea, member=other_member)
+    set_idea_status(thread=idea, by=staff_member, status=Status.PLANNED, note=NOTE)
+
+    with django_assert_max_num_queries(12):
+        shown = panel(reader(), idea)
+
+    assert "Planned" in shown and re.search(r"data-idea-count[^>]*>\s*1\s*<", shown)
+    assert "Log in to vote" in shown and "Read the team" in shown
+    assert "Set the status" not in shown
+
+
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_each_member_sees_their_own_vote(settings, idea, member, other_member, page_cache):
+    settings.PAGE_CACHE = page_cache
+    vote_for_idea(thread=idea, member=other_member)
+
+    mine = panel(reader(other_member), idea)
+    theirs = panel(reader(member), idea)
+
+    assert 'aria-pressed="true"' in mine and 'value="withdraw"' in mine
+    assert 'aria-pressed="false"' in theirs and 'value="vote"' in theirs
+
+
+def test_a_vote_without_javascript_returns_to_the_button(idea, other_member):
+    response = reader(other_member).post(f"/ideas/{idea.pk}/vote/", {"action": "vote"})
+
+    assert response.status_code == 302 and response["Location"].endswith("#idea-vote")
+    assert Idea.objects.get(thread=idea).votes == 1
+
+
+def test_a_vote_with_javascript_gets_the_new_count(idea, other_member):
+    client = reader(other_member)
+    voted = client.post(f"/ideas/{idea.pk}/vote/", {"action": "vote"}, HTTP_ACCEPT="application/json")
+    withdrawn = client.post(f"/ideas/{idea.pk}/vote/", {"action": "withdraw"}, HTTP_ACCEPT="application/json")
+
+    assert voted.json() == {"ok": True, "votes": 1, "voted": True}
+    assert withdrawn.json() == {"ok": True, "votes": 0, "voted": False}
+    assert not IdeaVote.objects.exists()
+
+
+def test_bad_votes_get_a_clear_answer(idea, make_thread, discussion, member, other_member, staff_category):
+    client = reader(other_member)
+    assert client.post(f"/ideas/{idea.pk}/vote/", {"action": "shout"}).status_code == 400
+    assert client.get(f"/ideas/{idea.pk}/vote/").status_code == 405
+    plain = make_thread(category=discussion, author=member)
+    assert client.post(f"/ideas/{plain.pk}/vote/", {"action": "vote"}).status_code == 403
+    assert client.post("/ideas/999999/vote/", {"action": "vote"}).status_code == 404
+    visitor = reader().post(f"/ideas/{idea.pk}/vote/", {"action": "vote"})
+    assert visitor.status_code == 302 and "/accounts/login/" in visitor["Location"]
+    assert not IdeaVote.objects.exists()
+
+
+def test_staff_set_the_status_from_the_page(idea, staff_member):
+    client = reader(staff_member)
+    assert "Set the status" in panel(client, idea)
+
+    response = client.post(f"/ideas/{idea.pk}/status/", {"status": "planned", "note": NOTE})
+
+    assert response.status_code == 302 and response["Location"].endswith("#idea")
+    assert Idea.objects.get(thread=idea).status == Status.PLANNED
+    assert Post.objects.filter(thread=idea, body=NOTE, is_official=True).exists()
+
+
+def test_a_status_without_a_note_is_refused_with_the_reason(idea, staff_member):
+    response = reader(staff_member).post(f"/ideas/{idea.pk}/status/", {"status": "planned", "note": "ok"})
+
+    assert response.status_code == 400
+    assert "Say in a sentence why" in response.content.decode()
+    assert Idea.objects.get(thread=idea).status == Status.NEW
+
+
+@pytest.mark.parametrize("who", ["member", "author", "moderator"])
+def test_only_staff_reach_the_status_form(idea, member, other_member, moderator, who):
+    client = reader({"member": other_member, "author": member, "moderator": moderator}[who])
+
+    assert client.get(f"/ideas/{idea.pk}/status/").status_code == 403
+    assert client.post(f"/ideas/{idea.pk}/status/", {"status": "planned", "note": NOTE}).status_code == 403
+    assert "Set the status" not in panel(client, idea)
+
+
+def test_admins_can_look_at_ideas_but_not_change_them_there(idea, other_member, staff_member, admin_member):
+    vote_for_idea(thread=idea, member=other_member)
+    set_idea_status(thread=idea, by=staff_member, status=Status.PLANNED, note=NOTE)
+    client = reader(admin_member)
+
+    for url in ("/admin/ideas/idea/", "/admin/ideas/statuschange/", f"/admin/ideas/idea/{idea.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Let scenes follow the sunset" in client.get("/admin/ideas/idea/").content.decode()
+    assert client.get("/admin/ideas/idea/add/").status_code == 403
