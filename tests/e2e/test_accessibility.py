@@ -34,17 +34,34 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 FIND_PAGES = """
 import json
+from forum import services
 from forum.models import Category, Post, Thread
+from ideas.services import set_idea_status, vote_for_idea
+from moderation import limits
+from profiles.models import Member
+
 hidden = Post.objects.exclude(visibility="visible").select_related("thread").order_by("pk").first()
 unfollowed = Thread.objects.filter(category__slug="help").exclude(follows__member__username="kenji").order_by("pk")
+# An idea with a status and a vote (the demo has none yet).
+ideas, _ = Category.objects.get_or_create(slug="ideas-a11y", defaults={"name": "Ideas", "kind": Category.Kind.IDEAS})
+idea = Thread.objects.filter(category=ideas).first()
+if idea is None:
+    member = lambda name: Member.objects.get(username=name)
+    with limits.exempt():
+        idea = services.start_thread(
+            category=ideas, author=member("alice"), title="Scenes that follow the sunset", body="Day by day."
+        )
+        vote_for_idea(thread=idea, member=member("bruno"))
+        set_idea_status(thread=idea, by=member("sophie"), status="planned", note="Planned for the spring update.")
 print(json.dumps({
     "category": Category.objects.get(slug="questions").get_absolute_url(),
     "thread": hidden.thread.get_absolute_url(),
     "unfollowed": unfollowed.first().get_absolute_url(),
+    "idea": idea.get_absolute_url(),
 }))
 """
 
-EVERYONE = ["home", "category", "thread", "profile", "leaderboard", "badges", "search"]
+EVERYONE = ["home", "category", "thread", "idea", "profile", "leaderboard", "badges", "search"]
 MEMBERS = [*EVERYONE, "notifications", "notification preferences"]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
@@ -72,6 +89,7 @@ def paths(manage):
         "category": found["category"],
         "thread": found["thread"],
         "a thread kenji does not follow": found["unfollowed"],
+        "idea": found["idea"],
         "profile": "/u/alice/",
         "leaderboard": "/leaderboard/",
         "badges": "/badges/",
