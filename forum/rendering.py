@@ -159,8 +159,18 @@ class ActionsState(SimpleNamespace):
     """What a post's buttons and the rules behind them read of the post, kept with a shared
     page (picklable), so that each reader's buttons are worked out without the post."""
 
-    FIELDS = ("pk", "score", "visibility", "is_visible", "endorsed_by_id", "author_id", "is_opening", "is_reply")
-    FIELDS += ("is_official", "thread_id")
+    FIELDS = (
+        "pk",
+        "score",
+        "visibility",
+        "is_visible",
+        "endorsed_by_id",
+        "author_id",
+        "is_opening",
+        "is_reply",
+        "is_official",
+        "thread_id",
+    )
 
     @classmethod
     def of(cls, post, anchor):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.template.loader import render_to_string
 
 from ideas import permissions
-from ideas.models import Idea, IdeaVote, StatusChange
+from ideas.models import CHOSEN, Idea, IdeaVote, StatusChange
 from web import pagecache
 
 VOTE = "idea-vote"
@@ -27,7 +27,7 @@ def render(request, thread) -> str:
         "thread": thread,
         "latest": latest,
         "may_set_status": permissions.can_set_status(request.user, idea),
-        "statuses": permissions.CHOSEN,
+        "statuses": CHOSEN,
     }
     if page is not None:
         page.fills["idea"] = {"closed": idea.is_closed, "votes": idea.votes}

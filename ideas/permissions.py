@@ -10,10 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from forum import permissions as forum_permissions
-from ideas.models import CHOSEN
 from profiles import roles
-
-__all__ = ["CHOSEN", "can_set_status", "can_vote", "check_can_set_status", "check_can_vote", "check_is_idea"]
 
 
 def check_is_idea(thread):

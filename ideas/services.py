@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from forum import services as forum_services
 from forum.models import Thread
 from ideas import events, permissions
-from ideas.models import CHOSEN, CLOSED, Idea, IdeaVote, Status, StatusChange
+from ideas.models import CHOSEN, CLOSED, Idea, IdeaVote, StatusChange
 
 NOTE_MIN_LENGTH = 10
 
@@ -108,6 +108,3 @@ def set_idea_status(*, thread: Thread, by, status: str, note: str) -> StatusChan
         change = StatusChange.objects.create(idea=idea, status=status, previous=previous, note=reply, by=by)
         events.idea_status_changed.send(sender=Idea, idea=idea, previous=previous, by=by, note=reply, change=change)
     return change
-
-
-__all__ = ["Status", "idea_for", "set_idea_status", "vote_for_idea", "withdraw_idea_vote"]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from forum import selectors
 from ideas import permissions, services
 from ideas.forms import StatusForm
+from ideas.models import Idea
 
 
 @login_required
@@ -28,10 +29,9 @@ def vote(request, thread_id):
         services.withdraw_idea_vote(thread=thread, member=request.user)
     else:
         return HttpResponseBadRequest(_("Say whether you vote or take your vote back."))
-    idea = services.idea_for(thread)
-    idea.refresh_from_db(fields=["votes"])
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": True, "votes": idea.votes, "voted": action == "vote"})
+        votes = Idea.objects.filter(thread=thread).values_list("votes", flat=True).first() or 0
+        return JsonResponse({"ok": True, "votes": votes, "voted": action == "vote"})
     return redirect(f"{thread.get_absolute_url()}#idea-vote")
 
 

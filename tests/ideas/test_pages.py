@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from forum.models import Category, Post
 from ideas.models import Idea, IdeaVote, Status
@@ -127,3 +128,15 @@ def test_admins_can_look_at_ideas_but_not_change_them_there(idea, other_member, 
         assert response.status_code == 200, url
     assert "Let scenes follow the sunset" in client.get("/admin/ideas/idea/").content.decode()
     assert client.get("/admin/ideas/idea/add/").status_code == 403
+
+
+def test_the_panel_speaks_french(idea, other_member, staff_member):
+    set_idea_status(thread=idea, by=staff_member, status=Status.PLANNED, note=NOTE)
+    client = reader(other_member)
+
+    with translation.override("fr"):  # the language the page activates ends with the test
+        response = client.get(idea.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
+    shown = str(element_by_id(response.content.decode(), "idea"))
+
+    assert "Prévue" in shown and "Voter pour cette idée" in shown and "Lire la note de l’équipe" in shown
+    assert "0 vote" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown))
