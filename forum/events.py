@@ -17,7 +17,8 @@ from django.dispatch import Signal
 thread_posted = Signal()
 
 # A member replied. Arguments: post (with post.thread), quoted (list of quoted
-# Posts), mentioned (list of mentioned Members, never the author).
+# Posts), mentioned (list of mentioned Members, never the author), announces (True when
+# the reply is the note of a change another event announces to the thread's people).
 reply_posted = Signal()
 
 # A post was edited. Arguments: post, editor, revision (PostRevision), old_tags

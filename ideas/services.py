@@ -102,7 +102,7 @@ def set_idea_status(*, thread: Thread, by, status: str, note: str) -> StatusChan
         if idea.status == status:
             raise ValidationError(_("The idea already has this status."))
         previous = idea.status
-        reply = forum_services.post_reply(thread=thread, author=by, body=note, official=True)
+        reply = forum_services.post_reply(thread=thread, author=by, body=note, official=True, announces=True)
         idea.status, idea.status_changed_at = status, timezone.now()
         idea.save(update_fields=["status", "status_changed_at"])
         change = StatusChange.objects.create(idea=idea, status=status, previous=previous, note=reply, by=by)

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ideas.models import Status
 from notifications.models import Kind
 
 
@@ -49,6 +50,9 @@ def text(notification) -> str:
         from moderation.outcomes import outcome_label
 
         params["outcome"] = outcome_label(notification.data.get("outcome", ""))
+    elif kind == Kind.IDEA_STATUS:
+        status = notification.data.get("status", "")
+        params["status"] = Status(status).label if status in Status.values else status
     elif kind == Kind.SUSPENDED and notification.data.get("until"):
         until = datetime.fromisoformat(notification.data["until"])
         params["until"] = date_format(timezone.localtime(until), "DATETIME_FORMAT")
@@ -98,6 +102,8 @@ def text(notification) -> str:
         message = _("%(actor)s assigned “%(title)s” to you")
     elif kind == Kind.TARGET_BREACHED:
         message = _("“%(title)s” has waited longer than its response target")
+    elif kind == Kind.IDEA_STATUS:
+        message = _("New status for “%(title)s”: %(status)s")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

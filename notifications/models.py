@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     NEW_REPORT = "new_report", _("New reports (moderators)")
     ASSIGNED = "assigned", _("Threads assigned to you (staff)")
     TARGET_BREACHED = "target_breached", _("Questions past their response target (staff)")
+    IDEA_STATUS = "idea_status", _("New statuses of ideas you support or follow")
 
 
 class Notification(models.Model):

@@ -13,6 +13,8 @@ from django.utils import translation
 from forum import events as forum_events
 from forum.models import Follow, Visibility
 from forum.permissions import can_read_thread
+from ideas import events as idea_events
+from ideas.models import IdeaVote
 from moderation import events as moderation_events
 from notifications import access, announcements
 from notifications.access import session_fingerprint
@@ -29,19 +31,27 @@ def _url(post):
     return reverse("forum:post", args=[post.pk])
 
 
-def on_reply_posted(sender, post, quoted=(), mentioned=(), **kwargs):
+def _thread_people(thread, *also) -> list[Member]:
+    """The thread's followers and its author (who may have stopped following), and the members
+    of the querysets `also`, in one query, with what telling them reads: their roles (may they
+    read it?) and language."""
+    people = Q(pk__in=Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).values("member"))
+    people |= Q(pk=thread.author_id)
+    for members in also:
+        people |= Q(pk__in=members)
+    return list(Member.objects.filter(people).only(*roles.ROLE_FIELDS, "language"))
+
+
+def on_reply_posted(sender, post, quoted=(), mentioned=(), announces=False, **kwargs):
     """Everyone a reply concerns, each told once, in one pass (notify_each): quoted first (the
     quote button's Markdown names the quoted author, "@name wrote", which would otherwise turn
-    every quote into a mention), then mentioned, then the thread's author, then its followers."""
+    every quote into a mention), then mentioned, then the thread's author, then its followers.
+    A reply that `announces` a change leaves the author and followers to that change's event."""
     thread = post.thread
-    # The followers and the thread's author in one query (the author may have stopped following),
-    # with what telling them reads: their roles (may they read it?) and language.
-    following = Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).values("member")
-    members = Member.objects.filter(Q(pk__in=following) | Q(pk=thread.author_id))
-    members = list(members.only(*roles.ROLE_FIELDS, "language"))
+    told = [(q.author, Kind.QUOTE) for q in quoted] + [(m, Kind.MENTION) for m in mentioned]
+    members = [] if announces else _thread_people(thread)
     author = [m for m in members if m.pk == thread.author_id]
     followers = [m for m in members if m.pk != thread.author_id]
-    told = [(q.author, Kind.QUOTE) for q in quoted] + [(m, Kind.MENTION) for m in mentioned]
     if post.is_official:
         told += [(m, Kind.OFFICIAL_RESPONSE) for m in author + followers]
     else:
@@ -89,6 +99,23 @@ def on_post_visibility_changed(sender, post, by, old, new, reason="", **kwargs):
     if post.is_opening:
         on_thread_access_changed(sender, thread=post.thread)
     _notify_visibility(post, by, new, reason)
+
+
+def on_idea_status_changed(sender, idea, by, note, previous, **kwargs):
+    """The loop ideas exist for: everyone who voted for the idea, follows it or proposed it
+    hears of its new status, once each, with the note that says why (not also of the note as a
+    reply: set_idea_status posts it with `announces`)."""
+    thread = idea.thread
+    voters = IdeaVote.objects.filter(idea=idea).values("member")
+    notify(
+        recipients=_thread_people(thread, voters),
+        kind=Kind.IDEA_STATUS,
+        actor=by,
+        thread=thread,
+        post=note,
+        data={"status": idea.status, "previous": previous},
+        url=_url(note),
+    )
 
 
 def on_access_changed(sender, member, ended_session=None, **kwargs):
@@ -188,6 +215,7 @@ def connect():
     moderation_events.report_filed.connect(on_report_filed, dispatch_uid=f"{uid}.report_filed")
     moderation_events.member_warned.connect(on_member_warned, dispatch_uid=f"{uid}.member_warned")
     moderation_events.member_suspended.connect(on_member_suspended, dispatch_uid=f"{uid}.member_suspended")
+    idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status_changed")
     forum_events.thread_changed.connect(on_thread_changed, dispatch_uid=f"{uid}.thread_changed")
     profile_events.access_changed.connect(on_access_changed, dispatch_uid=f"{uid}.access_changed")
     moderation_events.member_suspended.connect(on_access_changed, dispatch_uid=f"{uid}.suspended_access")

@@ -29,6 +29,7 @@ DEFAULT_EMAIL = {
     Kind.ANSWER_ACCEPTED: Preference.Email.IMMEDIATE,
     Kind.SUSPENDED: Preference.Email.IMMEDIATE,
     Kind.OFFICIAL_RESPONSE: Preference.Email.IMMEDIATE,
+    Kind.IDEA_STATUS: Preference.Email.IMMEDIATE,
 }
 
 

@@ -160,6 +160,16 @@ def other_member(make_member):
 
 
 @pytest.fixture
+def carol(make_member):
+    return make_member("carol", display_name="Carol Nguyen")
+
+
+@pytest.fixture
+def dmitri(make_member):
+    return make_member("dmitri", display_name="Dmitri Roux")
+
+
+@pytest.fixture
 def staff_member(make_member):
     return make_member("sophie", display_name="Sophie Durand", staff=True, title="Acme Support")
 

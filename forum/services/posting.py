@@ -93,7 +93,9 @@ def start_thread(*, category: Category, author: Member, title: str, body: str, t
     return thread
 
 
-def post_reply(*, thread: Thread, author: Member, body: str, official: bool | None = None) -> Post:
+def post_reply(
+    *, thread: Thread, author: Member, body: str, official: bool | None = None, announces: bool = False
+) -> Post:
     """Reply to a thread; the author follows it.
 
     `official`: None lets the role decide (a staff reply is an official response);
@@ -101,6 +103,10 @@ def post_reply(*, thread: Thread, author: Member, body: str, official: bool | No
     official and counts neither for the thread's official response nor for the
     first response time. Only brand staff can reply officially: True from anyone
     else is a plain reply.
+
+    `announces`: the reply is the public note of a change that its own event announces (an
+    idea's new status): the thread's author and followers are told of that change, once, not
+    also of one more reply. The caller sends that event in the same transaction.
     """
     body = clean_body(body)
     rendered = render_body(body)
@@ -130,7 +136,7 @@ def post_reply(*, thread: Thread, author: Member, body: str, official: bool | No
         _follow_if_new(thread, author)
         mark_seen(author)
         post.thread = thread
-        events.reply_posted.send(sender=Post, post=post, quoted=quoted, mentioned=mentioned)
+        events.reply_posted.send(sender=Post, post=post, quoted=quoted, mentioned=mentioned, announces=announces)
     return post
 
 

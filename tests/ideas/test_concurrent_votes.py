@@ -4,18 +4,11 @@ the count stays exact, and one member's two requests give one vote."""
 import pytest
 from django.db import connection
 
-from forum.models import Category
 from ideas.models import Idea, IdeaVote
 from ideas.services import vote_for_idea, withdraw_idea_vote
 from tests.conftest import all_at_once, require_service
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture
-def idea(make_category, make_thread, member):
-    category = make_category("ideas", kind=Category.Kind.IDEAS)
-    return make_thread(category=category, author=member, title="Scenes that follow the sunset")
 
 
 def test_votes_sent_together_are_each_counted_once_on_postgresql(idea, make_member):

@@ -8,20 +8,15 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from forum.models import Category, Post
+from forum.models import Post
 from ideas.models import Idea, IdeaVote, Status
 from ideas.services import set_idea_status, vote_for_idea
+from tests.ideas.conftest import IDEA_TITLE
 from tests.live_html import element_by_id
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "Planned for the spring update of the app."
-
-
-@pytest.fixture
-def idea(make_category, make_thread, member):
-    category = make_category("ideas", name="Ideas", kind=Category.Kind.IDEAS, position=4)
-    return make_thread(category=category, author=member, title="Let scenes follow the sunset")
 
 
 def reader(member=None, **options) -> Client:
@@ -126,7 +121,7 @@ def test_admins_can_look_at_ideas_but_not_change_them_there(idea, other_member, 
     for url in ("/admin/ideas/idea/", "/admin/ideas/statuschange/", f"/admin/ideas/idea/{idea.pk}/change/"):
         response = client.get(url)
         assert response.status_code == 200, url
-    assert "Let scenes follow the sunset" in client.get("/admin/ideas/idea/").content.decode()
+    assert IDEA_TITLE in client.get("/admin/ideas/idea/").content.decode()
     assert client.get("/admin/ideas/idea/add/").status_code == 403
 
 

@@ -21,21 +21,6 @@ NOTE = "We are building this for the spring release."
 
 
 @pytest.fixture
-def ideas_category(make_category):
-    return make_category("ideas", name="Ideas", kind=Category.Kind.IDEAS, position=4)
-
-
-@pytest.fixture
-def staff_ideas(make_category):
-    return make_category("staff-ideas", name="Staff ideas", kind=Category.Kind.IDEAS, access=Category.Access.STAFF)
-
-
-@pytest.fixture
-def idea(make_thread, ideas_category, member):
-    return make_thread(category=ideas_category, author=member, title="A dimmer schedule for sunrise")
-
-
-@pytest.fixture
 def received():
     """The idea events sent during a test, in order."""
     sent = []

@@ -247,6 +247,7 @@ def test_the_email_defaults_are_right_away_for_direct_news_and_off_for_the_rest(
         Kind.ANSWER_ACCEPTED: Preference.Email.IMMEDIATE,
         Kind.SUSPENDED: Preference.Email.IMMEDIATE,
         Kind.OFFICIAL_RESPONSE: Preference.Email.IMMEDIATE,
+        Kind.IDEA_STATUS: Preference.Email.IMMEDIATE,  # the answer ideas wait for
     }
 
 
