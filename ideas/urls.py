@@ -1,10 +1,10 @@
 from django.urls import path
 
-from ideas import views
+from ideas.views import actions
 
 app_name = "ideas"
 
 urlpatterns = [
-    path("ideas/<int:thread_id>/vote/", views.vote, name="vote"),
-    path("ideas/<int:thread_id>/status/", views.status, name="status"),
+    path("ideas/<int:thread_id>/vote/", actions.vote, name="vote"),
+    path("ideas/<int:thread_id>/status/", actions.status, name="status"),
 ]

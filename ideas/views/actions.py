@@ -1,4 +1,4 @@
-"""Voting for an idea, and brand staff setting its status.
+"""Voting for an idea, and brand staff setting its status (the forms on an idea's page).
 
 The vote is a one-click form: without JavaScript it returns to the button on the idea's page;
 static/js/ideas.js sends the same form with fetch() and gets the new count as JSON.

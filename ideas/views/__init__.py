@@ -1,0 +1,2 @@
+"""The ideas' pages: browse.py lists them (/ideas/, /roadmap/); actions.py changes them (vote,
+status)."""
