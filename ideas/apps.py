@@ -8,10 +8,11 @@ class IdeasConfig(AppConfig):
 
     def ready(self):
         from forum import hooks
-        from ideas import events, panel
+        from ideas import events, panel, receivers
         from web.pagecache import bump
 
         hooks.provide_thread_panel(panel.render, panel.fill)
-        # Votes and statuses show on the ideas' pages.
-        for name in ("idea_voted", "idea_vote_withdrawn", "idea_status_changed"):
+        receivers.connect()
+        # Votes, statuses and merges show on the ideas' pages.
+        for name in ("idea_voted", "idea_vote_withdrawn", "idea_status_changed", "idea_merged"):
             getattr(events, name).connect(bump, dispatch_uid=f"pagecache.{name}")

@@ -1,13 +1,14 @@
 """Ideas: threads in an ideas category, which members vote for and brand staff answer.
 
 An idea is its thread (title, description, tags, replies); `Idea` holds what the thread
-does not: its status, the number of votes and when the status last changed. Each status
-change is a row of `StatusChange`, with the official response that announced it, so that
-the idea's page can show its history.
+does not: its status, the number of votes, when the status last changed and, for a duplicate,
+the idea it was merged into. Each status change is a row of `StatusChange`, with the note that
+announced it, so that the idea's page can show its history.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +34,10 @@ class Idea(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     votes = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+    # Set by merging (status DUPLICATE): where the idea's votes and followers went.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
+    )
 
     class Meta:
         verbose_name = _("idea")
@@ -50,10 +55,11 @@ class Idea(models.Model):
 class IdeaVote(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="idea_votes")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_votes")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["idea", "member"], name="one_vote_per_member_and_idea")]
+        # An idea's recent votes (trending counts those of the last 30 days) from the index alone.
         indexes = [models.Index(fields=["idea", "-created_at"], name="ideavote_idea_recent")]
 
     def __str__(self):
@@ -61,7 +67,8 @@ class IdeaVote(models.Model):
 
 
 class StatusChange(models.Model):
-    """One status set by brand staff, with the official response that said why."""
+    """One status set by brand staff, with the official response that said why, or by a merge
+    (duplicate), with the note that links to the idea it went into."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(max_length=16, choices=Status.choices)

@@ -75,6 +75,7 @@ class Action(models.Model):
         ACCEPT = "accept", _("Accepted an answer for the asker")
         UNACCEPT = "unaccept", _("Cleared an accepted answer for the asker")
         IDEA_STATUS = "idea_status", _("Set an idea's status")
+        IDEA_MERGED = "idea_merged", _("Merged an idea into another")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_actions"

@@ -64,6 +64,19 @@ def on_idea_status_changed(sender, idea, previous, by, note, **kwargs):
     )
 
 
+def on_idea_merged(sender, duplicate, into, by, note, moved, change, **kwargs):
+    """An idea merged into another: the audit log keeps who merged which idea into which (the
+    member concerned is the duplicate's author), and how many votes moved."""
+    audit.record(
+        actor=by,
+        kind=Action.Kind.IDEA_MERGED,
+        post=note,
+        member=duplicate.thread.author,
+        before={"status": change.previous},
+        after={"status": duplicate.status, "into": into.pk, "moved": moved},
+    )
+
+
 def connect():
     uid = "moderation"
     forum_events.post_attempted.connect(limits.on_post_attempted, dispatch_uid=f"{uid}.limits")
@@ -73,4 +86,5 @@ def connect():
     forum_events.answer_accepted.connect(on_answer_accepted, dispatch_uid=f"{uid}.answer_accepted")
     forum_events.answer_cleared.connect(on_answer_cleared, dispatch_uid=f"{uid}.answer_cleared")
     idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status")
+    idea_events.idea_merged.connect(on_idea_merged, dispatch_uid=f"{uid}.idea_merged")
     moderation_events.queue_changed.connect(on_queue_changed, dispatch_uid=f"{uid}.queue_changed")

@@ -102,6 +102,8 @@ def text(notification) -> str:
         message = _("%(actor)s assigned “%(title)s” to you")
     elif kind == Kind.TARGET_BREACHED:
         message = _("“%(title)s” has waited longer than its response target")
+    elif kind == Kind.IDEA_STATUS and notification.data.get("status") == Status.DUPLICATE and params.get("into"):
+        message = _("“%(title)s” was merged into “%(into)s”")
     elif kind == Kind.IDEA_STATUS:
         message = _("New status for “%(title)s”: %(status)s")
     elif kind == Kind.NEW_REPORT:

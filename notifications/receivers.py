@@ -105,16 +105,27 @@ def on_idea_status_changed(sender, idea, by, note, previous, **kwargs):
     """The loop ideas exist for: everyone who voted for the idea, follows it or proposed it
     hears of its new status, once each, with the note that says why (not also of the note as a
     reply: set_idea_status posts it with `announces`)."""
-    thread = idea.thread
     voters = IdeaVote.objects.filter(idea=idea).values("member")
+    _tell_status(idea, voters, by=by, note=note, data={"previous": previous}, url=_url(note))
+
+
+def on_idea_merged(sender, duplicate, into, by, note, voters, change, **kwargs):
+    """A duplicate merged into another idea: its author, voters (as they were: their votes have
+    moved, so the event names them) and followers hear where it went, once each, as its last
+    status; the link leads to the idea that now holds their votes and follows."""
+    data = {"previous": change.previous, "into": into.thread.title}
+    _tell_status(duplicate, voters, by=by, note=note, data=data, url=into.thread.get_absolute_url())
+
+
+def _tell_status(idea, voters, *, by, note, data, url):
     notify(
-        recipients=_thread_people(thread, voters),
+        recipients=_thread_people(idea.thread, voters),
         kind=Kind.IDEA_STATUS,
         actor=by,
-        thread=thread,
+        thread=idea.thread,
         post=note,
-        data={"status": idea.status, "previous": previous},
-        url=_url(note),
+        data={"status": idea.status, **data},
+        url=url,
     )
 
 
@@ -216,6 +227,7 @@ def connect():
     moderation_events.member_warned.connect(on_member_warned, dispatch_uid=f"{uid}.member_warned")
     moderation_events.member_suspended.connect(on_member_suspended, dispatch_uid=f"{uid}.member_suspended")
     idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status_changed")
+    idea_events.idea_merged.connect(on_idea_merged, dispatch_uid=f"{uid}.idea_merged")
     forum_events.thread_changed.connect(on_thread_changed, dispatch_uid=f"{uid}.thread_changed")
     profile_events.access_changed.connect(on_access_changed, dispatch_uid=f"{uid}.access_changed")
     moderation_events.member_suspended.connect(on_access_changed, dispatch_uid=f"{uid}.suspended_access")

@@ -169,6 +169,29 @@ def dmitri(make_member):
     return make_member("dmitri", display_name="Dmitri Roux")
 
 
+IDEA_TITLE = "Let scenes follow the sunset"
+
+
+@pytest.fixture
+def ideas_category(make_category):
+    from forum.models import Category
+
+    return make_category("ideas", name="Ideas", kind=Category.Kind.IDEAS, position=4)
+
+
+@pytest.fixture
+def staff_ideas(make_category):
+    from forum.models import Category
+
+    return make_category("staff-ideas", name="Staff ideas", kind=Category.Kind.IDEAS, access=Category.Access.STAFF)
+
+
+@pytest.fixture
+def idea(make_thread, ideas_category, member):
+    """Alice proposes an idea."""
+    return make_thread(category=ideas_category, author=member, title=IDEA_TITLE)
+
+
 @pytest.fixture
 def staff_member(make_member):
     return make_member("sophie", display_name="Sophie Durand", staff=True, title="Acme Support")

@@ -1,12 +1,15 @@
-"""Changes to content that only moderators make: visibility, lock, pin, move.
+"""Changes to content that only moderators make: visibility, lock, pin, move (and the lock of
+a thread that an app above the forum closed, which its own rule allows to staff too).
 
 moderation/ calls these (and records each in its audit log); they keep the
 forum's counters right, because hidden and deleted content never counts in
 public numbers.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from forum import events
 from forum.models import Category, Post, Thread, Visibility
@@ -75,6 +78,11 @@ def _set_thread_visibility(thread: Thread, visibility: str):
 
 def _change_thread(thread: Thread, by, change: str, **values) -> Thread:
     roles.check_is_moderator(by)
+    return _write_thread_change(thread, by, change, **values)
+
+
+def _write_thread_change(thread: Thread, by, change: str, **values) -> Thread:
+    """The change itself; the caller checked who may make it."""
     with transaction.atomic():
         thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
         before = {name: getattr(thread, name) for name in values}
@@ -89,6 +97,18 @@ def _change_thread(thread: Thread, by, change: str, **values) -> Thread:
 
 def lock_thread(*, thread: Thread, by, locked: bool = True) -> Thread:
     return _change_thread(thread, by, "locked" if locked else "unlocked", is_locked=locked)
+
+
+def lock_closed_thread(*, thread: Thread, by) -> Thread:
+    """Lock a thread whose subject an app above the forum closed for good, as part of its own
+    action (an idea merged into another: its replies belong to the idea it went into).
+
+    Brand staff may do this too, not only moderators: the caller checked its own rule for the
+    closing (ideas.permissions.check_can_merge), and this floor keeps plain members out.
+    Unlocking stays with moderators (lock_thread)."""
+    if not roles.sees_staff_areas(by):
+        raise PermissionDenied(_("Only staff, moderators and administrators can do this."))
+    return _write_thread_change(thread, by, "locked", is_locked=True)
 
 
 def pin_thread(*, thread: Thread, by, pinned: bool = True) -> Thread:

@@ -1,4 +1,5 @@
-"""Voting for an idea, and brand staff setting its status (the forms on an idea's page).
+"""Voting for an idea, brand staff setting its status, and merging a duplicate into another idea
+(the forms on an idea's page).
 
 The vote is a one-click form: without JavaScript it returns to the button on the idea's page;
 static/js/ideas.js sends the same form with fetch() and gets the new count as JSON.
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from forum import selectors
 from ideas import permissions, services
-from ideas.forms import StatusForm
+from ideas.forms import MergeForm, StatusForm
 from ideas.models import Idea
 
 
@@ -52,3 +53,30 @@ def status(request, thread_id):
             return redirect(f"{thread.get_absolute_url()}#idea")
     status_code = 400 if request.method == "POST" else 200
     return render(request, "ideas/status.html", {"thread": thread, "idea": idea, "form": form}, status=status_code)
+
+
+@login_required
+@require_POST
+def merge(request, thread_id):
+    """Merge this idea into another, in two steps: the form on the idea's page names the other,
+    this page shows both with their votes, and its button (confirm=1) merges."""
+    thread = selectors.thread_for(request.user, thread_id)
+    idea = services.idea_for(thread)
+    form = MergeForm(request.POST, viewer=request.user)
+    context = {"thread": thread, "idea": idea, "form": form}
+    try:
+        permissions.check_can_merge(request.user, idea)
+        if form.is_valid():
+            into = form.cleaned_data["into"]
+            if request.POST.get("confirm") == "1":
+                services.merge_idea(duplicate=thread, into=into, by=request.user)
+                messages.success(
+                    request, _("The ideas are merged: the votes and followers of the duplicate are here now.")
+                )
+                return redirect(f"{into.get_absolute_url()}#idea")
+            target = services.idea_as_is(into)
+            permissions.check_can_merge(request.user, idea, target)
+            return render(request, "ideas/merge.html", {**context, "target": target})
+    except ValidationError as error:
+        form.add_error(None, error)
+    return render(request, "ideas/merge.html", context, status=400)

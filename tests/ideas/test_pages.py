@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from forum.models import Post
+from forum.models import Category, Post
+from ideas import selectors
 from ideas.models import Idea, IdeaVote, Status
 from ideas.services import set_idea_status, vote_for_idea
-from tests.ideas.conftest import IDEA_TITLE
+from tests.conftest import IDEA_TITLE
 from tests.live_html import element_by_id
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,39 @@ def test_the_panel_speaks_french(idea, other_member, staff_member):
 
     assert "Prévue" in shown and "Voter pour cette idée" in shown and "Lire la note de l’équipe" in shown
     assert "0 vote" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown))
+
+
+def test_the_page_shows_who_voted_and_the_voters_page_lists_them_all(
+    monkeypatch, idea, make_member, django_assert_max_num_queries
+):
+    monkeypatch.setattr(selectors, "VOTERS_PER_PAGE", 4)
+    people = [make_member(f"fan{n}", display_name=f"Fan number {n}") for n in range(10)]
+    for person in people:
+        vote_for_idea(thread=idea, member=person)
+
+    shown = panel(reader(), idea)
+    assert "Fan number 9" in shown and "Fan number 2" in shown and "Fan number 1" not in shown  # the latest 8
+    assert "and 2 others" in shown
+
+    client = reader(people[0])
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/ideas/{idea.pk}/voters/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "10 members vote for it." in page
+    assert page.index("Fan number 9") < page.index("Fan number 6") and "Fan number 5" not in page
+    last = reader().get(f"/ideas/{idea.pk}/voters/", {"page": 3}).content.decode()
+    assert "Fan number 1" in last and "Fan number 0" in last and "Fan number 2" not in last
+
+
+def test_the_voters_page_exists_only_for_ideas_the_reader_may_read(
+    make_thread, make_category, discussion, member, other_member, staff_member
+):
+    staff_ideas = make_category("staff-ideas", kind=Category.Kind.IDEAS, access=Category.Access.STAFF)
+    secret = make_thread(category=staff_ideas, author=staff_member, title="Only for the team")
+    plain = make_thread(category=discussion, author=member, title="Just a discussion")
+
+    assert reader(other_member).get(f"/ideas/{secret.pk}/voters/").status_code == 404
+    assert reader().get(f"/ideas/{secret.pk}/voters/").status_code == 404
+    assert reader(staff_member).get(f"/ideas/{secret.pk}/voters/").status_code == 200
+    assert reader(other_member).get(f"/ideas/{plain.pk}/voters/").status_code == 404
+    assert reader(other_member).get("/ideas/999999/voters/").status_code == 404

@@ -17,10 +17,10 @@ from forum.models import Category, Post, Thread
 
 @pytest.fixture
 def make_category(db):
-    def make(slug, *, kind=Category.Kind.QUESTIONS, access=Category.Access.PUBLIC, target=None, position=0):
+    def make(slug, *, kind=Category.Kind.QUESTIONS, access=Category.Access.PUBLIC, target=None, position=0, name=None):
         return Category.objects.create(
             slug=slug,
-            name=slug.replace("-", " ").title(),
+            name=name or slug.replace("-", " ").title(),
             kind=kind,
             access=access,
             response_target_hours=target,
