@@ -268,6 +268,8 @@ REASON_LABELS = {
     Reason.ANSWER_ACCEPTED: _("Answer accepted"),
     Reason.ACCEPTED_ANSWER: _("Accepted an answer to their question"),
     Reason.REPLY_ENDORSED: _("Reply endorsed by staff"),
+    Reason.IDEA_PLANNED: _("Idea planned"),
+    Reason.IDEA_DONE: _("Idea delivered"),
 }
 
 

@@ -13,10 +13,13 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Post, Thread, Visibility, Vote
+from ideas.models import IdeaVote, StatusChange
 from profiles.models import Member
+from reputation.idea_credits import PLANNED_OR_LATER
 from reputation.models import BadgeAward
 
 BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
@@ -25,6 +28,8 @@ TIER_NAMES = {GOLD: _("Gold"), SILVER: _("Silver"), BRONZE: _("Bronze")}
 TIER_FIELD = {GOLD: "gold_badges", SILVER: "silver_badges", BRONZE: "bronze_badges"}
 
 NEWCOMER_DAYS = 30  # a "newcomer's first thread" is one started within a month of joining
+POPULAR_IDEA_VOTES = 50  # votes from other members that make an idea a crowd favourite
+IDEAS_BACKED = 10  # different ideas a member votes for to be a voice of the community
 
 # Qualifying rows are (member_id, post_id or None).
 Qualifier = Callable[[list[int] | None], Iterable[tuple[int, int | None]]]
@@ -146,7 +151,45 @@ def endorsed(members):
     return _members_with_at_least(endorsed_replies, "author", members, 1)
 
 
+def _members_ideas() -> QuerySet[Post]:
+    """Ideas' opening posts, but brand staff's: the brand taking up its own idea rewards nobody."""
+    return Post.objects.filter(is_opening=True, is_official=False, thread__idea__isnull=False)
+
+
+def idea_planned(members):
+    """An idea that someone other than its author set to planned or later (from an earlier status),
+    even if it moved back since: the changes that earned, or earn, the ledger's planned credit."""
+    taken_up = (
+        StatusChange.objects.filter(status__in=PLANNED_OR_LATER)
+        .exclude(previous__in=PLANNED_OR_LATER)
+        .exclude(by=F("idea__thread__author"))
+    )
+    ideas = _members_ideas().filter(thread__idea__in=taken_up.values("idea"))
+    return _members_with_at_least(ideas, "author", members, 1)
+
+
+def popular_idea(members):
+    """An idea that POPULAR_IDEA_VOTES members other than its author voted for (per idea).
+
+    For some members, only their ideas that may qualify are counted: those whose vote counter
+    (the author's own vote included) has reached the threshold and that have not earned it yet.
+    """
+    ideas = _members_ideas()
+    if members is not None:
+        earned = BadgeAward.objects.filter(badge="crowd-favourite", member__in=members).values("post")
+        ideas = ideas.filter(author__in=members, thread__idea__votes__gte=POPULAR_IDEA_VOTES).exclude(pk__in=earned)
+    others = Count("thread__idea__idea_votes", filter=~Q(thread__idea__idea_votes__member=F("author")))
+    rows = ideas.values("author", "pk").annotate(others=others).filter(others__gte=POPULAR_IDEA_VOTES)
+    return [(row["author"], row["pk"]) for row in rows]
+
+
+def ideas_backed(members):
+    """Votes standing on IDEAS_BACKED different ideas (one vote per idea): a vote taken back no longer counts."""
+    return _members_with_at_least(IdeaVote.objects.all(), "member", members, IDEAS_BACKED)
+
+
 REPLY, VOTE, ACCEPT, ENDORSE, PROFILE, THREAD = "reply", "vote", "accept", "endorse", "profile", "thread"
+IDEA_VOTE, IDEA_STATUS = "idea_vote", "idea_status"
 
 CATALOGUE: tuple[Badge, ...] = (
     # Advocates: answering others
@@ -202,6 +245,21 @@ CATALOGUE: tuple[Badge, ...] = (
     Badge(
         "conversation-starter", _("Conversation starter"), _("Started a thread that drew replies from 5 members."),
         BRONZE, (REPLY,), conversation_starter, per_post=True,
+    ),
+    # Ideas
+    Badge(
+        "visionary", _("Visionary"), _("An idea of yours was planned by the brand."),
+        BRONZE, (IDEA_STATUS,), idea_planned,
+    ),
+    Badge(
+        "crowd-favourite", _("Crowd favourite"),
+        format_lazy(_("An idea of yours won the votes of {count} other members."), count=POPULAR_IDEA_VOTES),
+        SILVER, (IDEA_VOTE,), popular_idea, per_post=True,
+    ),
+    Badge(
+        "voice-of-the-community", _("Voice of the community"),
+        format_lazy(_("Voted for {count} different ideas."), count=IDEAS_BACKED),
+        BRONZE, (IDEA_VOTE,), ideas_backed,
     ),
 )  # fmt: skip
 

@@ -1,9 +1,10 @@
 """The reputation ledger: the rules, and the receivers that apply them.
 
-Each receiver runs inside the forum service's transaction: the ledger row and
-the cached total on Member commit (or roll back) with the vote, answer or
-endorsement that caused them. Nobody earns from their own actions on their
-own posts, and brand staff earn nothing for official responses.
+Each receiver runs inside the forum or ideas service's transaction: the ledger
+row and the cached total on Member commit (or roll back) with the vote, answer,
+endorsement or idea status that caused them. Nobody earns from their own
+actions on their own posts, and brand staff earn nothing for official
+responses (nor for their own ideas, whose opening posts are official).
 """
 
 from django.db.models import F, Sum
@@ -20,10 +21,14 @@ POINTS = {
     Reason.ANSWER_ACCEPTED: 15,
     Reason.ACCEPTED_ANSWER: 2,
     Reason.REPLY_ENDORSED: 10,
+    # The brand planning an idea takes it up as an endorsement takes up a reply; an idea
+    # delivered has proved its worth as an accepted answer has.
+    Reason.IDEA_PLANNED: 10,
+    Reason.IDEA_DONE: 15,
 }
 
 
-def _apply(member_id: int, amount: int):
+def add_to_total(member_id: int, amount: int):
     Member.objects.filter(pk=member_id).update(reputation=Greatest(F("reputation") + amount, 0))
 
 
@@ -39,30 +44,39 @@ def earn(*, member_id: int, reason: str, post, actor) -> ReputationEntry | None:
         category_id=post.thread.category_id if post is not None else None,
         actor=actor,
     )
-    _apply(member_id, entry.amount)
+    add_to_total(member_id, entry.amount)
     return entry
 
 
 def reverse(*, member_id: int, reason: str, post, actor=None) -> ReputationEntry | None:
     """Undo the latest gain of this kind that has not been undone yet."""
-    gains = ReputationEntry.objects.filter(
-        member_id=member_id, reason=reason, post=post, reverses__isnull=True, reversed_by__isnull=True
-    )
+    gains = standing(member_id=member_id, reason=reason, post=post)
     if actor is not None:
         gains = gains.filter(actor=actor)
     gain = gains.order_by("-created_at", "-id").first()
     if gain is None:
         return None
+    return undo(gain, actor=actor)
+
+
+def standing(*, member_id: int, reason: str, post):
+    """The gains of this kind on this post that have not been undone."""
+    return ReputationEntry.objects.filter(
+        member_id=member_id, reason=reason, post=post, reverses__isnull=True, reversed_by__isnull=True
+    )
+
+
+def undo(gain: ReputationEntry, *, actor=None) -> ReputationEntry:
     entry = ReputationEntry.objects.create(
-        member_id=member_id,
-        reason=reason,
+        member_id=gain.member_id,
+        reason=gain.reason,
         amount=-gain.amount,
-        post=post,
+        post_id=gain.post_id,
         category_id=gain.category_id,
         actor=actor,
         reverses=gain,
     )
-    _apply(member_id, entry.amount)
+    add_to_total(gain.member_id, entry.amount)
     return entry
 
 

@@ -14,7 +14,9 @@ class ReputationEntry(models.Model):
     """One event in a member's reputation: a gain, or the reversal of an earlier gain.
 
     A member's reputation is the sum of their entries; Member.reputation caches
-    it and changes only in reputation/ledger.py, in the same transaction.
+    it and changes only in reputation/ledger.py, in the same transaction. `post` is
+    what earned it: a reply, a thread's opening post, or an idea's opening post (so an
+    idea's category and who may read it apply to its points as to any post's).
     """
 
     class Reason(models.TextChoices):
@@ -23,6 +25,8 @@ class ReputationEntry(models.Model):
         ANSWER_ACCEPTED = "answer_accepted", _("Your reply was accepted as the answer")
         ACCEPTED_ANSWER = "accepted_answer", _("You accepted an answer to your thread")
         REPLY_ENDORSED = "reply_endorsed", _("Staff endorsed your reply")
+        IDEA_PLANNED = "idea_planned", _("Your idea was planned")
+        IDEA_DONE = "idea_done", _("Your idea was delivered")
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reputation_entries")
     reason = models.CharField(max_length=20, choices=Reason.choices)

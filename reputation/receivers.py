@@ -1,4 +1,4 @@
-"""Reputation and badges react to the forum's and the profiles' domain events
+"""Reputation and badges react to the forum's, the ideas' and the profiles' domain events
 (connected in ReputationConfig.ready()).
 
 Everything here runs inside the sender's transaction: the ledger row, the badge
@@ -6,8 +6,9 @@ and the cached totals commit (or roll back) with what earned them.
 """
 
 from forum import events as forum_events
+from ideas import events as idea_events
 from profiles import events as profile_events
-from reputation import badges, ledger
+from reputation import badges, idea_credits, ledger
 from reputation import events as reputation_events
 from reputation.models import BadgeAward
 
@@ -41,6 +42,21 @@ def on_profile_updated(sender, member, **kwargs):
     _award(badges.PROFILE, member.pk)
 
 
+def on_idea_voted(sender, idea, member, **kwargs):
+    _award(badges.IDEA_VOTE, idea.thread.author_id, member.pk)
+
+
+def on_idea_status_changed(sender, idea, previous, by, **kwargs):
+    idea_credits.on_idea_status_changed(sender, idea=idea, previous=previous, by=by)
+    _award(badges.IDEA_STATUS, idea.thread.author_id)
+
+
+def on_idea_merged(sender, duplicate, into, by, change, **kwargs):
+    """The duplicate is closed (its credits follow), and its votes moved to `into`, which may reach a badge."""
+    idea_credits.on_idea_merged(sender, duplicate=duplicate, by=by, change=change)
+    _award(badges.IDEA_VOTE, into.thread.author_id)
+
+
 def connect():
     uid = "reputation"
     forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
@@ -53,3 +69,6 @@ def connect():
         ledger.on_endorsement_withdrawn, dispatch_uid=f"{uid}.endorsement_withdrawn"
     )
     profile_events.profile_updated.connect(on_profile_updated, dispatch_uid=f"{uid}.profile_updated")
+    idea_events.idea_voted.connect(on_idea_voted, dispatch_uid=f"{uid}.idea_voted")
+    idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status_changed")
+    idea_events.idea_merged.connect(on_idea_merged, dispatch_uid=f"{uid}.idea_merged")

@@ -110,7 +110,16 @@ def test_the_catalogue_has_at_least_twelve_badges_in_all_three_tiers():
 
 
 def test_every_badge_has_a_name_a_description_and_a_known_trigger():
-    known = {badges.REPLY, badges.VOTE, badges.ACCEPT, badges.ENDORSE, badges.PROFILE, badges.THREAD}
+    known = {
+        badges.REPLY,
+        badges.VOTE,
+        badges.ACCEPT,
+        badges.ENDORSE,
+        badges.PROFILE,
+        badges.THREAD,
+        badges.IDEA_VOTE,
+        badges.IDEA_STATUS,
+    }
     for badge in badges.CATALOGUE:
         assert str(badge.name) and str(badge.description), badge.slug
         assert badge.triggers and set(badge.triggers) <= known, badge.slug
@@ -309,6 +318,10 @@ def test_every_badge_in_the_catalogue_is_covered_here():
         "autobiographer",
         "supporter",
         "conversation-starter",
+        # The ideas' badges are tested with the ideas' credits, in test_ideas.py.
+        "visionary",
+        "crowd-favourite",
+        "voice-of-the-community",
     }
     assert set(badges.BY_SLUG) == covered  # a new badge needs its own test above
 

@@ -61,6 +61,8 @@ def test_the_points_for_each_rule_are_declared_in_one_place():
         Reason.ANSWER_ACCEPTED: 15,
         Reason.ACCEPTED_ANSWER: 2,
         Reason.REPLY_ENDORSED: 10,
+        Reason.IDEA_PLANNED: 10,
+        Reason.IDEA_DONE: 15,
     }
 
 
