@@ -5,6 +5,7 @@ post, so an update is never lost even if the index is locked.
 """
 
 from forum import events as forum_events
+from ideas import events as idea_events
 from search.models import IndexTask
 from search.queue import enqueue
 
@@ -58,6 +59,21 @@ def on_thread_changed(sender, thread, change, **kwargs):
         _thread(thread)
 
 
+def _idea(idea):
+    # Every post of an idea carries its status (search_indexes.PostIndex.idea_status); an idea's
+    # primary key is its thread's.
+    enqueue(IndexTask.Kind.THREAD, [idea.pk])
+
+
+def on_idea_status_changed(sender, idea, **kwargs):
+    _idea(idea)
+
+
+def on_idea_merged(sender, duplicate, **kwargs):
+    # The duplicate's status changed; the idea it went into keeps its own.
+    _idea(duplicate)
+
+
 def connect():
     uid = "search"
     forum_events.thread_posted.connect(on_thread_posted, dispatch_uid=f"{uid}.thread_posted")
@@ -69,3 +85,5 @@ def connect():
     forum_events.answer_cleared.connect(on_answer_changed, dispatch_uid=f"{uid}.answer_cleared")
     forum_events.post_visibility_changed.connect(on_visibility_changed, dispatch_uid=f"{uid}.visibility")
     forum_events.thread_changed.connect(on_thread_changed, dispatch_uid=f"{uid}.thread_changed")
+    idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status_changed")
+    idea_events.idea_merged.connect(on_idea_merged, dispatch_uid=f"{uid}.idea_merged")

@@ -5,7 +5,9 @@ with the thread's title; results are grouped by thread when shown. The
 opening post also holds the title in a field of its own, boosted, so that a
 thread whose title names the words ranks above one whose body mentions them.
 Hidden and deleted posts, and posts of hidden threads, are not in the index at all;
-staff-only categories are marked so that only staff searches reach them.
+staff-only categories are marked so that only staff searches reach them. Every post of an
+idea carries the idea's status, so that a search can keep one status (search/receivers.py
+re-indexes the thread when it changes).
 Results are checked against the database anyway.
 """
 
@@ -15,6 +17,7 @@ from haystack import indexes
 from taggit.models import TaggedItem
 
 from forum.models import Category, Post, Visibility
+from ideas.models import Status
 
 # How much more a word in a thread's title counts than the same word in a post's text
 # (the backend applies it at query time: search/backend.py).
@@ -42,18 +45,20 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
     solved = indexes.BooleanField(stored=False)
     official = indexes.BooleanField(stored=False)
     is_thread = indexes.BooleanField(model_attr="is_opening", stored=False)
+    # A keyword, not text: a status is matched whole and never by the words a reader types.
+    idea_status = indexes.MultiValueField(stored=False)
 
     def get_model(self):
         return Post
 
     def index_queryset(self, using=None):
-        return indexable_posts().select_related("thread__category").prefetch_related("thread__tags")
+        return indexable_posts().select_related("thread__category", "thread__idea").prefetch_related("thread__tags")
 
     def posts_by_id(self, ids) -> list:
         """The indexable posts among `ids` (the queue's), read from the posts and their threads'
         visibility checked here: filtered in the query, it makes SQLite walk every thread first."""
         posts = Post.objects.filter(pk__in=ids, visibility=Visibility.VISIBLE)
-        posts = posts.select_related("thread__category").prefetch_related("thread__tags")
+        posts = posts.select_related("thread__category", "thread__idea").prefetch_related("thread__tags")
         return [post for post in posts if post.thread.visibility == Visibility.VISIBLE]
 
     def prepare_text(self, post):
@@ -77,6 +82,14 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_official(self, post):
         return post.thread.has_official_response
 
+    def prepare_idea_status(self, post):
+        """The idea's status, none outside ideas categories; an idea whose row is not made yet is new."""
+        thread = post.thread
+        if thread.category.kind != Category.Kind.IDEAS:
+            return []
+        idea = getattr(thread, "idea", None)  # None when the thread has no Idea row
+        return [idea.status if idea is not None else Status.NEW]
+
     def light_posts(self, after_pk: int, limit: int) -> list:
         """The next posts to index, read as plain values: a rebuild reads 100,000 posts.
 
@@ -89,8 +102,8 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
             .order_by("pk")
             .values(
                 "pk", "body", "is_opening", "author_id", "thread_id", "created_at", "score",
-                "thread__title", "thread__category_id", "thread__category__access",
-                "thread__accepted_answer_id", "thread__has_official_response",
+                "thread__title", "thread__category_id", "thread__category__access", "thread__category__kind",
+                "thread__accepted_answer_id", "thread__has_official_response", "thread__idea__status",
             )[:limit]
         )  # fmt: skip
         thread_ids = {row["thread_id"] for row in rows}
@@ -104,13 +117,15 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
 
 
 def _light(row, tags):
-    category = SimpleNamespace(access=row["thread__category__access"])
+    category = SimpleNamespace(access=row["thread__category__access"], kind=row["thread__category__kind"])
+    status = row["thread__idea__status"]
     thread = SimpleNamespace(
         title=row["thread__title"],
         category_id=row["thread__category_id"],
         category=category,
         accepted_answer_id=row["thread__accepted_answer_id"],
         has_official_response=row["thread__has_official_response"],
+        idea=SimpleNamespace(status=status) if status else None,
         tags=SimpleNamespace(all=lambda: tags),
     )
     return SimpleNamespace(

@@ -13,6 +13,7 @@ from haystack.query import SearchQuerySet
 
 from forum.models import Category, Post, Thread, Visibility
 from forum.permissions import readable_accesses
+from ideas.models import Status
 from profiles import roles
 from profiles.models import Member
 from search import query as query_parser
@@ -23,6 +24,7 @@ SIMILAR_TIMEOUT = 600  # seconds a "similar threads" list is reused before askin
 MAX_HITS = 200  # ranked hits checked against the database for one search
 PER_PAGE = 15
 SORTS = {"relevance": None, "newest": "-created", "score": "-votes"}
+STATUSES = Status.choices  # an idea's, for the status filter
 # Characters in a query: the forms' maxlength, so that the longest query the forms can
 # send (percent-encoded, with every filter) fits well inside the server's request line
 # (16 KB under daphne), which otherwise closes the connection without an answer.
@@ -46,6 +48,7 @@ class Filters:
     solved: str = ""  # "", "yes", "no"
     official: str = ""  # "", "yes", "no"
     type: str = ""  # "", "threads", "posts"
+    status: str = ""  # "" or an idea's status (ideas.models.Status)
     sort: str = "relevance"
     errors: list = field(default_factory=list)
     # The dates as instants in UTC, read by from_query.
@@ -68,6 +71,9 @@ class Filters:
             filters.errors.append(_("A search can be at most %(limit)d characters long.") % {"limit": MAX_QUERY_LENGTH})
         if filters.sort not in SORTS:
             filters.sort = "relevance"
+        filters.status = filters.status.lower()
+        if filters.status and filters.status not in Status.values:
+            filters.errors.append(_("Choose an idea status from the list, or any status."))
         try:
             filters.since = _instant(filters.date_from)
             filters.until = _instant(filters.date_to, end=True)
@@ -125,6 +131,8 @@ def _narrow(sqs, filters: Filters, viewer):
             sqs = sqs.filter(**{name: getattr(filters, name) == "yes"})
     if filters.type in {"threads", "posts"}:
         sqs = sqs.filter(is_thread=filters.type == "threads")
+    if filters.status:
+        sqs = sqs.filter(idea_status=filters.status)
     return sqs
 
 
@@ -152,7 +160,9 @@ def _verified_ids(hits, viewer) -> list[tuple[int, int]]:
 
 
 def _load(ids) -> list[Post]:
-    posts = Post.objects.filter(pk__in=ids).select_related("thread__category", "thread__author", "author")
+    posts = Post.objects.filter(pk__in=ids).select_related(
+        "thread__category", "thread__idea", "thread__author", "author"
+    )
     by_id = {post.pk: post for post in posts}
     return [by_id[pk] for pk in ids if pk in by_id]
 

@@ -8,6 +8,7 @@ from search import selectors
 
 def search(request):
     filters = selectors.Filters.from_query(request.GET)
+    categories = list(readable_categories(request.user))
     found = (
         selectors.search(request.user, filters, request.GET.get("page")) if filters.q and not filters.errors else None
     )
@@ -18,8 +19,10 @@ def search(request):
             "filters": filters,
             "page": found.page if found else None,
             "some_words": found.some_words if found else False,
-            "categories": readable_categories(request.user),
+            "categories": categories,
             "sorts": selectors.SORTS,
+            # Offered where there are ideas to filter.
+            "statuses": selectors.STATUSES if any(c.is_ideas for c in categories) else (),
         },
         status=400 if filters.errors else 200,
     )

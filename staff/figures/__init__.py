@@ -21,13 +21,18 @@ local midnight N−1 days ago until now; periods.py):
   or dismissed) in the period. Per category, reports on that category's posts and threads;
   for the whole forum, every report, reports on members included (aggregates.py);
 - *top advocates*: the leaderboard's ranking for the same period and category
-  (``reputation.selectors.advocates``), the first ten.
+  (``reputation.selectors.advocates``), the first ten;
+- *ideas*: visible threads in an ideas category the viewer may read (staff-only ones included
+  for staff), created in the period, counted by the status they have now, a row for every
+  status; *time to first status*: from an idea's creation to its oldest ``StatusChange``, its
+  median and p90 as above. Shown with the whole forum only: no idea is in a question category
+  (ideas.py).
 
 Every figure is a COUNT, SUM or window function in the database: the page costs the same
 dozen queries whatever the size of the forum, and nothing loops over threads in Python.
 
 The modules, by concept: periods, display (durations and shares as text), targets, spreads,
-aggregates (one scope's figures), series (per day or week), charts (SVG geometry in
+aggregates (one scope's figures), ideas, series (per day or week), charts (SVG geometry in
 web.charts' frame), page (what the view renders) and export (the CSV rows).
 """
 

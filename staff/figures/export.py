@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from staff.figures.aggregates import Figures
 from staff.figures.display import hours, percent_text
+from staff.figures.ideas import IdeaFigures
 from staff.figures.page import CommunityFigures
 from staff.figures.spreads import Spread
 
@@ -24,7 +25,7 @@ def csv_header() -> list[str]:
 
 
 def csv_rows(page: CommunityFigures) -> list[Row]:
-    """The whole page as rows: the period, each scope's figures, the advocates, the time series."""
+    """The whole page as rows: the period, each scope's figures, the ideas', the advocates, the time series."""
     scope = page.selected.name
     rows = [
         Row(scope, _("First day"), page.period.first_day.isoformat(), _("date"), page.period.first_day.isoformat()),
@@ -32,6 +33,8 @@ def csv_rows(page: CommunityFigures) -> list[Row]:
     ]
     for figures in [page.selected] if page.category else [page.forum, *page.by_category]:
         rows += figure_rows(figures)
+    if page.ideas is not None and page.ideas.has_categories:
+        rows += idea_rows(scope, page.ideas)
     for rank, member in enumerate(page.advocates, start=1):
         label = _("Top advocate %(rank)d") % {"rank": rank}
         rows.append(Row(scope, label, member.points, _("points"), member.username))
@@ -51,6 +54,16 @@ def figure_rows(figures: Figures) -> list[Row]:
         Row(scope, _("Reports opened"), figures.reports_opened, _("reports"), str(figures.reports_opened)),
         Row(scope, _("Reports resolved"), figures.reports_resolved, _("reports"), str(figures.reports_resolved)),
     ]
+
+
+def idea_rows(scope: str, ideas: IdeaFigures) -> list[Row]:
+    """The ideas' figures as the page shows them: how many, each status, the time to a first status."""
+    unit = _("ideas")
+    rows = [Row(scope, _("Ideas proposed"), ideas.proposed, unit, str(ideas.proposed))]
+    for _status, label, count in ideas.by_status:
+        figure = _("Ideas with the status “%(status)s”") % {"status": label}
+        rows.append(Row(scope, figure, count, unit, str(count)))
+    return rows + _spread_rows(scope, _("Time to first status"), ideas.first_status)
 
 
 def _spread_rows(scope: str, label: str, spread: Spread) -> list[Row]:

@@ -1,4 +1,5 @@
-"""The staff figures page: every figure of the period, for the whole forum or one question category."""
+"""The staff figures page: every figure of the period, for the whole forum or one question category
+(the ideas' figures with the whole forum's only: no idea is in a question category)."""
 
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from profiles.models import Member
 from reputation.selectors import advocates
 from staff.figures.aggregates import Figures, figures_by_category
 from staff.figures.charts import SeriesChart, series_chart
+from staff.figures.ideas import IdeaFigures, idea_figures
 from staff.figures.periods import DEFAULT_PERIOD, Period, period_from, period_of
 from staff.figures.series import series
 from staff.figures.targets import target_conditions
@@ -27,6 +29,7 @@ class CommunityFigures:
     by_category: list[Figures]
     advocates: list[Member]  # each with .points, as on the leaderboard
     chart: SeriesChart
+    ideas: IdeaFigures | None  # None when the page shows one question category
 
     @property
     def selected(self) -> Figures:
@@ -63,4 +66,5 @@ def community_figures(viewer, *, days: int = DEFAULT_PERIOD, category_slug: str 
             weekly=period.weekly,
             has_target=any(c.response_target_hours is not None for c in ([category] if category else categories)),
         ),
+        ideas=None if category else idea_figures(viewer, period),
     )
