@@ -37,7 +37,7 @@ CATEGORIES = [
      "#0f7b6c", "questions", "public", 48),
     ("idees", ("Ideas and suggestions", "Suggest features, vote for other people’s, discuss the roadmap."),
      ("Idées et suggestions", "Proposez des fonctions, votez pour celles des autres, discutez de la feuille de route."),
-     "#b1541a", "discussion", "public", None),
+     "#b1541a", "ideas", "public", None),
     ("show-and-tell", ("Show and tell", "Share your setups, scenes and automations."),
      ("Vos installations", "Partagez vos installations, vos scènes et vos automatisations."),
      "#8a3ffc", "discussion", "public", None),
@@ -45,6 +45,106 @@ CATEGORIES = [
      ("Salle de l’équipe", "Notes privées entre l’équipe Lumio et les modérateurs."),
      "#5b6675", "discussion", "staff", None),
 ]  # fmt: skip
+
+# The ideas category: each idea with its voters and, when the team has answered, the status it
+# set and the note that says why (posted as the team's official response). "merge_into" names
+# the title of the idea a duplicate is merged into. The holiday mode above is an idea too.
+IDEAS = [
+    {
+        "author": "david",
+        "title": "Sunrise alarm that slowly brightens the bedroom",
+        "body": "I would love a wake-up routine: the lamp starts at 1 % thirty minutes before my alarm and "
+        "reaches full brightness when it rings. Bonus points for a warm-to-cool colour shift.",
+        "tags": ["routines", "sommeil"],
+        "voters": ["alice", "bruno", "chloe", "emma", "farid", "giulia", "hugo", "ines", "kenji"],
+        "status": (
+            "in_progress",
+            "james",
+            "We are building this now: a first version comes with app 2.6, with the colour shift as an option.",
+        ),
+    },
+    {
+        "author": "chloe",
+        "title": "Regrouper les lampes par pièce dans l’application",
+        "body": "Avec douze lampes, la liste devient longue. Pouvoir créer des pièces (salon, chambre, cuisine) "
+        "et allumer une pièce entière d’un geste serait un vrai plus.",
+        "tags": ["application", "pieces"],
+        "voters": ["alice", "bruno", "farid", "hugo", "kenji", "emma"],
+        "status": (
+            "planned",
+            "sophie",
+            "C’est prévu pour le printemps : les pièces arriveront avec la prochaine grande version de l’application.",
+        ),
+    },
+    {
+        "author": "kenji",
+        "title": "Show the energy used by each lamp",
+        "body": "A small chart per lamp with the kWh used this week and this month would help me find the "
+        "lamps I leave on for nothing.",
+        "tags": ["energy", "application"],
+        "voters": ["david", "giulia", "emma", "chloe"],
+        "status": (
+            "under_review",
+            "james",
+            "Thanks for all the votes. We are checking what the Halo's "
+            "hardware can measure accurately before we promise anything.",
+        ),
+    },
+    {
+        "author": "farid",
+        "title": "Un widget pour l’écran d’accueil du téléphone",
+        "body": "Allumer la lampe du salon sans ouvrir l’application : un widget avec mes trois scènes préférées "
+        "suffirait.",
+        "tags": ["application", "widget"],
+        "voters": ["alice", "ines", "hugo", "david", "giulia"],
+        "status": (
+            "done",
+            "sophie",
+            "Le widget est disponible depuis la version 2.5 de l’application, sur "
+            "Android comme sur iPhone. Merci pour l’idée !",
+        ),
+    },
+    {
+        "author": "giulia",
+        "title": "Let the lamps blink when the doorbell rings",
+        "body": "With headphones on I never hear the doorbell. A short blink of the living-room lamps when "
+        "the smart doorbell rings would be perfect.",
+        "tags": ["integrations", "accessibility"],
+        "voters": ["kenji", "emma"],
+        "status": (
+            "declined",
+            "james",
+            "We looked at this closely: doorbells don't share a common signal we "
+            "can listen to, so we can't make it reliable. Automations with your doorbell's own app "
+            "remain the way to go.",
+        ),
+    },
+    {
+        "author": "hugo",
+        "title": "Des scènes qui suivent le coucher du soleil",
+        "body": "Que la scène « soirée » démarre au coucher du soleil, quelle que soit la saison, plutôt qu’à "
+        "une heure fixe.",
+        "tags": ["routines", "scenes"],
+        "voters": ["bruno", "chloe"],
+        "status": None,
+    },
+    {
+        "author": "emma",
+        "title": "Start the evening scene at sunset",
+        "body": "The evening scene should start when the sun sets, not at 7 pm all year round.",
+        "tags": ["routines"],
+        "voters": ["david", "kenji", "bruno"],
+        "merge_into": "Des scènes qui suivent le coucher du soleil",
+    },
+    {
+        "author": "ines",
+        "title": "Choisir la couleur de la veilleuse des enfants",
+        "body": "La veilleuse est toujours orange. Pouvoir choisir un bleu très doux aiderait ma fille à s’endormir.",
+        "tags": ["enfants", "couleurs"],
+        "voters": [],
+        "status": None,
+    },
+]
 
 # Each thread: category, author, title, body, tags, replies [(author, body)],
 # accepted (index of the accepted reply or None), endorsed (index or None), votes {index: [voters]}

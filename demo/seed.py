@@ -23,6 +23,7 @@ from forum import services
 from forum.counters import recount_all
 from forum.models import Category, Follow, Post, Thread, Vote
 from forum.services.staff import awaiting_official_response
+from ideas import services as idea_services
 from moderation import actions as moderation
 from moderation import limits, reports
 from notifications import announcements
@@ -74,9 +75,11 @@ def seed_forum(options: Options, stream=sys.stdout):
         cast = _create_cast(stream)
         categories = _create_categories()
         _create_curated_threads(cast, categories, stream)
+        _create_ideas(cast, categories, stream)
     crowd = _create_crowd(options.members, rng, stream)
     _create_generated_threads(options, rng, list(cast.values()) + crowd, categories, stream)
     _create_bench_shapes(options, rng, crowd, categories, stream)
+    idea_services.add_missing_ideas()  # generated threads in the ideas category are ideas too
     with transaction.atomic():
         recount_all()
         ledger.repair_totals()
@@ -152,6 +155,41 @@ def _create_curated_threads(cast, categories, stream):
             services.endorse_reply(post=posts[spec["endorsed"]], by=staff)
         _spread_in_time(thread, [opening, *posts], start=now - timedelta(days=2 + index * 3, hours=index))
         progress.advance()
+
+
+def _create_ideas(cast, categories, stream):
+    """Ideas in every status: voted for, answered by the team with a note, one merged as a duplicate."""
+    progress = Progress(stream, "Ideas", len(content.IDEAS) + 1)
+    holiday = Thread.objects.get(title__startswith="Un mode « vacances »")
+    _vote_and_answer(
+        holiday,
+        cast,
+        ["alice", "hugo", "chloe", "farid", "ines", "david", "emma"],
+        ("planned", "james", "Planned for the spring update, with a time window you choose, as Alice suggested."),
+    )
+    progress.advance()
+    ideas = {}
+    for spec in content.IDEAS:
+        thread = services.start_thread(
+            category=categories["idees"],
+            author=cast[spec["author"]],
+            title=spec["title"],
+            body=spec["body"],
+            tags=spec["tags"],
+        )
+        _vote_and_answer(thread, cast, spec["voters"], spec.get("status"))
+        if spec.get("merge_into"):
+            idea_services.merge_idea(duplicate=thread, into=ideas[spec["merge_into"]], by=cast["marc"])
+        ideas[spec["title"]] = thread
+        progress.advance()
+
+
+def _vote_and_answer(thread, cast, voters, status):
+    for voter in voters:
+        idea_services.vote_for_idea(thread=thread, member=cast[voter])
+    if status:
+        value, by, note = status
+        idea_services.set_idea_status(thread=thread, by=cast[by], status=value, note=note)
 
 
 def _spread_in_time(thread, posts, start):
