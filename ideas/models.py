@@ -6,6 +6,8 @@ the idea it was merged into. Each status change is a row of `StatusChange`, with
 announced it, so that the idea's page can show its history.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -29,11 +31,20 @@ CLOSED = (Status.DONE, Status.DECLINED, Status.DUPLICATE)
 CHOSEN = tuple(status for status in Status if status != Status.DUPLICATE)
 
 
+TRENDING_DAYS = 30
+
+
 class Idea(models.Model):
     thread = models.OneToOneField("forum.Thread", on_delete=models.CASCADE, primary_key=True, related_name="idea")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     votes = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+    # The votes of the TRENDING_DAYS before `recent_counted_at`, counted at each vote, withdrawal
+    # and merge: never fewer than the votes of the TRENDING_DAYS before any later moment (votes
+    # only leave that window until the next vote counts again), so trending ranks by this bound
+    # and counts exactly only the few ideas that can reach the page (ideas/selectors.py).
+    recent_votes = models.PositiveIntegerField(default=0, editable=False)
+    recent_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by merging (status DUPLICATE): where the idea's votes and followers went.
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged", verbose_name=_("merged into")
@@ -46,6 +57,15 @@ class Idea(models.Model):
 
     def __str__(self):
         return str(self.thread)
+
+    def count_recent_votes(self, now=None):
+        """Count the votes of the last TRENDING_DAYS again, and save the count (the caller holds
+        the row's lock). Called by every change of the idea's votes."""
+        now = now or timezone.now()
+        since = now - timedelta(days=TRENDING_DAYS)
+        self.recent_votes = IdeaVote.objects.filter(idea_id=self.pk, created_at__gte=since).count()
+        self.recent_counted_at = now
+        Idea.objects.filter(pk=self.pk).update(recent_votes=self.recent_votes, recent_counted_at=now)
 
     @property
     def is_closed(self) -> bool:

@@ -26,7 +26,7 @@ def row_key(idea, *, show_category: bool, heading_level) -> tuple:
         idea.pk,
         idea.status,
         idea.votes,
-        getattr(idea, "recent_votes", None),
+        getattr(idea, "votes_this_month", None),
         thread.title,
         thread.slug,
         thread.reply_count,

@@ -85,6 +85,7 @@ def vote_for_idea(*, thread: Thread, member) -> bool:
             return False
         Idea.objects.filter(pk=idea.pk).update(votes=F("votes") + 1)
         idea.refresh_from_db(fields=["votes"])
+        idea.count_recent_votes()
         events.idea_voted.send(sender=Idea, idea=idea, member=member)
     return True
 
@@ -101,6 +102,7 @@ def withdraw_idea_vote(*, thread: Thread, member) -> bool:
             return False
         Idea.objects.filter(pk=idea.pk).update(votes=F("votes") - 1)
         idea.refresh_from_db(fields=["votes"])
+        idea.count_recent_votes()
         events.idea_vote_withdrawn.send(sender=Idea, idea=idea, member=member)
     return True
 
@@ -181,6 +183,7 @@ def _move_votes(source: Idea, target: Idea) -> int:
     for idea in (source, target):
         idea.votes = IdeaVote.objects.filter(idea=idea).count()
         Idea.objects.filter(pk=idea.pk).update(votes=idea.votes)
+        idea.count_recent_votes()
     return moved
 
 
