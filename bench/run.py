@@ -4,6 +4,7 @@
     make bench SCALE=small     # a quick run
     python -m bench.run --scale tiny --quick   # the smoke run that `make test` does
     python -m bench.run --only redis-sockets   # one row: 5,000 sockets on one daphne with Redis
+    python -m bench.run --only ideas           # /ideas/ and /roadmap/: 10,000 ideas, 200,000 votes
 
 Everything runs in a temporary folder: a fresh database seeded with seed_demo,
 a fresh Whoosh index, daphne processes on loopback ports. Pages under load are
@@ -44,6 +45,9 @@ SCALES = {
         "requests": 50,
         "load_seconds": 20,
         "rounds": 10,
+        "ideas": 10000,
+        "idea_votes": 200000,
+        "idea_voters": 10000,
     },
     "small": {
         "members": 200,
@@ -58,6 +62,9 @@ SCALES = {
         "requests": 20,
         "load_seconds": 5,
         "rounds": 5,
+        "ideas": 2000,
+        "idea_votes": 40000,
+        "idea_voters": 1000,
     },
     "tiny": {
         "members": 12,
@@ -72,6 +79,9 @@ SCALES = {
         "requests": 3,
         "load_seconds": 1,
         "rounds": 2,
+        "ideas": 100,
+        "idea_votes": 500,
+        "idea_voters": 50,
     },
 }
 
@@ -94,6 +104,8 @@ TARGETS = {
     "notification_p95_ms": 200,
     "rebuild_posts_per_s": 1000,
     "search_p50_ms": 30,
+    "ideas_p50_ms": 30,  # /ideas/ sorted by top and by trending, 10,000 ideas and 200,000 votes
+    "ideas_queries": 8,
     "search_p95_ms": 100,
     "seed_seconds_per_100k": 120,
     "server_mb": 500,
@@ -206,6 +218,43 @@ def pages(site, scale, report):
             f"{figure['p50_ms']} / {figure['p95_ms']} ms",
             f"< {TARGETS['search_p50_ms']} / < {TARGETS['search_p95_ms']} ms",
             figure["p50_ms"] < TARGETS["search_p50_ms"] and figure["p95_ms"] < TARGETS["search_p95_ms"],
+        )
+
+
+# The ideas' pages that have a p50 budget; the others are shown beside them.
+IDEAS_BUDGETED = ("top", "trending")
+
+
+def ideas(site, scale, report):
+    """/ideas/ and /roadmap/ at the scale's number of ideas and votes, in-process, page cache off."""
+    site.env["PAGE_CACHE"] = "false"
+    figures = json.loads(
+        site.python(
+            "bench.ideas",
+            *("--ideas", str(scale["ideas"]), "--votes", str(scale["idea_votes"])),
+            *("--voters", str(scale["idea_voters"]), "--requests", str(scale["requests"])),
+        ).stdout
+    )
+    site.env["PAGE_CACHE"] = "true"
+    report.data["ideas"] = figures
+    sizes = figures["sizes"]
+    for name, figure in figures["pages"].items():
+        visitor, member = figure["visitor"], figure["member"]
+        label = f"ideas, {name} ({sizes['ideas']:,} ideas, {sizes['votes']:,} votes)"
+        worst = max(visitor["queries"], member["queries"])
+        report.add(
+            f"{label}: queries (visitor / member)",
+            f"{visitor['queries']} / {member['queries']}",
+            f"<= {TARGETS['ideas_queries']}",
+            worst <= TARGETS["ideas_queries"],
+        )
+        budgeted = name in IDEAS_BUDGETED
+        slowest = max(visitor["p50_ms"], member["p50_ms"])
+        report.add(
+            f"{label}: p50 (visitor / member)",
+            f"{visitor['p50_ms']} / {member['p50_ms']} ms",
+            f"< {TARGETS['ideas_p50_ms']} ms" if budgeted else "",
+            slowest < TARGETS["ideas_p50_ms"] if budgeted else None,
         )
 
 
@@ -553,7 +602,9 @@ def main():
     parser.add_argument("--quick", action="store_true", help="Skip the server figures (smoke test).")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     parser.add_argument(
-        "--only", choices=["redis-sockets"], help="Only this row, on a minimal site (the scale sets its size)."
+        "--only",
+        choices=["redis-sockets", "ideas"],
+        help="Only these rows, on a minimal site (the scale sets its size).",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     options = parser.parse_args()
@@ -564,11 +615,12 @@ def main():
     started = datetime.now(UTC)
     try:
         if options.only:
-            seed(site, SCALES["tiny"], Report())  # members and sessions; the row does not read content
-            sockets_on_redis(site, scale, report)
+            seed(site, SCALES["tiny"], Report())  # members and sessions; the rows read no other content
+            {"redis-sockets": sockets_on_redis, "ideas": ideas}[options.only](site, scale, report)
         else:
             seed(site, scale, report)
             pages(site, scale, report)
+            ideas(site, scale, report)
             if not options.quick:
                 server(site, scale, report)
                 sockets_on_redis(site, scale, report)
