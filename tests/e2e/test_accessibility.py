@@ -61,7 +61,7 @@ print(json.dumps({
 }))
 """
 
-EVERYONE = ["home", "category", "thread", "idea", "profile", "leaderboard", "badges", "search"]
+EVERYONE = ["home", "category", "thread", "idea", "ideas", "roadmap", "profile", "leaderboard", "badges", "search"]
 MEMBERS = [*EVERYONE, "notifications", "notification preferences"]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
@@ -90,6 +90,8 @@ def paths(manage):
         "thread": found["thread"],
         "a thread kenji does not follow": found["unfollowed"],
         "idea": found["idea"],
+        "ideas": "/ideas/",
+        "roadmap": "/roadmap/",
         "profile": "/u/alice/",
         "leaderboard": "/leaderboard/",
         "badges": "/badges/",

@@ -137,7 +137,14 @@ def test_on_a_phone_pages_fit_the_screen_and_the_header_leaves_room(story, page,
     who, queue = PEOPLE[role]
     log_in_as(page, story, who)  # at a desktop's width, where the header names the member
     page.set_viewport_size({"width": width, "height": 844})
-    for path in ("/", story["thread_url"], queue, *(["/mod/"] if role == "moderator and staff" else [])):
+    for path in (
+        "/",
+        story["thread_url"],
+        "/ideas/",
+        "/roadmap/",
+        queue,
+        *(["/mod/"] if role == "moderator and staff" else []),
+    ):
         page.goto(path)
         _document_fits(page)
 
