@@ -25,13 +25,14 @@ def render(request, thread) -> str:
     idea = idea or Idea(thread=thread)
     idea.thread = thread
     merged = idea.status == Status.DUPLICATE
-    latest = StatusChange.objects.filter(idea_id=thread.pk).select_related("note").order_by("-created_at").first()
+    history = list(StatusChange.objects.filter(idea_id=thread.pk).select_related("note").order_by("created_at", "pk"))
     voters = list(selectors.latest_voters(thread.pk)) if idea.votes else []
     page = getattr(request, "shared_page", None)
     context = {
         "idea": idea,
         "thread": thread,
-        "latest": latest,
+        "latest": history[-1] if history else None,
+        "history": history,
         "voters": voters,
         "more_voters": idea.votes - len(voters),
         "merged": merged,

@@ -172,3 +172,15 @@ def test_the_voters_page_exists_only_for_ideas_the_reader_may_read(
     assert reader(staff_member).get(f"/ideas/{secret.pk}/voters/").status_code == 200
     assert reader(other_member).get(f"/ideas/{plain.pk}/voters/").status_code == 404
     assert reader(other_member).get("/ideas/999999/voters/").status_code == 404
+
+
+def test_the_panel_keeps_the_status_history_with_each_note(idea, staff_member):
+    set_idea_status(thread=idea, by=staff_member, status=Status.UNDER_REVIEW, note="We are looking at this now.")
+    set_idea_status(thread=idea, by=staff_member, status=Status.PLANNED, note=NOTE)
+
+    shown = panel(reader(), idea)
+    history = shown[shown.index("Status history") :]
+    assert history.index("Under review") < history.index("Planned")
+    notes = Post.objects.filter(thread=idea, is_official=True).order_by("pk")
+    for note in notes:
+        assert note.get_absolute_url() in history
