@@ -60,7 +60,8 @@ def pages():
         or Thread.objects.order_by("-reply_count").first()
     )
     last_page = big.reply_count // 20 + 1
-    category = Category.objects.filter(access="public").order_by("-thread_count").first()
+    # A list of threads (an ideas category's page is the ideas' list, measured by bench/ideas.py).
+    category = Category.objects.filter(access="public").exclude(kind="ideas").order_by("-thread_count").first()
     prolific = Member.objects.filter(username="prolific").first() or Member.objects.order_by("-reputation").first()
     return {
         "home": "/",

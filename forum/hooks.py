@@ -52,3 +52,17 @@ def fill_thread_panels(request, html: str, fills: dict) -> str:
     for _render, fill in _thread_panels:
         html = fill(request, html, fills)
     return html
+
+
+_category_pages: dict[str, Callable] = {}
+
+
+def provide_category_page(kind: str, view: Callable):
+    """The page of the categories of one kind, when an app above the forum shows them its own way
+    (an ideas category lists its ideas by votes and status). view(request, category) -> response,
+    for a category the reader may read."""
+    _category_pages[kind] = view
+
+
+def category_page(kind: str) -> Callable | None:
+    return _category_pages.get(kind)

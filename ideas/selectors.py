@@ -61,10 +61,11 @@ class Filters:
     categories: list[Category] = field(default_factory=list)
 
     @classmethod
-    def read(cls, viewer, query) -> "Filters":
-        categories = idea_categories(viewer)
+    def read(cls, viewer, query, *, category: Category | None = None) -> "Filters":
+        """The filters in the query; `category` is the category's own page (its filter fixed)."""
+        categories = [category] if category is not None else idea_categories(viewer)
         status = query.get("status", "")
-        slug = query.get("category", "")
+        slug = category.slug if category is not None else query.get("category", "")
         sort = query.get("sort", "top")
         return cls(
             status=status if status in Status.values else "",
@@ -73,10 +74,6 @@ class Filters:
             sort=sort if sort in SORTS else "top",
             categories=categories,
         )
-
-    @property
-    def asked(self) -> bool:
-        return bool(self.status or self.category or self.tag)
 
 
 def idea_list(viewer, filters: Filters, page_number=1) -> Page:

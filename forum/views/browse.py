@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from forum import selectors
+from forum import hooks, selectors
 from forum.permissions import can_start_thread
 from web.pagecache import shared_page
 
@@ -16,6 +16,9 @@ def home(request):
 @shared_page
 def category(request, slug):
     category = selectors.category_for(request.user, slug)
+    own_page = hooks.category_page(category.kind)
+    if own_page is not None:
+        return own_page(request, category)
     filter = request.GET.get("filter", "latest")
     if filter not in selectors.THREAD_FILTERS or (filter == "awaiting" and not category.is_questions):
         filter = "latest"

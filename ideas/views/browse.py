@@ -26,9 +26,19 @@ SORT_LABELS = {
 
 @shared_page
 def ideas(request):
-    filters = selectors.Filters.read(request.user, request.GET)
+    return _list(request, selectors.Filters.read(request.user, request.GET))
+
+
+def category_ideas(request, category):
+    """An ideas category's own page (/c/<slug>/, forum.hooks): its ideas, as /ideas/ lists them."""
+    return _list(request, selectors.Filters.read(request.user, request.GET, category=category), category=category)
+
+
+def _list(request, filters, *, category=None):
     page = selectors.idea_list(request.user, filters, request.GET.get("page"))
     context = {
+        "category": category,
+        "show_category": category is None,
         "ideas": page,
         "filters": filters,
         "statuses": Status.choices,
@@ -58,7 +68,7 @@ def _query(filters, **changes) -> str:
     """This list's URL with some filters changed (and back to its first page)."""
     chosen = {
         "status": filters.status,
-        "category": filters.category.slug if filters.category else "",
+        "category": filters.category.slug if filters.category and len(filters.categories) > 1 else "",
         "tag": filters.tag,
         "sort": filters.sort,
         **changes,

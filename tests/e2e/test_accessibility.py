@@ -61,7 +61,10 @@ print(json.dumps({
 }))
 """
 
-EVERYONE = ["home", "category", "thread", "idea", "ideas", "roadmap", "profile", "leaderboard", "badges", "search"]
+EVERYONE = [
+    *("home", "category", "thread", "idea", "ideas", "ideas category", "roadmap"),
+    *("profile", "leaderboard", "badges", "search"),
+]
 MEMBERS = [*EVERYONE, "notifications", "notification preferences"]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
@@ -91,6 +94,7 @@ def paths(manage):
         "a thread kenji does not follow": found["unfollowed"],
         "idea": found["idea"],
         "ideas": "/ideas/",
+        "ideas category": "/c/idees/",
         "roadmap": "/roadmap/",
         "profile": "/u/alice/",
         "leaderboard": "/leaderboard/",

@@ -272,3 +272,37 @@ def test_an_idea_s_bound_never_falls_below_its_votes_of_the_month(idea, other_me
     IdeaVote.objects.update(created_at=timezone.now() - timedelta(days=31))
     bound, truth = bound_and_truth(idea)
     assert bound >= truth == 0
+
+
+def test_an_ideas_category_page_lists_its_ideas_by_votes(propose, make_category, voters, member, staff_member):
+    hardware = make_category("hardware-ideas", name="Hardware ideas", kind=Category.Kind.IDEAS)
+    few, many = propose("A few want this"), propose("Many want this")
+    elsewhere = propose("In the other category", category=hardware)
+    give(few, voters[:1])
+    give(many, voters[:3])
+    give(elsewhere, voters)
+    url = f"/c/{few.category.slug}/"
+
+    assert titles(reader(), url) == [many.title, few.title]
+    assert titles(reader(), url, sort="newest") == [many.title, few.title]
+    assert titles(reader(), url, category="hardware-ideas") == [many.title, few.title]  # its own, whatever asked
+    page = reader(member).get(url).content.decode()
+    assert "Propose an idea" in page and 'class="category-chip"' not in page
+    assert f'action="{url}"' in page
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_an_ideas_category_page_stays_small(propose, voters, other_member, who, django_assert_max_num_queries):
+    for n in range(5):
+        give(propose(f"Idea on its category page {n}", tags=["app"]), voters[: n % 3])
+    client = reader(other_member if who == "member" else None)
+    url = f"/c/{Idea.objects.first().thread.category.slug}/"
+    client.get(url)
+    with django_assert_max_num_queries(8):
+        assert client.get(url, {"sort": "trending"}).status_code == 200
+
+
+def test_a_staff_only_ideas_category_page_is_not_found_for_members(staff_ideas, propose, staff_member, other_member):
+    propose("Only for the team", category=staff_ideas, author=staff_member)
+    assert reader(other_member).get("/c/staff-ideas/").status_code == 404
+    assert titles(reader(staff_member), "/c/staff-ideas/") == ["Only for the team"]
