@@ -29,7 +29,7 @@ from moderation import limits, reports
 from notifications import announcements
 from profiles.models import Member
 from profiles.services import grant_role
-from reputation import badges, ledger
+from reputation import badges, expertise, ledger
 from web.markdown import render_markdown
 
 BATCH = 2000
@@ -85,6 +85,7 @@ def seed_forum(options: Options, stream=sys.stdout):
         ledger.repair_totals()
         badges.award(badges.CATALOGUE, None)
         tally.rebuild()  # the profiles' contribution rows, which bulk_create did not keep
+        expertise.rebuild()  # the members' expertise rows, which ledger.backfill did not keep
     with limits.exempt(), transaction.atomic():
         _create_moderation_history(cast, crowd, rng)
         _create_staff_workspace(cast)

@@ -28,6 +28,7 @@ from profiles import charts, roles
 from profiles.models import Member
 from profiles.services import can_edit_profile
 from reputation import badges
+from reputation import selectors as reputation_selectors
 from reputation.models import BadgeAward, ReputationEntry
 
 TABS = ("summary", "activity", "badges", "reputation")
@@ -36,6 +37,7 @@ ACTIVITY_PER_PAGE = 20
 LEDGER_PER_PAGE = 50
 SUMMARY_ITEMS = 5
 TOP_TAGS = 8
+KNOWN_TAGS = 5
 EXCERPT_CHARS = 180
 
 
@@ -123,16 +125,29 @@ class TopTag:
 
 
 @dataclass
+class KnownTag:
+    name: str
+    slug: str
+    points: int
+
+
+@dataclass
 class Summary:
     counts: Counts
     best_replies: list[Post]
     accepted: list[Post]
     top_tags: list[TopTag]
     recent_badges: list["EarnedBadge"]
+    knows_about: list[KnownTag] = field(default_factory=list)
 
 
 def _top_tags(member: Member, viewer) -> list[TopTag]:
     return [TopTag(**row) for row in contributions.top_tags(member, viewer, limit=TOP_TAGS)]
+
+
+def _knows_about(member: Member, viewer) -> list[KnownTag]:
+    """The tags of the member's expertise (points earned answering, reputation/expertise.py)."""
+    return [KnownTag(**row) for row in reputation_selectors.known_tags(member, viewer, limit=KNOWN_TAGS)]
 
 
 def summary(member: Member, viewer) -> Summary:
@@ -146,6 +161,7 @@ def summary(member: Member, viewer) -> Summary:
         accepted=_with_excerpts(accepted),
         top_tags=_top_tags(member, viewer),
         recent_badges=earned_badges(member, viewer, limit=SUMMARY_ITEMS + 1),
+        knows_about=_knows_about(member, viewer),
     )
 
 

@@ -5,12 +5,16 @@ row and the cached total on Member commit (or roll back) with the vote, answer,
 endorsement or idea status that caused them. Nobody earns from their own
 actions on their own posts, and brand staff earn nothing for official
 responses (nor for their own ideas, whose opening posts are official).
+
+Every entry earn() and undo() write also goes to the members' expertise rows
+(reputation/expertise.py), in the same transaction: the one write path of both.
 """
 
 from django.db.models import F, Sum
 from django.db.models.functions import Greatest
 
 from profiles.models import Member
+from reputation import expertise
 from reputation.models import ReputationEntry
 
 Reason = ReputationEntry.Reason
@@ -45,6 +49,7 @@ def earn(*, member_id: int, reason: str, post, actor) -> ReputationEntry | None:
         actor=actor,
     )
     add_to_total(member_id, entry.amount)
+    expertise.record(entry)
     return entry
 
 
@@ -77,6 +82,7 @@ def undo(gain: ReputationEntry, *, actor=None) -> ReputationEntry:
         reverses=gain,
     )
     add_to_total(gain.member_id, entry.amount)
+    expertise.record(entry)
     return entry
 
 
@@ -140,7 +146,8 @@ def backfill(votes, accepted_threads):
     """Ledger entries for content written in bulk (the demo seeder), then the totals.
 
     `votes` are Vote rows with post (and post.thread) loaded; `accepted_threads`
-    are threads whose accepted_answer was set without the service.
+    are threads whose accepted_answer was set without the service. The caller then
+    rebuilds the expertise rows (expertise.rebuild()), which bulk_create did not keep.
     """
     entries = []
     for vote in votes:

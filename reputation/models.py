@@ -1,4 +1,4 @@
-"""The reputation ledger and the badges members hold.
+"""The reputation ledger, the badges members hold, and the expertise the ledger sums up.
 
 Both tables were created by the profiles app and keep their names (Meta.db_table):
 the models moved here without touching the database (migrations/0001_initial.py).
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 
 class ReputationEntry(models.Model):
@@ -77,3 +78,59 @@ class BadgeAward(models.Model):
 
     def __str__(self):
         return f"{self.badge} for {self.member_id}"
+
+
+class Expertise(models.Model):
+    """What a member earned by answering, in one place (a category, or a tag in a category).
+
+    `points` are the member's standing answering gains there (ledger.ANSWERING: helpful
+    votes on their replies and threads, accepted answers, endorsements), counted where the
+    post's thread is now; `last_earned_at` is the latest of those gains, undone or not, for
+    "active lately". Rows change only in reputation/expertise.py, inside the ledger's
+    transaction; `manage.py rebuild_expertise` recomputes them from the ledger.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    category = models.ForeignKey("forum.Category", on_delete=models.CASCADE, related_name="+")
+    points = models.IntegerField(default=0)
+    last_earned_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class CategoryExpertise(Expertise):
+    """A member's expertise in one category: every answering gain on its threads, tagged or not."""
+
+    class Meta:
+        verbose_name_plural = "category expertise"
+        constraints = [models.UniqueConstraint(fields=["member", "category"], name="expertise_category_unique")]
+        indexes = [
+            # "The members who know this category best, active lately": read in this index's order.
+            models.Index(fields=["category", "-points", "last_earned_at"], name="expertise_category_top"),
+        ]
+
+    def __str__(self):
+        return f"{self.points} points for {self.member_id} in {self.category_id}"
+
+
+class TagExpertise(Expertise):
+    """A member's expertise under one tag, in one category.
+
+    Keyed by category too, as contributions' TagTotals: a profile sums the rows of the
+    categories its viewer may read, so points earned in a staff-only category never show
+    to a member or a visitor, and a category whose access changes needs no rewrite.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "tag expertise"
+        constraints = [models.UniqueConstraint(fields=["member", "category", "tag"], name="expertise_tag_unique")]
+        indexes = [
+            # "The members who know this tag best, active lately": read in this index's order.
+            models.Index(fields=["tag", "-points", "last_earned_at"], name="expertise_tag_top"),
+        ]
+
+    def __str__(self):
+        return f"{self.points} points for {self.member_id} under {self.tag_id} in {self.category_id}"

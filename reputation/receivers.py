@@ -8,7 +8,7 @@ and the cached totals commit (or roll back) with what earned them.
 from forum import events as forum_events
 from ideas import events as idea_events
 from profiles import events as profile_events
-from reputation import badges, idea_credits, ledger
+from reputation import badges, expertise, idea_credits, ledger
 from reputation import events as reputation_events
 from reputation.models import BadgeAward
 
@@ -68,6 +68,9 @@ def connect():
     forum_events.endorsement_withdrawn.connect(
         ledger.on_endorsement_withdrawn, dispatch_uid=f"{uid}.endorsement_withdrawn"
     )
+    # The ledger keeps the expertise rows itself; a thread that changes place takes its points along.
+    forum_events.post_edited.connect(expertise.on_thread_retagged, dispatch_uid=f"{uid}.expertise.post_edited")
+    forum_events.thread_changed.connect(expertise.on_thread_moved, dispatch_uid=f"{uid}.expertise.thread_changed")
     profile_events.profile_updated.connect(on_profile_updated, dispatch_uid=f"{uid}.profile_updated")
     idea_events.idea_voted.connect(on_idea_voted, dispatch_uid=f"{uid}.idea_voted")
     idea_events.idea_status_changed.connect(on_idea_status_changed, dispatch_uid=f"{uid}.idea_status_changed")

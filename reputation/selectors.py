@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum import permissions
-from forum.models import Category
+from forum.models import Category, Thread, Visibility
 from forum.selectors import paginate, readable_categories
 from profiles import roles
 from profiles.models import Member
 from reputation import badges
-from reputation.models import BadgeAward
+from reputation.models import BadgeAward, TagExpertise
 
 PERIODS = {"7": 7, "30": 30, "365": 365, "all": None}
 PERIOD_NAMES = {"7": _("7 days"), "30": _("30 days"), "365": _("365 days"), "all": _("All time")}
@@ -221,3 +221,25 @@ def badge_holders(badge: badges.Badge, viewer, page_number=1) -> Page:
             else None
         )
     return page
+
+
+# Expertise -------------------------------------------------------------------------------------
+
+
+def known_tags(member: Member, viewer, *, limit: int) -> list[dict]:
+    """The tags `member` knows best as `viewer` may see them: most points first (one query).
+
+    Only points earned in categories the viewer may read count, and only tags found on a
+    visible thread the viewer may read are named: a tag used only in a staff-only category
+    (or only on hidden threads) never shows to a member or a visitor. Each is a dict with
+    name, slug and points.
+    """
+    accesses = permissions.readable_accesses(viewer)
+    shown = Thread.objects.filter(tags=OuterRef("tag"), visibility=Visibility.VISIBLE, category__access__in=accesses)
+    rows = (
+        TagExpertise.objects.filter(Exists(shown), member=member, category__access__in=accesses, points__gt=0)
+        .values(name=F("tag__name"), slug=F("tag__slug"))
+        .annotate(points=Sum("points"))
+        .order_by("-points", "name")
+    )
+    return list(rows[:limit])
