@@ -58,14 +58,15 @@ class Idea(models.Model):
     def __str__(self):
         return str(self.thread)
 
-    def count_recent_votes(self, now=None):
-        """Count the votes of the last TRENDING_DAYS again, and save the count (the caller holds
-        the row's lock). Called by every change of the idea's votes."""
+    def count_recent_votes(self, now=None, **changes):
+        """Count the votes of the last TRENDING_DAYS again and save the count, with `changes` to
+        the row in the same statement (the votes a service just added or took back); the caller
+        holds the row's lock. Called by every change of the idea's votes."""
         now = now or timezone.now()
         since = now - timedelta(days=TRENDING_DAYS)
         self.recent_votes = IdeaVote.objects.filter(idea_id=self.pk, created_at__gte=since).count()
         self.recent_counted_at = now
-        Idea.objects.filter(pk=self.pk).update(recent_votes=self.recent_votes, recent_counted_at=now)
+        Idea.objects.filter(pk=self.pk).update(recent_votes=self.recent_votes, recent_counted_at=now, **changes)
 
     @property
     def is_closed(self) -> bool:

@@ -83,9 +83,8 @@ def vote_for_idea(*, thread: Thread, member) -> bool:
                 IdeaVote.objects.create(idea=idea, member=member)
         except IntegrityError:  # the same member's other request won the race
             return False
-        Idea.objects.filter(pk=idea.pk).update(votes=F("votes") + 1)
+        idea.count_recent_votes(votes=F("votes") + 1)
         idea.refresh_from_db(fields=["votes"])
-        idea.count_recent_votes()
         events.idea_voted.send(sender=Idea, idea=idea, member=member)
     return True
 
@@ -100,9 +99,8 @@ def withdraw_idea_vote(*, thread: Thread, member) -> bool:
         deleted, _rows = IdeaVote.objects.filter(idea=idea, member=member).delete()
         if not deleted:
             return False
-        Idea.objects.filter(pk=idea.pk).update(votes=F("votes") - 1)
+        idea.count_recent_votes(votes=F("votes") - 1)
         idea.refresh_from_db(fields=["votes"])
-        idea.count_recent_votes()
         events.idea_vote_withdrawn.send(sender=Idea, idea=idea, member=member)
     return True
 
@@ -182,8 +180,7 @@ def _move_votes(source: Idea, target: Idea) -> int:
     moved = IdeaVote.objects.filter(idea=source).update(idea=target)
     for idea in (source, target):
         idea.votes = IdeaVote.objects.filter(idea=idea).count()
-        Idea.objects.filter(pk=idea.pk).update(votes=idea.votes)
-        idea.count_recent_votes()
+        idea.count_recent_votes(votes=idea.votes)
     return moved
 
 

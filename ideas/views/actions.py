@@ -40,7 +40,8 @@ def vote(request, thread_id):
 def status(request, thread_id):
     """The status form (on the idea's page for staff, and here when it needs correcting)."""
     thread = selectors.thread_for(request.user, thread_id)
-    idea = services.idea_for(thread)
+    permissions.check_is_idea(thread)
+    idea = services.idea_as_is(thread)  # a page read writes nothing; set_idea_status makes the row
     permissions.check_can_set_status(request.user, idea)
     form = StatusForm(request.POST or None, initial={"status": idea.status})
     if request.method == "POST" and form.is_valid():

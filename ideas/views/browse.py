@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forum import selectors as forum_selectors
 from forum.permissions import can_start_thread
@@ -17,7 +18,7 @@ from ideas.models import Status
 from web.pagecache import shared_page
 
 SORT_LABELS = {
-    "top": _("Top"),
+    "top": pgettext_lazy("ideas sorted by their votes", "Top"),
     "trending": _("Trending"),
     "newest": _("Newest"),
     "updated": _("Recently updated"),

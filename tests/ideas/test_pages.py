@@ -184,3 +184,14 @@ def test_the_panel_keeps_the_status_history_with_each_note(idea, staff_member):
     notes = Post.objects.filter(thread=idea, is_official=True).order_by("pk")
     for note in notes:
         assert note.get_absolute_url() in history
+
+
+def test_the_status_form_page_writes_nothing(idea, staff_member):
+    """A thread that became an idea by its category's kind has no row yet: showing staff the form
+    must not make one (set_idea_status does, when the status is set)."""
+    Idea.objects.filter(thread=idea).delete()
+    assert reader(staff_member).get(f"/ideas/{idea.pk}/status/").status_code == 200
+    assert not Idea.objects.filter(thread=idea).exists()
+
+    response = reader(staff_member).post(f"/ideas/{idea.pk}/status/", {"status": "planned", "note": NOTE})
+    assert response.status_code == 302 and Idea.objects.get(thread=idea).status == Status.PLANNED
