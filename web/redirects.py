@@ -1,12 +1,21 @@
-"""Going back where a form came from, but only within this site.
+"""Going back where a form came from, but only within this site; and answering a one-click
+form, sent by a page's script or by the browser alone.
 
 `next` comes from the form or the query string, so anyone can forge it: an
 address on another host (or a javascript: URL) falls back to a page of ours.
 """
 
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def done(request, target: str, **state):
+    """A one-click form's answer: its new state as JSON to the page's script (which asks for
+    JSON), else a redirect to `target`, the control on the page, for a browser without it."""
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True, **state})
+    return HttpResponseRedirect(target)
 
 
 def safe_next(request, fallback: str = "/") -> str:

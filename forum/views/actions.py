@@ -7,22 +7,17 @@ same form with fetch() and gets the new state as JSON.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from forum import selectors, services
 from forum.models import Post
+from web.redirects import done
 
 
 def _post(post_id) -> Post:
     return get_object_or_404(Post.objects.select_related("thread", "thread__category"), pk=post_id)
-
-
-def _done(request, target, **state):
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": True, **state})
-    return redirect(target)
 
 
 def _at_control(request, post: Post, control: str) -> str:
@@ -44,7 +39,7 @@ def vote(request, post_id):
     else:
         return HttpResponseBadRequest("action must be cast or retract")
     post.refresh_from_db(fields=["score"])
-    return _done(request, _at_control(request, post, "vote"), score=post.score, voted=action == "cast")
+    return done(request, _at_control(request, post, "vote"), score=post.score, voted=action == "cast")
 
 
 @login_required
@@ -58,7 +53,7 @@ def accept(request, post_id):
         services.clear_answer(thread=post.thread, by=request.user)
     else:
         return HttpResponseBadRequest("action must be accept or clear")
-    return _done(request, _at_control(request, post, "accept"), accepted=action == "accept")
+    return done(request, _at_control(request, post, "accept"), accepted=action == "accept")
 
 
 @login_required
@@ -72,7 +67,7 @@ def endorse(request, post_id):
         services.withdraw_endorsement(post=post, by=request.user)
     else:
         return HttpResponseBadRequest("action must be endorse or withdraw")
-    return _done(request, _at_control(request, post, "endorse"), endorsed=action == "endorse")
+    return done(request, _at_control(request, post, "endorse"), endorsed=action == "endorse")
 
 
 FOLLOW_ACTIONS = {
@@ -90,4 +85,4 @@ def follow(request, slug, thread_id):
     if action is None:
         return HttpResponseBadRequest("action must be follow, mute or unfollow")
     action(thread=thread, member=request.user)
-    return _done(request, f"{thread.get_absolute_url()}#follow", level=request.POST["action"])
+    return done(request, f"{thread.get_absolute_url()}#follow", level=request.POST["action"])

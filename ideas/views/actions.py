@@ -8,7 +8,7 @@ static/js/ideas.js sends the same form with fetch() and gets the new count as JS
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from forum import selectors
 from ideas import permissions, services
 from ideas.forms import MergeForm, StatusForm
 from ideas.models import Idea
+from web.redirects import done
 
 
 @login_required
@@ -30,10 +31,8 @@ def vote(request, thread_id):
         services.withdraw_idea_vote(thread=thread, member=request.user)
     else:
         return HttpResponseBadRequest(_("Say whether you vote or take your vote back."))
-    if request.headers.get("Accept", "").startswith("application/json"):
-        votes = Idea.objects.filter(thread=thread).values_list("votes", flat=True).first() or 0
-        return JsonResponse({"ok": True, "votes": votes, "voted": action == "vote"})
-    return redirect(f"{thread.get_absolute_url()}#idea-vote")
+    votes = Idea.objects.filter(thread=thread).values_list("votes", flat=True).first() or 0
+    return done(request, f"{thread.get_absolute_url()}#idea-vote", votes=votes, voted=action == "vote")
 
 
 @login_required
