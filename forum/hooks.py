@@ -39,8 +39,8 @@ _thread_panels: list[tuple[Callable, Callable]] = []
 def provide_thread_panel(render: Callable, fill: Callable):
     """A part of the thread page's head that an app above the forum shows (an idea's status and
     votes). render(request, thread) -> HTML or "" is rendered with the page, into the copy
-    that members share; fill(request, html, fills) -> html fills the reader's own slots of
-    it, from what render recorded in request.shared_page.fills (web/pagecache.py)."""
+    that members share; fill(request, fills) -> {slot name: part} makes the reader's own slots
+    of it, from what render recorded in request.shared_page.fills (web/pagecache.py)."""
     _thread_panels.append((render, fill))
 
 
@@ -48,10 +48,11 @@ def thread_panels(request, thread) -> str:
     return "".join(render(request, thread) for render, _fill in _thread_panels)
 
 
-def fill_thread_panels(request, html: str, fills: dict) -> str:
+def fill_thread_panels(request, fills: dict) -> dict:
+    parts = {}
     for _render, fill in _thread_panels:
-        html = fill(request, html, fills)
-    return html
+        parts.update(fill(request, fills))
+    return parts
 
 
 _category_pages: dict[str, Callable] = {}

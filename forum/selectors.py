@@ -14,6 +14,7 @@ from django.http import Http404
 from forum import permissions
 from forum.models import Category, Follow, Post, Thread, Visibility, Vote
 from profiles import roles
+from web.prepared import Prepared
 
 THREAD_FILTERS = ("latest", "unanswered", "solved", "awaiting", "top")
 
@@ -121,18 +122,29 @@ def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:
     return _readable_posts(viewer).filter(thread=thread).order_by("created_at", "id")
 
 
+# A member's own state on a thread page, read on every page a member opens: the SQL of both is
+# compiled once (web/prepared.py).
+_VOTED = Prepared(lambda voter, posts: Vote.objects.filter(voter=voter, post_id__in=posts).values_list("post_id"))
+_FOLLOW_LEVEL = Prepared(
+    lambda thread, member: (
+        Follow.objects.filter(thread_id=thread, member=member).order_by("pk").values_list("level")[:1]
+    )
+)
+
+
 def voted(viewer, post_ids: list[int]) -> set[int]:
     """Which of these posts the viewer marked helpful."""
-    if not roles.is_member(viewer):
+    if not roles.is_member(viewer) or not post_ids:
         return set()
-    return set(Vote.objects.filter(voter=viewer, post_id__in=post_ids).values_list("post_id", flat=True))
+    return {post_id for (post_id,) in _VOTED.rows(voter=viewer.pk, posts=list(post_ids))}
 
 
 def follow_level(viewer, thread_id: int) -> str | None:
     """Whether the viewer follows or muted the thread (None: neither, or a visitor)."""
     if not roles.is_member(viewer):
         return None
-    return Follow.objects.filter(thread_id=thread_id, member=viewer).values_list("level", flat=True).first()
+    rows = _FOLLOW_LEVEL.rows(thread=thread_id, member=viewer.pk)
+    return rows[0][0] if rows else None
 
 
 @dataclass

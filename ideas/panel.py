@@ -8,14 +8,20 @@ status and merge forms are for staff, moderators and admins, whose pages are the
 from types import SimpleNamespace
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from forum import permissions as forum_permissions
 from forum.models import Visibility
 from ideas import permissions, selectors
 from ideas.models import CHOSEN, Idea, IdeaVote, Status, StatusChange
 from web import pagecache
+from web.prepared import Prepared
 
 VOTE = "idea-vote"
+# Vote buttons by everything ideas/_vote.html shows (the CSRF token is a slot): a few hundred bytes each.
+buttons = pagecache.Renderings(4000)
+# Whether the reader voted for the idea, read on every member's page of an idea (web/prepared.py).
+_VOTED = Prepared(lambda idea, member: IdeaVote.objects.filter(idea_id=idea, member=member).values_list("pk")[:1])
 
 
 def render(request, thread) -> str:
@@ -58,13 +64,13 @@ def _merged_into(request, idea):
     return target if forum_permissions.can_read_thread(request.user, target) else None
 
 
-def fill(request, html: str, fills: dict) -> str:
-    slot = pagecache.slot(VOTE)
-    if slot not in html or "idea" not in fills:
-        return html
+def fill(request, fills: dict) -> dict:
+    if "idea" not in fills:
+        return {}
     member, thread = pagecache.member(request), fills["thread"]
     idea = SimpleNamespace(thread=thread, is_closed=fills["idea"]["closed"], votes=fills["idea"]["votes"], pk=thread.pk)
-    voted = IdeaVote.objects.filter(idea_id=thread.pk, member=member).exists()
+    voted = bool(_VOTED.rows(idea=thread.pk, member=member.pk))
     may_vote = permissions.can_vote(member, idea)
     context = {"idea": idea, "voted": voted, "may_vote": may_vote, "csrf_token": pagecache.CSRF}
-    return html.replace(slot, render_to_string("ideas/_vote.html", context))
+    key = (get_language(), idea.pk, voted, may_vote, idea.is_closed)
+    return {VOTE: buttons.get_or_render(key, lambda: render_to_string("ideas/_vote.html", context))}

@@ -19,6 +19,7 @@ from forum.permissions import can_read_thread, readable_or_no_thread_q, same_rea
 from notifications import access, messages
 from notifications.models import Kind, Notification, Preference
 from web import push
+from web.prepared import Prepared
 
 # Unread notifications of these kinds on one thread collapse into one row.
 COLLAPSING = {Kind.REPLY, Kind.FOLLOWED_REPLY, Kind.HELPFUL, Kind.NEW_REPORT, Kind.OFFICIAL_RESPONSE}
@@ -261,8 +262,21 @@ def unread_counts(members) -> dict[int, int]:
     return counts
 
 
+# The unread count of each kind of reader (same_reader), its SQL compiled once: every page of a
+# signed-in member shows it (web/prepared.py). The rows are the reader's, as in unread_counts().
+_unread_counts: dict[tuple, Prepared] = {}
+
+
 def unread_count(member) -> int:
-    return Notification.objects.filter(visible_to(member), recipient=member, read_at__isnull=True).count()
+    reader = same_reader(member)
+    prepared = _unread_counts.get(reader)
+    if prepared is None:
+        shown = visible_to(member, author=F("recipient"))
+        prepared = _unread_counts.setdefault(
+            reader,
+            Prepared(lambda recipient: Notification.objects.filter(shown, recipient=recipient, read_at__isnull=True)),
+        )
+    return prepared.count(recipient=member.pk)
 
 
 RESUME_PAGE = 100

@@ -3,6 +3,23 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from web.prepared import Prepared
+
+
+class MemberManager(UserManager):
+    """Django's manager of users, with `get(pk=…)` as a prepared read (web/prepared.py):
+    Django's authentication loads the request's member that way on every request of a signed-in
+    member. Any other `get` is the ORM's, unchanged."""
+
+    def get(self, *args, **kwargs):
+        if args or kwargs.keys() != {"pk"} or kwargs["pk"] is None:
+            return super().get(*args, **kwargs)
+        pk = self.model._meta.pk.get_prep_value(kwargs["pk"])  # a bad key fails as the ORM's does
+        rows = _MEMBER.rows(pk=pk)
+        if not rows:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return self.model.from_db(self.db, _MEMBER_FIELDS, rows[0])
+
 
 class Member(AbstractUser):
     """A member of the community: identity, role and the cached figures an author card shows.
@@ -46,7 +63,7 @@ class Member(AbstractUser):
     bronze_badges = models.PositiveIntegerField(default=0, editable=False)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
 
-    objects = UserManager()
+    objects = MemberManager()
 
     class Meta:
         verbose_name = _("member")
@@ -68,3 +85,7 @@ class Member(AbstractUser):
     @property
     def is_suspended(self):
         return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+
+_MEMBER_FIELDS = [field.attname for field in Member._meta.concrete_fields]
+_MEMBER = Prepared(lambda pk: Member.objects.filter(pk=pk).values_list(*_MEMBER_FIELDS))

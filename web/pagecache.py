@@ -22,6 +22,7 @@ body).
 """
 
 import hashlib
+import re
 from collections import OrderedDict
 from functools import wraps
 from threading import Lock
@@ -79,6 +80,21 @@ def slot(name: str) -> str:
 CSRF = slot("csrf")
 MENU = slot("menu")
 MEMBER = slot("member")
+SLOT = re.compile("\x00agora-([^\x00]*)\x00")
+
+
+def fill_slots(html: str, parts: dict) -> str:
+    """Each slot of `html` replaced by its part, in one pass over the page: a part is a string,
+    or a function that makes it, called once and only when the page has its slot. A slot with
+    no part stays as it is."""
+
+    def resolve(match):
+        part = parts.get(match.group(1))
+        if part is None:
+            return match.group(0)
+        return part() if callable(part) else part
+
+    return SLOT.sub(resolve, html)
 
 
 def generation() -> int:
@@ -213,14 +229,16 @@ def _storable(response) -> bool:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
+def _menu_for(request) -> str:
+    return _menu[0](request) if _menu[0] else render_to_string(MENU_TEMPLATE, {"csrf_token": CSRF}, request=request)
+
+
 def _fill(request, html: str, fills: dict, fill) -> str:
-    """The member's own parts of a page: the view's first (they may hold CSRF slots), then the
-    header's menu, then every form's token."""
-    if fill is not None:
-        html = fill(request, html, fills)
-    if MENU in html:
-        menu = _menu[0](request) if _menu[0] else render_to_string(MENU_TEMPLATE, {"csrf_token": CSRF}, request=request)
-        html = html.replace(MENU, menu)
+    """The member's own parts of a page: the view's and the header's menu in one pass, then the
+    member's id and every form's token, which those parts may hold too."""
+    parts = fill(request, fills) if fill is not None else {}
+    parts["menu"] = lambda: _menu_for(request)
+    html = fill_slots(html, parts)
     html = html.replace(MEMBER, str(request.user.pk))
     if CSRF in html:
         html = html.replace(CSRF, get_token(request))
@@ -230,8 +248,8 @@ def _fill(request, html: str, fills: dict, fill) -> str:
 def shared_page(view=None, *, fill=None):
     """Serve the view's page from a shared copy where the reader's class allows it.
 
-    `fill(request, html, fills) -> html` fills the view's own slots for the reader, from what
-    the view recorded in `request.shared_page.fills` while rendering (kept with the copy).
+    `fill(request, fills) -> {slot name: part}` makes the view's own slots for the reader, from
+    what the view recorded in `request.shared_page.fills` while rendering (kept with the copy).
     """
     if view is None:
         return lambda view: shared_page(view, fill=fill)

@@ -16,10 +16,10 @@ from profiles import roles
 from web import pagecache
 
 
-def _fill_thread(request, html, fills) -> str:
+def _fill_thread(request, fills) -> dict:
     """A member's own parts of a thread page: their buttons under each post, their follow state."""
     if "thread" not in fills:
-        return html  # a page of the thread's errors
+        return {}  # a page of the thread's errors
     viewer, thread = pagecache.member(request), fills["thread"]
     states = list(fills.get("actions", {}).values())
     selectors.attach_viewer_state(thread, viewer, states, selectors.voted(viewer, [s.pk for s in states]))
@@ -27,9 +27,7 @@ def _fill_thread(request, html, fills) -> str:
         viewer, thread, states, can_reply=permissions.can_reply(viewer, thread), moderates=roles.is_moderator(viewer)
     )
     own["follow"] = rendering.follow_form(thread, selectors.follow_level(viewer, thread.pk))
-    for name, part in own.items():
-        html = html.replace(pagecache.slot(name), part)
-    return hooks.fill_thread_panels(request, html, fills)
+    return {**own, **hooks.fill_thread_panels(request, fills)}
 
 
 @pagecache.shared_page(fill=_fill_thread)

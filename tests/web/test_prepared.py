@@ -1,0 +1,147 @@
+"""Prepared reads (web/prepared.py) return what their QuerySet returns, on both databases."""
+
+from datetime import timedelta
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db.models import Q
+from django.utils import timezone
+
+from forum.models import Thread
+from notifications.models import Notification
+from notifications.services import unread_count, visible_to
+from profiles.models import Member
+from web.prepared import Prepared, PreparedError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_are_the_querysets_own_with_each_calls_values(make_thread, discussion, member, other_member):
+    first = make_thread(category=discussion, author=member, title="Lampe qui clignote")
+    second = make_thread(category=discussion, author=other_member, title="Bridge offline")
+    read = Prepared(
+        lambda author, since: (
+            Thread.objects.filter(author=author, created_at__gte=since)
+            .order_by("pk")
+            .values_list("pk", "title", "created_at", "is_locked", "category_id")
+        )
+    )
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+
+    for author in (member, other_member):
+        expected = list(
+            Thread.objects.filter(author=author, created_at__gte=an_hour_ago)
+            .order_by("pk")
+            .values_list("pk", "title", "created_at", "is_locked", "category_id")
+        )
+        assert read.rows(author=author.pk, since=an_hour_ago) == expected
+    # Converted as the ORM converts: aware datetimes and booleans, on SQLite too.
+    ((pk, title, created, locked, _category),) = read.rows(author=member.pk, since=an_hour_ago)
+    assert (pk, title, locked) == (first.pk, "Lampe qui clignote", False)
+    assert created == first.created_at and created.tzinfo is not None
+    assert read.rows(author=second.author_id, since=timezone.now() + timedelta(hours=1)) == []
+
+
+def test_lists_strings_and_counts(make_thread, discussion, member):
+    threads = [make_thread(category=discussion, author=member, title=f"Thread {n}") for n in range(4)]
+    read = Prepared(lambda ids, title: Thread.objects.filter(pk__in=ids).exclude(title=title).values_list("pk"))
+
+    ids = [t.pk for t in threads]
+    assert sorted(read.rows(ids=ids, title="Thread 0")) == [(t.pk,) for t in threads[1:]]
+    assert read.rows(ids=ids[:1], title="Thread 0") == []  # another length: compiled again
+    assert read.count(ids=ids, title="nothing") == 4
+    assert read.count(ids=ids[2:], title="Thread 3") == 1
+
+
+def test_it_compiles_once_per_shape(make_thread, discussion, member, django_assert_num_queries):
+    thread = make_thread(category=discussion, author=member)
+    built = []
+
+    def build(pk):
+        built.append(pk)
+        return Thread.objects.filter(pk=pk).values_list("title")
+
+    read = Prepared(build)
+    with django_assert_num_queries(3):
+        for _ in range(3):
+            assert read.rows(pk=thread.pk) == [(thread.title,)]
+    assert len(built) == 1
+    read.count(pk=thread.pk)
+    assert len(built) == 2  # a count is a shape of its own
+
+
+def test_a_value_used_twice_is_bound_twice(make_thread, discussion, member, other_member):
+    mine = make_thread(category=discussion, author=member)
+    make_thread(category=discussion, author=other_member)
+    read = Prepared(lambda who: Thread.objects.filter(Q(author=who) | Q(last_poster=who)).values_list("pk"))
+
+    assert read.rows(who=member.pk) == [(mine.pk,)]
+
+
+def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused(member):
+    sliced = Prepared(lambda n: Member.objects.order_by("pk").values_list("pk")[:n])
+    with pytest.raises(PreparedError, match="n does not reach the SQL"):
+        sliced.rows(n=5)
+    with pytest.raises(TypeError):
+        Prepared(lambda flag: Member.objects.filter(is_active=flag).values_list("pk")).rows(flag=True)
+
+
+def test_members_by_key_are_the_orms_members(make_member):
+    member = make_member(display_name="Élodie")
+    member.suspended_until = timezone.now() + timedelta(days=1)
+    member.save()
+
+    prepared = Member.objects.get(pk=member.pk)
+    orm = Member.objects.filter(pk=member.pk).get()
+    for field in Member._meta.concrete_fields:
+        assert getattr(prepared, field.attname) == getattr(orm, field.attname), field.name
+    assert prepared._state.adding is False and prepared._state.db == "default"
+    assert prepared.is_suspended
+    assert Member.objects.get(pk=str(member.pk)) == member  # as the session stores it
+    with pytest.raises(Member.DoesNotExist):
+        Member.objects.get(pk=member.pk + 1000)
+    with pytest.raises(Member.DoesNotExist):
+        Member.objects.get(pk=None)
+    with pytest.raises(ValueError, match="expected a number"):
+        Member.objects.get(pk="not a number")
+    assert Member.objects.get(username=member.username) == member  # any other get is the ORM's
+
+
+def test_sessions_load_only_while_they_live(member):
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(member.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store.create()
+    key = store.session_key
+
+    assert import_module(settings.SESSION_ENGINE).SessionStore(key)[SESSION_KEY] == str(member.pk)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    assert SESSION_KEY not in expired
+    assert expired.session_key is None  # a new session, never the expired one's key
+
+
+def test_unread_counts_follow_each_readers_access(
+    make_thread, discussion, staff_category, member, other_member, staff_member, moderator
+):
+    public = make_thread(category=discussion, author=other_member)
+    staff_only = make_thread(category=staff_category, author=staff_member)
+    for recipient in (member, staff_member, moderator):
+        for thread in (public, staff_only, None):
+            Notification.objects.create(recipient=recipient, kind="reply", thread=thread)
+    Thread.objects.filter(pk=public.pk).update(visibility="hidden")
+    own_hidden = make_thread(category=discussion, author=member)
+    Thread.objects.filter(pk=own_hidden.pk).update(visibility="hidden")
+    Notification.objects.create(recipient=member, kind="reply", thread=own_hidden)
+
+    for reader in (member, other_member, staff_member, moderator):
+        expected = Notification.objects.filter(visible_to(reader), recipient=reader, read_at__isnull=True).count()
+        assert unread_count(reader) == expected
+    # The member reads their own hidden thread and the notification about no thread; not the
+    # staff-only thread nor another's hidden thread.
+    assert unread_count(member) == 2
+    assert unread_count(moderator) == 3
+    assert unread_count(other_member) == 0
