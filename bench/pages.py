@@ -10,22 +10,34 @@ in the timings.
 import argparse
 import json
 import os
+import random
 import statistics
 import time
+from datetime import timedelta
 
 import django
+from django.db.models import Sum
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from taggit.models import Tag, TaggedItem  # noqa: E402
 
+from answering.selectors import answer_page  # noqa: E402
 from forum.models import Category, Thread  # noqa: E402
+from profiles import roles  # noqa: E402
 from profiles.models import Member  # noqa: E402
+from reputation.models import CategoryExpertise  # noqa: E402
 
 WARMUP = 3
+# Open questions added for the measure of /answer/ (and taken away after it): a tenth of the
+# full scale's 2,000 threads.
+OPEN_QUESTIONS = 200
 
 
 def percentile(values, fraction):
@@ -73,6 +85,74 @@ def pages():
     }
 
 
+def answerer():
+    """The member (not staff) with the most points answering questions: /answer/ at its fullest."""
+    best = (
+        CategoryExpertise.objects.filter(member__is_active=True, category__kind=Category.Kind.QUESTIONS)
+        .exclude(roles.brand_staff_q("member__"))
+        .values("member")
+        .annotate(points=Sum("points"))
+        .order_by("-points", "member")
+        .first()
+    )
+    return Member.objects.get(pk=best["member"]) if best else None
+
+
+def answer_figures(requests) -> dict | None:
+    """/answer/ for the member with the most expertise, with how many open questions matched.
+
+    The seeded forum has almost no open question (every generated thread gets its replies), so
+    OPEN_QUESTIONS are added for the measure, open and tagged, and taken away after it: the
+    other rows never see them.
+    """
+    member = answerer()
+    if member is None:
+        return None
+    added = _open_questions(OPEN_QUESTIONS, besides=member)
+    try:
+        client = Client()
+        client.force_login(member)
+        figures = measure(client, "/answer/", requests)
+        page = answer_page(member)
+    finally:
+        TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Thread), object_id__in=added).delete()
+        Thread.objects.filter(pk__in=added).delete()
+    figures["added"] = len(added)
+    figures["matches"] = page.questions.paginator.count
+    figures["shown"] = len(page.questions.object_list)
+    figures["areas"] = {"tags": len(page.areas.tags), "categories": len(page.areas.categories)}
+    return figures
+
+
+def _open_questions(count: int, *, besides) -> list[int]:
+    """`count` open questions in the public question categories, asked by others over the last
+    30 days, each with 1 to 3 of the forum's tags; their ids."""
+    rng = random.Random(1)
+    categories = list(Category.objects.filter(kind=Category.Kind.QUESTIONS, access=Category.Access.PUBLIC))
+    askers = list(Member.objects.exclude(pk=besides.pk).values_list("pk", flat=True)[:200])
+    tags = list(Tag.objects.values_list("pk", flat=True))
+    if not categories or not askers:
+        return []
+    now = timezone.now()
+    threads = Thread.objects.bulk_create(
+        Thread(
+            category=rng.choice(categories),
+            title=f"Open question {n}",
+            slug=f"open-question-{n}",
+            author_id=rng.choice(askers),
+            created_at=now - timedelta(minutes=rng.randint(1, 30 * 24 * 60)),
+        )
+        for n in range(count)
+    )
+    thread_type = ContentType.objects.get_for_model(Thread)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag_id=tag, content_type=thread_type, object_id=thread.pk)
+        for thread in threads
+        for tag in set(rng.sample(tags, k=min(len(tags), rng.randint(1, 3))))
+    )
+    return [thread.pk for thread in threads]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=50)
@@ -91,6 +171,7 @@ def main():
         "3 words": "/search/?q=halo+update+router",
     }
     results["search queries"] = {name: measure(visitor, url, options.requests) for name, url in searches.items()}
+    results["answer"] = answer_figures(options.requests)
     results["trivial view"] = measure(visitor, "/healthz", options.requests)
     print(json.dumps(results))
 

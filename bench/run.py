@@ -5,6 +5,7 @@
     python -m bench.run --scale tiny --quick   # the smoke run that `make test` does
     python -m bench.run --only redis-sockets   # one row: 5,000 sockets on one daphne with Redis
     python -m bench.run --only ideas           # /ideas/ and /roadmap/: 10,000 ideas, 200,000 votes
+    python -m bench.run --only answering       # choosing whom to invite to answer, at the scale's size
 
 Everything runs in a temporary folder: a fresh database seeded with seed_demo,
 a fresh Whoosh index, daphne processes on loopback ports. Pages under load are
@@ -48,6 +49,7 @@ SCALES = {
         "ideas": 10000,
         "idea_votes": 200000,
         "idea_voters": 10000,
+        "new_questions": 50,
     },
     "small": {
         "members": 200,
@@ -65,6 +67,7 @@ SCALES = {
         "ideas": 2000,
         "idea_votes": 40000,
         "idea_voters": 1000,
+        "new_questions": 20,
     },
     "tiny": {
         "members": 12,
@@ -82,6 +85,7 @@ SCALES = {
         "ideas": 100,
         "idea_votes": 500,
         "idea_voters": 50,
+        "new_questions": 5,
     },
 }
 
@@ -106,6 +110,10 @@ TARGETS = {
     "search_p50_ms": 30,
     "ideas_p50_ms": 30,  # /ideas/ sorted by top and by trending, 10,000 ideas and 200,000 votes
     "ideas_queries": 8,
+    "answer_p50_ms": 30,  # /answer/ for the member with the most expertise
+    "answer_queries": 8,
+    "invitees_ms": 20,  # choosing whom to invite to answer a new question, p95 (1,000 members, 100,000 posts)
+    "invitees_queries": 4,
     "search_p95_ms": 100,
     "seed_seconds_per_100k": 120,
     "server_mb": 500,
@@ -219,6 +227,27 @@ def pages(site, scale, report):
             f"< {TARGETS['search_p50_ms']} / < {TARGETS['search_p95_ms']} ms",
             figure["p50_ms"] < TARGETS["search_p50_ms"] and figure["p95_ms"] < TARGETS["search_p95_ms"],
         )
+    _answer_rows(report, figures.get("answer"))
+
+
+def _answer_rows(report, figure):
+    """/answer/ (open questions in a member's areas), for the member with the most expertise."""
+    if figure is None:
+        report.add("/answer/: member p50 / p95", "skipped: no member has expertise")
+        return
+    shown = f"{figure['shown']} of {figure['matches']:,} matches, {figure['added']} open questions added"
+    report.add(
+        f"/answer/ ({shown}): queries",
+        figure["queries"],
+        f"<= {TARGETS['answer_queries']}",
+        figure["queries"] <= TARGETS["answer_queries"],
+    )
+    report.add(
+        "/answer/: member p50 / p95",
+        f"{figure['p50_ms']} / {figure['p95_ms']} ms",
+        f"p50 < {TARGETS['answer_p50_ms']} ms",
+        figure["p50_ms"] < TARGETS["answer_p50_ms"],
+    )
 
 
 # The ideas' pages that have a p50 budget; the others are shown beside them.
@@ -256,6 +285,33 @@ def ideas(site, scale, report):
             f"< {TARGETS['ideas_p50_ms']} ms" if budgeted else "",
             slowest < TARGETS["ideas_p50_ms"] if budgeted else None,
         )
+
+
+def answering(site, scale, report):
+    """Choosing whom to invite to answer a new question, on the seeded site, in-process.
+
+    Run last: it tags the seeded questions and rebuilds the expertise rows, which the pages'
+    rows must not see."""
+    figures = json.loads(site.python("bench.answering", "--questions", str(scale["new_questions"])).stdout)
+    report.data["answering"] = figures
+    sizes = figures["sizes"]
+    where = f"{sizes['members']:,} members, {sizes['posts']:,} posts, {sizes['tag_expertise_rows']:,} tag rows"
+    for number, name in ((1, "first round"), (2, "wider round")):
+        figure = figures[f"round {number}"]
+        report.add(
+            f"choosing invitees, {name} ({where}): queries",
+            figure["queries"],
+            f"<= {TARGETS['invitees_queries']}",
+            figure["queries"] <= TARGETS["invitees_queries"],
+        )
+        report.add(
+            f"choosing invitees, {name} ({where}): p50 / p95",
+            f"{figure['p50_ms']} / {figure['p95_ms']} ms",
+            f"p95 < {TARGETS['invitees_ms']} ms",
+            figure["p95_ms"] < TARGETS["invitees_ms"],
+        )
+    due = figures["due"]
+    report.add("questions due for a round of invitations: p50 / p95", f"{due['p50_ms']} / {due['p95_ms']} ms")
 
 
 @dataclass
@@ -603,7 +659,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     parser.add_argument(
         "--only",
-        choices=["redis-sockets", "ideas"],
+        choices=["redis-sockets", "ideas", "answering"],
         help="Only these rows, on a minimal site (the scale sets its size).",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
@@ -614,7 +670,10 @@ def main():
     site = Site(keep=options.keep)
     started = datetime.now(UTC)
     try:
-        if options.only:
+        if options.only == "answering":
+            seed(site, scale, report)  # the expertise and the members of a community of the scale's size
+            answering(site, scale, report)
+        elif options.only:
             seed(site, SCALES["tiny"], Report())  # members and sessions; the rows read no other content
             {"redis-sockets": sockets_on_redis, "ideas": ideas}[options.only](site, scale, report)
         else:
@@ -624,6 +683,7 @@ def main():
             if not options.quick:
                 server(site, scale, report)
                 sockets_on_redis(site, scale, report)
+            answering(site, scale, report)
     finally:
         site.close()
     print(f"\nAgora benchmark, scale {options.scale}, {started:%Y-%m-%d %H:%M} UTC, {machine()}\n")

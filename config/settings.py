@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "contributions",
     "moderation",
     "notifications",
+    "answering",
     "staff",
     "demo",
     # Last, so that after a commit the index write runs after the pushes (receivers
@@ -410,3 +411,21 @@ POSTS_PER_PAGE = 20
 IDEA_VOTES_PER_MEMBER = env_int("IDEA_VOTES_PER_MEMBER", 0)
 if IDEA_VOTES_PER_MEMBER < 0:
     raise SettingError(f"IDEA_VOTES_PER_MEMBER must be 0 (no cap) or more, not {IDEA_VOTES_PER_MEMBER}")
+
+# Questions find their answerers (answering/): how many members an unanswered question invites
+# at its first delay and when the circle widens at its second (each category sets both delays),
+# the invitations a member gets in 24 hours unless they chose fewer (at most 10), who counts as
+# active, how fast expertise ages, and when a question in a category without a response target
+# stops inviting.
+ANSWERING_INVITEES = env_int("ANSWERING_INVITEES", 3)
+ANSWERING_WIDEN_INVITEES = env_int("ANSWERING_WIDEN_INVITEES", 5)
+ANSWERING_DAILY_CAP = env_int("ANSWERING_DAILY_CAP", 3)
+ANSWERING_ACTIVE_DAYS = env_int("ANSWERING_ACTIVE_DAYS", 30)
+ANSWERING_HALF_LIFE_DAYS = env_int("ANSWERING_HALF_LIFE_DAYS", 90)
+ANSWERING_STOP_AFTER_HOURS = env_int("ANSWERING_STOP_AFTER_HOURS", 24)
+for _name in ("ANSWERING_INVITEES", "ANSWERING_WIDEN_INVITEES", "ANSWERING_DAILY_CAP"):
+    if not 0 <= globals()[_name] <= 10:
+        raise SettingError(f"{_name} must be between 0 and 10, not {globals()[_name]}")
+for _name in ("ANSWERING_ACTIVE_DAYS", "ANSWERING_HALF_LIFE_DAYS", "ANSWERING_STOP_AFTER_HOURS"):
+    if globals()[_name] < 1:
+        raise SettingError(f"{_name} must be 1 or more, not {globals()[_name]}")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("search.urls")),
     path("", include("staff.urls")),
+    path("", include("answering.urls")),
     path("", include("ideas.urls")),
     path("", include("forum.urls")),
 ]

@@ -23,6 +23,10 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_fr", "slug")
     fieldsets = (
         (None, {"fields": ("slug", "kind", "access", "colour", "position", "response_target_hours")}),
+        (
+            _("Inviting answerers (question categories)"),
+            {"fields": ("invite_after_minutes", "widen_after_minutes")},
+        ),
         (_("Default language"), {"fields": ("name", "description")}),
         (_("French"), {"fields": ("name_fr", "description_fr"), "description": _("Empty: the default is shown.")}),
     )

@@ -6,6 +6,8 @@ recomputes them from the rows.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +59,20 @@ class Category(models.Model):
         blank=True,
         help_text=_("Questions waiting longer are flagged for staff. Leave empty for no target."),
     )
+    # Questions find their answerers (the answering app): an unanswered question invites the
+    # members who know its tags after the first delay, and more of them after the second.
+    invite_after_minutes = models.PositiveIntegerField(
+        _("invite answerers after (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("A question still unanswered after this invites the members who know its tags best."),
+    )
+    widen_after_minutes = models.PositiveIntegerField(
+        _("invite more answerers after (minutes)"),
+        default=120,
+        validators=[MinValueValidator(1)],
+        help_text=_("Still unanswered after this, more members are invited. Longer than the first delay."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -68,6 +84,12 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("forum:category", args=[self.slug])
+
+    def clean(self):
+        first, second = self.invite_after_minutes, self.widen_after_minutes
+        if first is not None and second is not None and second <= first:
+            message = _("The second delay must be longer than the first (%(first)d minutes).") % {"first": first}
+            raise ValidationError({"widen_after_minutes": message})
 
     @property
     def local_name(self) -> str:

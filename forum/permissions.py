@@ -25,6 +25,14 @@ def can_read_category(member, category) -> bool:
     return category.access in readable_accesses(member)
 
 
+def category_readers_q(category, *, prefix: str = "") -> Q:
+    """The members who may read the category, as can_read_category(), as a filter on members
+    (prefix: the path to the member, e.g. "member__")."""
+    if category.access == Category.Access.PUBLIC:
+        return Q()
+    return roles.sees_staff_areas_q(prefix)
+
+
 def can_read_thread(member, thread) -> bool:
     return can_read(member, access=thread.category.access, visibility=thread.visibility, author_id=thread.author_id)
 

@@ -69,7 +69,7 @@ def home_page(viewer, page_number=1) -> HomePage:
 def category_threads(category: Category, viewer, *, filter: str = "latest", page_number=1) -> Page:
     threads = Thread.objects.filter(category=category, visibility=Visibility.VISIBLE)
     if filter == "unanswered":
-        threads = threads.filter(reply_count=0).order_by("-created_at", "-id")
+        threads = unanswered(threads).order_by("-created_at", "-id")
     elif filter == "solved":
         threads = threads.filter(accepted_answer__isnull=False).order_by("-last_activity_at", "-id")
     elif filter == "awaiting":
@@ -79,6 +79,15 @@ def category_threads(category: Category, viewer, *, filter: str = "latest", page
     else:
         threads = threads.order_by("-is_pinned", "-last_activity_at", "-id")
     return paginate(_thread_list(threads), page_number, settings.THREADS_PER_PAGE)
+
+
+def unanswered(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Threads nobody has replied to yet (no visible reply, the asker's own included).
+
+    The category page's "Unanswered" filter and /answer/ (answering.selectors) share this one
+    definition; it reads the cached reply count, so it costs no join.
+    """
+    return threads.filter(reply_count=0)
 
 
 def awaiting_official_response(threads: QuerySet[Thread] | None = None) -> QuerySet[Thread]:

@@ -106,6 +106,8 @@ def text(notification) -> str:
         message = _("“%(title)s” was merged into “%(into)s”")
     elif kind == Kind.IDEA_STATUS:
         message = _("New status for “%(title)s”: %(status)s")
+    elif kind == Kind.HELP_INVITE:
+        message = _("Can you help? “%(title)s” is waiting for an answer")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     ASSIGNED = "assigned", _("Threads assigned to you (staff)")
     TARGET_BREACHED = "target_breached", _("Questions past their response target (staff)")
     IDEA_STATUS = "idea_status", _("New statuses of ideas you support or follow")
+    HELP_INVITE = "help_invite", _("Questions you could answer")
 
 
 class Notification(models.Model):

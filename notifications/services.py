@@ -31,6 +31,7 @@ DEFAULT_EMAIL = {
     Kind.SUSPENDED: Preference.Email.IMMEDIATE,
     Kind.OFFICIAL_RESPONSE: Preference.Email.IMMEDIATE,
     Kind.IDEA_STATUS: Preference.Email.IMMEDIATE,
+    Kind.HELP_INVITE: Preference.Email.IMMEDIATE,
 }
 
 

@@ -90,10 +90,22 @@ def brand_staff_q(prefix: str = "") -> Q:
 
 def moderators_q(prefix: str = "") -> Q:
     """Members who moderate now, as is_moderator(): moderators and admins, not suspended."""
-    not_suspended = Q(**{f"{prefix}suspended_until__isnull": True}) | Q(
-        **{f"{prefix}suspended_until__lte": timezone.now()}
-    )
-    return (Q(**{f"{prefix}is_moderator": True}) | Q(**{f"{prefix}is_superuser": True})) & not_suspended
+    return (Q(**{f"{prefix}is_moderator": True}) | Q(**{f"{prefix}is_superuser": True})) & not_suspended_q(prefix)
+
+
+def not_suspended_q(prefix: str = "") -> Q:
+    """Members not suspended now (as not member.is_suspended)."""
+    return Q(**{f"{prefix}suspended_until__isnull": True}) | Q(**{f"{prefix}suspended_until__lte": timezone.now()})
+
+
+def can_post_q(prefix: str = "") -> Q:
+    """Members who may post now, as can_post(): active accounts, not suspended."""
+    return Q(**{f"{prefix}is_active": True}) & not_suspended_q(prefix)
+
+
+def sees_staff_areas_q(prefix: str = "") -> Q:
+    """Members who see staff-only categories, as sees_staff_areas(): staff, moderators, admins."""
+    return brand_staff_q(prefix) | moderators_q(prefix)
 
 
 def role_names(member) -> list[str]:

@@ -188,6 +188,23 @@ def ideas_backed(members):
     return _members_with_at_least(IdeaVote.objects.all(), "member", members, IDEAS_BACKED)
 
 
+# Who answered an invitation to answer (the answering app, above this one, provides the rule at
+# start-up: answering.badges); without it, nobody qualifies.
+_answered_invitations: Qualifier | None = None
+
+
+def provide_answered_invitations(qualifies: Qualifier):
+    """qualifies(members) -> (member_id, None) for each member (of `members`, or anyone) whose
+    answer to a question they were invited to answer was accepted."""
+    global _answered_invitations
+    _answered_invitations = qualifies
+    return qualifies
+
+
+def came_to_help(members):
+    return [] if _answered_invitations is None else list(_answered_invitations(members))
+
+
 REPLY, VOTE, ACCEPT, ENDORSE, PROFILE, THREAD = "reply", "vote", "accept", "endorse", "profile", "thread"
 IDEA_VOTE, IDEA_STATUS = "idea_vote", "idea_status"
 
@@ -232,6 +249,10 @@ CATALOGUE: tuple[Badge, ...] = (
     Badge(
         "endorsed", _("Endorsed"), _("Brand staff endorsed one of your replies."),
         BRONZE, (ENDORSE,), endorsed, family="advocate",
+    ),
+    Badge(
+        "came-to-help", _("Came to help"), _("Your answer to a question you were invited to answer was accepted."),
+        BRONZE, (ACCEPT,), came_to_help, family="advocate",
     ),
     # Participation
     Badge(

@@ -3,18 +3,23 @@
 Read-only selectors over the reputation ledger and the badge awards. Points
 are summed in the database; a page costs the same few queries whatever the
 size of the community. Categories come from forum.selectors, so a viewer
-only ever sees (and filters by) the categories they may read. `advocates`
-is the one ranking of advocates: the staff figures page calls it too.
+only ever sees (and filters by) the categories they may read. With a tag, the
+leaderboard ranks by expertise under it (reputation/expertise.py's rows), in
+the categories the viewer may read, and offers only tags found on threads
+they may read. `advocates` is the one ranking of advocates by reputation: the
+staff figures page calls it too.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from forum import permissions
 from forum.models import Category, Thread, Visibility
@@ -30,6 +35,7 @@ DEFAULT_PERIOD = "30"
 ADVOCATES_PER_PAGE = 25
 STAFF_SHOWN = 25  # a brand's staff is a handful of people; the cap only keeps the page bounded
 HOLDERS_PER_PAGE = 30
+TAGS_OFFERED = 12  # the leaderboard's tag picker: the most used tags
 
 FAMILIES = (
     ("advocate", _("Advocates"), _("For answering other members’ questions.")),
@@ -52,6 +58,8 @@ class Leaderboard:
     categories: list[Category]
     advocates: Page  # of Standing
     staff: list  # of Member, each with .points
+    tag: dict | None = None  # ranking by expertise under this tag (id, name, slug), or None: by reputation
+    tags: list[dict] = field(default_factory=list)  # the tags offered (id, name, slug, threads), most used first
 
 
 @dataclass
@@ -61,8 +69,12 @@ class Standing:
     points: int
 
 
-def leaderboard(viewer, *, period: str, category_slug: str | None = None, page_number=1) -> Leaderboard:
-    """Top advocates by reputation gained in the period (and category); 404 for a category the viewer cannot read."""
+def leaderboard(
+    viewer, *, period: str, category_slug: str | None = None, tag_slug: str | None = None, page_number=1
+) -> Leaderboard:
+    """Top advocates by reputation gained in the period (and category), or with a tag by their
+    expertise under it (of all time: expertise has no period); 404 for a category or a tag the
+    viewer cannot read."""
     period = period_from(period)
     categories = list(readable_categories(viewer))
     category = None
@@ -70,6 +82,21 @@ def leaderboard(viewer, *, period: str, category_slug: str | None = None, page_n
         category = next((c for c in categories if c.slug == category_slug), None)
         if category is None:
             raise Http404
+    tags = most_used_tags(viewer, limit=TAGS_OFFERED)
+    if tag_slug:
+        tag = next((t for t in tags if t["slug"] == tag_slug), None)
+        if tag is None:  # a tag used less: offered too while it is the one shown
+            tag = tag_for(viewer, tag_slug)
+            tags.append(tag)
+        return Leaderboard(
+            period=period,
+            category=category,
+            categories=categories,
+            advocates=_standings(tag_advocates(viewer, tag=tag, category=category), page_number),
+            staff=_tag_staff(viewer, tag=tag, category=category),
+            tag=tag,
+            tags=tags,
+        )
     days = PERIODS[period]
     since = None if days is None else period_start(days, now=timezone.now())
     return Leaderboard(
@@ -78,6 +105,7 @@ def leaderboard(viewer, *, period: str, category_slug: str | None = None, page_n
         categories=categories,
         advocates=_standings(advocates(viewer, since=since, category=category), page_number),
         staff=_staff(viewer, since=since, category=category),
+        tags=tags,
     )
 
 
@@ -143,6 +171,77 @@ def _standings(members: QuerySet[Member], page_number) -> Page:
 def _staff(viewer, *, since: datetime | None, category: Category | None) -> list[Member]:
     """Staff accounts with what each gained in the period, counted as advocates' points are, in one query."""
     points = Sum("reputation_entries__amount", filter=_gained(viewer, since=since, category=category), default=0)
+    staff = Member.objects.filter(roles.brand_staff_q()).annotate(points=points)
+    return list(staff.order_by("-points", "username")[:STAFF_SHOWN])
+
+
+# The leaderboard by tag -------------------------------------------------------------------
+
+
+def _shown_threads(viewer) -> QuerySet[Thread]:
+    """The threads whose tags a viewer may see named: visible, in a category they may read."""
+    return Thread.objects.filter(
+        visibility=Visibility.VISIBLE, category__access__in=permissions.readable_accesses(viewer)
+    )
+
+
+def most_used_tags(viewer, *, limit: int) -> list[dict]:
+    """The tags on the most threads the viewer may read (id, name, slug, threads), in one query.
+
+    Only those threads count, so a tag used only in a staff-only category (or only on hidden
+    threads) is never offered to a member or a visitor.
+    """
+    rows = (
+        _shown_threads(viewer)
+        .filter(tags__isnull=False)
+        .values_list("tags__id", "tags__name", "tags__slug")
+        .annotate(threads=Count("pk"))
+        .order_by("-threads", "tags__name")
+    )
+    return [{"id": pk, "name": name, "slug": slug, "threads": threads} for pk, name, slug, threads in rows[:limit]]
+
+
+def tag_for(viewer, slug: str) -> dict:
+    """The tag (id, name, slug) if it is on a thread the viewer may read; 404 otherwise, as for a category."""
+    tag = (
+        Tag.objects.filter(Exists(_shown_threads(viewer).filter(tags=OuterRef("pk"))), slug=slug)
+        .values("id", "name", "slug")
+        .first()
+    )
+    if tag is None:
+        raise Http404
+    return tag
+
+
+def _tag_rows(viewer, *, tag: dict, category: Category | None) -> QuerySet[TagExpertise]:
+    """The expertise rows under the tag that count: those of `category`, or of every category the
+    viewer may read (points earned in a staff-only category never show to a member or a visitor)."""
+    where = {"category": category} if category else {"category__access__in": permissions.readable_accesses(viewer)}
+    return TagExpertise.objects.filter(tag_id=tag["id"], **where).order_by()
+
+
+def _tag_points(viewer, *, tag: dict, category: Category | None) -> Subquery:
+    """The outer member's expertise under the tag, summed over the rows that count."""
+    rows = _tag_rows(viewer, tag=tag, category=category).filter(member=OuterRef("pk"))
+    return Subquery(rows.values("member").annotate(total=Sum("points")).values("total"))
+
+
+def tag_advocates(viewer, *, tag: dict, category: Category | None) -> QuerySet[Member]:
+    """Advocates (as `advocates` says: active, not staff) by their expertise under the tag, best first,
+    each with .points; ties go to the username. Only members with rows under the tag are looked at."""
+    holders = _tag_rows(viewer, tag=tag, category=category).filter(points__gt=0).values("member")
+    return (
+        Member.objects.filter(is_active=True, pk__in=holders)
+        .exclude(roles.brand_staff_q())
+        .annotate(points=_tag_points(viewer, tag=tag, category=category))
+        .filter(points__gt=0)
+        .order_by("-points", "username")
+    )
+
+
+def _tag_staff(viewer, *, tag: dict, category: Category | None) -> list[Member]:
+    """Staff accounts with their expertise under the tag, in one query."""
+    points = Coalesce(_tag_points(viewer, tag=tag, category=category), 0)
     staff = Member.objects.filter(roles.brand_staff_q()).annotate(points=points)
     return list(staff.order_by("-points", "username")[:STAFF_SHOWN])
 

@@ -13,6 +13,7 @@ def leaderboard(request):
         request.user,
         period=request.GET.get("period"),
         category_slug=request.GET.get("category") or None,
+        tag_slug=request.GET.get("tag") or None,
         page_number=request.GET.get("page"),
     )
     return render(

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from forum.models import Category, Post, Visibility
 from forum.permissions import readable_accesses
 from moderation.models import Report
+from profiles import roles
 from staff.figures.display import percent, percent_text
 from staff.figures.periods import Period
 from staff.figures.spreads import Spread, spreads
@@ -21,6 +22,8 @@ class Figures:
     unanswered: int = 0
     accepted_by_members: int = 0
     accepted_by_staff: int = 0
+    first_by_members: int = 0  # questions whose first reply came from a member
+    first_by_staff: int = 0  # ... from brand staff
     target_counted: int = 0
     within_target: int = 0
     first_reply: Spread = field(default_factory=Spread)
@@ -55,6 +58,26 @@ class Figures:
         return percent(self.accepted_by_staff, self.accepted_total)
 
     @property
+    def first_answered(self) -> int:
+        return self.first_by_members + self.first_by_staff
+
+    @property
+    def first_members_share(self) -> int | None:
+        return percent(self.first_by_members, self.first_answered)
+
+    @property
+    def first_staff_share(self) -> int | None:
+        return percent(self.first_by_staff, self.first_answered)
+
+    @property
+    def first_members_share_text(self) -> str:
+        return percent_text(self.first_members_share)
+
+    @property
+    def first_staff_share_text(self) -> str:
+        return percent_text(self.first_staff_share)
+
+    @property
     def target_share(self) -> int | None:
         return percent(self.within_target, self.target_counted)
 
@@ -72,7 +95,7 @@ class Figures:
 
 
 def figures_by_category(viewer, questions, categories, period: Period, targets) -> dict[int | None, Figures]:
-    """Figures per category id, and under None the whole forum's."""
+    """Figures per category id, and under None the whole forum's (questions annotated by `with_first_reply`)."""
     figures = {None: Figures(category=None), **{c.pk: Figures(category=c) for c in categories}}
     _add_counts(figures, questions, targets)
     _add_spreads(figures, questions)
@@ -89,12 +112,33 @@ def _replies_by_others():
     )
 
 
+def with_first_reply(questions):
+    """The questions with their first reply: when it came (`first_reply_at`) and whether brand staff
+    wrote it (`first_reply_by_staff`, by the author's roles now: profiles.roles.brand_staff_q);
+    both None while no one but the asker has replied."""
+    first = _replies_by_others()
+    by_staff = ExpressionWrapper(roles.brand_staff_q("author__"), output_field=BooleanField())
+    return questions.annotate(
+        first_reply_at=Subquery(first.values("created_at")[:1]),
+        first_reply_by_staff=Subquery(first.annotate(by_staff=by_staff).values("by_staff")[:1]),
+    )
+
+
+def first_reply_columns() -> dict:
+    """Who wrote the first reply, as counts over questions annotated by `with_first_reply`."""
+    return {
+        "first_by_members": Count("pk", filter=Q(first_reply_by_staff=False)),
+        "first_by_staff": Count("pk", filter=Q(first_reply_by_staff=True)),
+    }
+
+
 def _count_columns(targets) -> dict:
     return {
         "asked": Count("pk"),
         "unanswered": Count("pk", filter=~Exists(_replies_by_others())),
         "accepted_by_members": Count("pk", filter=Q(accepted_answer__is_official=False)),
         "accepted_by_staff": Count("pk", filter=Q(accepted_answer__is_official=True)),
+        **first_reply_columns(),
         **target_columns(targets),
     }
 
@@ -110,7 +154,7 @@ def _add_counts(figures, questions, targets):
 
 
 def _add_spreads(figures, questions):
-    questions = questions.annotate(first_reply_at=Subquery(_replies_by_others().values("created_at")[:1]))
+    """The three times, per category and for the whole forum (questions annotated by `with_first_reply`)."""
     for attribute, moment in (
         ("first_reply", "first_reply_at"),
         ("first_official", "first_official_at"),

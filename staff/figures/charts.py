@@ -1,7 +1,8 @@
-"""The time series laid out for two inline <svg>: bars for questions asked, a line for the within-target share.
+"""The time series laid out for inline <svg>: bars for questions asked, a line for the within-target
+share, a line for the share of answered questions that a member answered first.
 
-Both are drawn in the same web.charts frame, one band per bucket, so a bar and the
-share of the same day sit at the same x.
+All are drawn in the same web.charts frame, one band per bucket, so a bar and the
+shares of the same day sit at the same x.
 """
 
 import math
@@ -47,17 +48,16 @@ class SeriesChart:
     x_labels: list[Tick]
     has_target: bool
     total: int
+    answer_dots: list[Dot]  # the share of answered questions a member answered first, where one was
+    answer_line: str
     frame: Frame = SERIES_FRAME
 
 
 def series_chart(buckets: list[Bucket], *, weekly: bool, has_target: bool) -> SeriesChart:
     frame, count = SERIES_FRAME, len(buckets)
     scale = Scale.covering(0, max((b.asked for b in buckets), default=0))
-    dots = [
-        Dot(b, frame.band_centre(i, count), frame.y_of(b.share, SHARE_SCALE))
-        for i, b in enumerate(buckets)
-        if b.share is not None
-    ]
+    dots = _share_dots(buckets, frame, lambda bucket: bucket.share)
+    answer_dots = _share_dots(buckets, frame, lambda bucket: bucket.members_share)
     every = max(1, math.ceil(count / X_LABELS))
     return SeriesChart(
         weekly=weekly,
@@ -65,12 +65,28 @@ def series_chart(buckets: list[Bucket], *, weekly: bool, has_target: bool) -> Se
         bars=_bars(buckets, frame, scale),
         bar_ticks=frame.y_ticks(scale),
         dots=dots,
-        line=" ".join(f"{'L' if n else 'M'}{dot.x} {dot.y}" for n, dot in enumerate(dots)),
+        line=_line(dots),
         share_ticks=frame.y_ticks(SHARE_SCALE),
         x_labels=[Tick(frame.band_centre(i, count), b.start) for i, b in enumerate(buckets) if i % every == 0],
         has_target=has_target,
         total=sum(b.asked for b in buckets),
+        answer_dots=answer_dots,
+        answer_line=_line(answer_dots),
     )
+
+
+def _share_dots(buckets: list[Bucket], frame: Frame, share) -> list[Dot]:
+    """A dot per bucket that has the share (a percentage), at its band's centre."""
+    count = len(buckets)
+    return [
+        Dot(b, frame.band_centre(i, count), frame.y_of(share(b), SHARE_SCALE))
+        for i, b in enumerate(buckets)
+        if share(b) is not None
+    ]
+
+
+def _line(dots: list[Dot]) -> str:
+    return " ".join(f"{'L' if n else 'M'}{dot.x} {dot.y}" for n, dot in enumerate(dots))
 
 
 def _bars(buckets: list[Bucket], frame: Frame, scale: Scale) -> list[Bar]:

@@ -25,7 +25,8 @@ def csv_header() -> list[str]:
 
 
 def csv_rows(page: CommunityFigures) -> list[Row]:
-    """The whole page as rows: the period, each scope's figures, the ideas', the advocates, the time series."""
+    """The whole page as rows: the period, each scope's figures, who answers, the ideas', the advocates,
+    the time series."""
     scope = page.selected.name
     rows = [
         Row(scope, _("First day"), page.period.first_day.isoformat(), _("date"), page.period.first_day.isoformat()),
@@ -33,6 +34,8 @@ def csv_rows(page: CommunityFigures) -> list[Row]:
     ]
     for figures in [page.selected] if page.category else [page.forum, *page.by_category]:
         rows += figure_rows(figures)
+    for label, spread, _key in page.who_answers.spreads:
+        rows += _spread_rows(scope, label, spread)
     if page.ideas is not None and page.ideas.has_categories:
         rows += idea_rows(scope, page.ideas)
     for rank, member in enumerate(page.advocates, start=1):
@@ -50,6 +53,8 @@ def figure_rows(figures: Figures) -> list[Row]:
         *(row for label, spread, _key in figures.spreads for row in _spread_rows(scope, label, spread)),
         Row(scope, _("Accepted answers by members"), figures.accepted_by_members, count, figures.members_share_text),
         Row(scope, _("Accepted answers by staff"), figures.accepted_by_staff, count, figures.staff_share_text),
+        Row(scope, _("Answered first by members"), figures.first_by_members, count, figures.first_members_share_text),
+        Row(scope, _("Answered first by staff"), figures.first_by_staff, count, figures.first_staff_share_text),
         Row(scope, _("Answered within target"), figures.target_share, "%", figures.target_share_text),
         Row(scope, _("Reports opened"), figures.reports_opened, _("reports"), str(figures.reports_opened)),
         Row(scope, _("Reports resolved"), figures.reports_resolved, _("reports"), str(figures.reports_resolved)),
@@ -74,7 +79,8 @@ def _spread_rows(scope: str, label: str, spread: Spread) -> list[Row]:
 
 
 def _series_rows(page: CommunityFigures, scope: str) -> list[Row]:
-    """Each bucket of the chart: questions asked, and the share within target when a category has a target."""
+    """Each bucket of the chart: questions asked, the share within target when a category has a target,
+    and the share answered first by members when any was answered."""
     rows = []
     for bucket in page.chart.buckets:
         day = bucket.start.isoformat()
@@ -86,4 +92,7 @@ def _series_rows(page: CommunityFigures, scope: str) -> list[Row]:
         if page.chart.has_target:
             label = _("Answered within target, from %(day)s") % {"day": day}
             rows.append(Row(scope, label, bucket.share, "%", percent_text(bucket.share)))
+        if bucket.first_answered:
+            label = _("Answered first by members, from %(day)s") % {"day": day}
+            rows.append(Row(scope, label, bucket.members_share, "%", percent_text(bucket.members_share)))
     return rows

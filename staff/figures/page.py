@@ -9,7 +9,8 @@ from django.utils import timezone
 from forum.models import Category, Thread, Visibility
 from profiles.models import Member
 from reputation.selectors import advocates
-from staff.figures.aggregates import Figures, figures_by_category
+from staff.figures.aggregates import Figures, figures_by_category, with_first_reply
+from staff.figures.answerers import WhoAnswers, who_answers
 from staff.figures.charts import SeriesChart, series_chart
 from staff.figures.ideas import IdeaFigures, idea_figures
 from staff.figures.periods import DEFAULT_PERIOD, Period, period_from, period_of
@@ -30,6 +31,7 @@ class CommunityFigures:
     advocates: list[Member]  # each with .points, as on the leaderboard
     chart: SeriesChart
     ideas: IdeaFigures | None  # None when the page shows one question category
+    who_answers: WhoAnswers  # of the scope shown: the whole forum or the category
 
     @property
     def selected(self) -> Figures:
@@ -48,8 +50,8 @@ def community_figures(viewer, *, days: int = DEFAULT_PERIOD, category_slug: str 
         category = next((c for c in categories if c.slug == category_slug), None)
         if category is None:
             raise Http404
-    questions = Thread.objects.filter(
-        category__in=categories, visibility=Visibility.VISIBLE, created_at__gte=period.start
+    questions = with_first_reply(
+        Thread.objects.filter(category__in=categories, visibility=Visibility.VISIBLE, created_at__gte=period.start)
     ).order_by()
     targets = target_conditions(categories, now)
     by_category = figures_by_category(viewer, questions, categories, period, targets)
@@ -67,4 +69,5 @@ def community_figures(viewer, *, days: int = DEFAULT_PERIOD, category_slug: str 
             has_target=any(c.response_target_hours is not None for c in ([category] if category else categories)),
         ),
         ideas=None if category else idea_figures(viewer, period),
+        who_answers=who_answers(scope),
     )

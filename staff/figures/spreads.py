@@ -46,15 +46,16 @@ def _at_offsets(total):
     return [total * MEDIAN[0] / MEDIAN[1] + 1, total * P90[0] / P90[1] + 1]
 
 
-def spreads(questions, moment: str) -> dict[int | None, Spread]:
-    """Median and p90 of (moment − created_at) per category and for the whole forum, in one query.
+def spreads(questions, moment: str, *, by: str = "category_id") -> dict:
+    """Median and p90 of (moment − created_at) per category (or per value of another column, `by`)
+    and for all the questions, in one query.
 
     ROW_NUMBER numbers the sorted durations twice, within each category and over all of
-    them; only the rows at the offsets come back (a handful). The key is the category id,
-    or None for the whole forum.
+    them; only the rows at the offsets come back (a handful). The key is the category id
+    (the value of `by`), or None for all of them: the whole forum.
     """
     order = [F("duration").asc(), F("pk").asc()]
-    by_category = [F("category_id")]
+    by_category = [F(by)]
     wanted = Q()
     for position, total in (("position", "total"), ("forum_position", "forum_total")):
         for offset in _at_offsets(F(total)):
@@ -69,7 +70,7 @@ def spreads(questions, moment: str) -> dict[int | None, Spread]:
             forum_total=Window(Count("pk")),
         )
         .filter(wanted)
-        .values_list("category_id", "position", "total", "forum_position", "forum_total", "duration")
+        .values_list(by, "position", "total", "forum_position", "forum_total", "duration")
     )
     found = defaultdict(dict)
     for category_id, position, total, forum_position, forum_total, duration in ranked:

@@ -21,6 +21,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     figures = json.loads((tmp_path / "latest-tiny.json").read_text())["figures"]
     assert figures["seed"]["posts"] > 0
     assert figures["pages"]["thread page 1"]["member"]["queries"] > 0
+    assert figures["pages"]["answer"]["shown"] > 0  # /answer/ for the member with the most expertise
     assert figures["sockets"]["open_after_idle"] == figures["sockets"]["asked"]
     assert figures["notifications"]["received"] == figures["notifications"]["expected"]
     assert figures["throughput"]["trivial_rps"] > 0
@@ -32,6 +33,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     assert figures["bare"]["rate"] > 0
     assert figures["bare"]["failures"] == 0
     assert figures["replies"]["posts"] > 0
+    assert figures["answering"]["round 1"]["queries"] > 0  # choosing whom to invite to answer
     assert "members replying at once" in result.stdout
     # Two daphne processes on Redis, when a Redis answers (the row says "skipped" otherwise).
     if "notifications_redis" in figures:

@@ -65,7 +65,7 @@ EVERYONE = [
     *("home", "category", "thread", "idea", "ideas", "ideas category", "roadmap"),
     *("profile", "leaderboard", "badges", "search"),
 ]
-MEMBERS = [*EVERYONE, "notifications", "notification preferences"]
+MEMBERS = [*EVERYONE, "notifications", "notification preferences", "questions for you"]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
 # role: (username in the demo community, the main pages that role has)
@@ -104,6 +104,7 @@ def paths(manage):
         "sign-up": "/accounts/signup/",
         "notifications": "/notifications/",
         "notification preferences": "/notifications/preferences/",
+        "questions for you": "/answer/",
         "moderation queue": "/mod/",
         "moderation log": "/mod/log/",
         "staff queue": "/staff/",

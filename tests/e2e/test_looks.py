@@ -142,6 +142,7 @@ def test_on_a_phone_pages_fit_the_screen_and_the_header_leaves_room(story, page,
         story["thread_url"],
         "/ideas/",
         "/roadmap/",
+        "/answer/",
         queue,
         *(["/mod/"] if role == "moderator and staff" else []),
     ):

@@ -78,6 +78,8 @@ def test_the_admin_edits_both_languages(admin_client, bilingual):
             "colour": "#2454c5",
             "position": "1",
             "response_target_hours": "",
+            "invite_after_minutes": "30",
+            "widen_after_minutes": "120",
             "name": "Help",
             "description": "",
             "name_fr": "Aide",

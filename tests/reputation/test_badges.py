@@ -322,6 +322,8 @@ def test_every_badge_in_the_catalogue_is_covered_here():
         "visionary",
         "crowd-favourite",
         "voice-of-the-community",
+        # Came to help rewards an answer to an invitation: tests/answering/test_invitations.py.
+        "came-to-help",
     }
     assert set(badges.BY_SLUG) == covered  # a new badge needs its own test above
 

@@ -546,15 +546,17 @@ def test_the_charts_are_accessible_svg_with_a_title_per_bar_and_point(client, st
     html = client.get(FIGURES, {"period": "7"}).content.decode()
 
     svgs = re.findall(r'<svg[^>]*role="img"[^>]*>.*?</svg>', html, re.S)  # the charts, not the icons
-    assert len(svgs) == 2  # questions asked, and answered within target (help has a target)
+    # Questions asked, answered within target (help has a target), and answered first by members.
+    assert len(svgs) == 3
     for svg in svgs:
         assert 'role="img"' in svg
         assert "aria-labelledby" not in svg  # it would replace the aria-label's summary as the name
         assert re.search(r'aria-label="[^"]{20,}"', svg)
         assert "<script" not in svg
-    bars, points = svgs
+    bars, *shares = svgs
     assert bars.count("<rect") == bars.count("<title>") == 7
-    assert points.count("<circle") == points.count("<title>") >= 1
+    for points in shares:
+        assert points.count("<circle") == points.count("<title>") >= 1
 
 
 def test_numbers_in_the_charts_stay_valid_svg_in_french(client, staff_member, dataset):
@@ -615,9 +617,10 @@ def test_the_page_costs_a_fixed_number_of_queries_whatever_the_data(
     def counts():
         found = []
         for path, params in requests:
-            # 16 for the whole forum: 13 for the questions, the advocates, the chart and the reports,
+            # 17 for the whole forum: 13 for the questions, the advocates, the chart and the reports,
+            # 1 for who answers first (the times to a first answer by members and by staff),
             # and 3 for the ideas (their categories, the ideas per status, the time to a first status).
-            with django_assert_max_num_queries(16) as queries:
+            with django_assert_max_num_queries(17) as queries:
                 assert client.get(path, params).status_code == 200
             found.append(len(queries))
         return found
