@@ -12,7 +12,7 @@ class MemberManager(UserManager):
     member. Any other `get` is the ORM's, unchanged."""
 
     def get(self, *args, **kwargs):
-        if args or kwargs.keys() != {"pk"} or kwargs["pk"] is None:
+        if args or kwargs.keys() != {"pk"} or kwargs["pk"] is None or self.db != _MEMBER.using:
             return super().get(*args, **kwargs)
         pk = self.model._meta.pk.get_prep_value(kwargs["pk"])  # a bad key fails as the ORM's does
         rows = _MEMBER.rows(pk=pk)
