@@ -6,6 +6,7 @@ Rows change only in answering/services.py.
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -44,6 +45,16 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.member_id} invited to {self.thread_id} (round {self.round})"
+
+
+def answer_accepted() -> Q:
+    """Invitations whose member's answer was accepted: the question's accepted answer is theirs.
+
+    An invitation goes only to members who had not replied to the question, so their answer came
+    after it. Official responses are the brand's job: they never count. The badge "Came to help"
+    (answering.badges) and the staff figures read this one rule.
+    """
+    return Q(thread__accepted_answer__author=F("member"), thread__accepted_answer__is_official=False)
 
 
 class InvitationRound(models.Model):

@@ -14,19 +14,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from answering import conf
 from answering.models import InvitationRound, Round
-from forum.models import Category, Post, Thread, Visibility
+from forum.models import Category, Thread, Visibility
+from forum.selectors import unanswered
 
 BATCH = 200  # questions one run handles at most per round; the next run takes the rest
 
 
 def open_questions() -> QuerySet[Thread]:
     """Questions that still wait for a first answer: visible and open, not solved, no official
-    response, not set aside by staff, not past their response target's alert, and no visible
-    reply from anyone but the asker (a reply moderators hid answers nobody)."""
-    others = Post.objects.filter(thread=OuterRef("pk"), is_opening=False, visibility=Visibility.VISIBLE).exclude(
-        author=OuterRef("author")
-    )
-    return Thread.objects.filter(
+    response, not set aside by staff, not past their response target's alert, and unanswered
+    (forum.selectors.unanswered: no visible reply from anyone but the asker)."""
+    questions = Thread.objects.filter(
         category__kind=Category.Kind.QUESTIONS,
         visibility=Visibility.VISIBLE,
         is_locked=False,
@@ -34,7 +32,8 @@ def open_questions() -> QuerySet[Thread]:
         has_official_response=False,
         no_response_needed="",
         target_breach_notified_at__isnull=True,
-    ).exclude(Exists(others))
+    )
+    return unanswered(questions)
 
 
 @dataclass(frozen=True)

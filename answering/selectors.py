@@ -6,11 +6,11 @@ categories, and their points in each question category. Rows earned in a staff-o
 count only while the member may read it.
 
 An *open question* is a visible thread of a question category the member may read, not locked,
-not solved, that nobody has replied to yet (`forum.selectors.unanswered`, the category page's
-"Unanswered" filter: the asker's own follow-up counts as a reply there too), asked by someone
-else. It *matches* when one of its tags or its category is among the member's areas; its
-score is the member's points under its tags plus their points in its category. Best score
-first, then newest.
+not solved, that nobody but its asker has replied to yet (`forum.selectors.unanswered`, the one
+definition the category page's "Unanswered" filter and the invitations share: the asker's own
+follow-up answers nothing), asked by someone else. It *matches* when one of its tags or its
+category is among the member's areas; its score is the member's points under its tags plus their
+points in its category. Best score first, then newest.
 
 Key-first, so that the cost follows the open questions that match and not the size of the
 forum: one query reads the member's areas, one ranks the matching questions' keys (ids and

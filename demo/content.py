@@ -285,6 +285,117 @@ THREADS = [
         "endorsed": None,
         "votes": {},
     },
+    # Answers that make experts: Hugo, Bruno (and Chloé, above) know the Halo's Wi-Fi; Kenji,
+    # Giulia (and David, above) know the motion sensor's automations. WAITING's questions, under
+    # the same tags, invite them.
+    {
+        "category": "questions",
+        "author": "ines",
+        "title": "Ma Halo se déconnecte du Wi-Fi toutes les nuits",
+        "body": "Bonjour,\n\nChaque matin, mes deux Halo apparaissent « hors ligne » dans l’application. Il suffit de les éteindre "
+        "et de les rallumer à l’interrupteur pour qu’elles reviennent, mais c’est pénible.\n\nLe téléphone, lui, retrouve le Wi-Fi sans problème. Une idée ?",
+        "tags": ["wifi", "halo"],
+        "replies": [
+            (
+                "hugo",
+                "Regardez du côté de la box : beaucoup de box coupent le Wi-Fi la nuit (une « planification Wi-Fi » ou un mode éco, "
+                "souvent activé d’origine). Le téléphone se reconnecte tout seul quand le Wi-Fi revient, mais la Halo attend "
+                "qu’on la redémarre.\n\nDans l’interface de votre box, vérifiez si une plage horaire est programmée.",
+            ),
+            (
+                "bruno",
+                "Autre piste si ce n’est pas la planification : donnez une adresse IP fixe à chaque lampe dans la box (bail DHCP "
+                "permanent). Chez moi, les coupures venaient du renouvellement du bail en pleine nuit.",
+            ),
+            (
+                "ines",
+                "C’était bien ça : la box coupait le Wi-Fi de 1 h à 6 h, c’était activé d’origine. Merci @hugo, et merci @bruno "
+                "pour l’adresse fixe, je garde l’astuce sous le coude.",
+            ),
+        ],
+        "accepted": 0,
+        "endorsed": None,
+        "votes": {0: ["ines", "alice", "farid"], 1: ["ines", "chloe"]},
+    },
+    {
+        "category": "questions",
+        "author": "farid",
+        "title": "Quelle distance entre la box et une Halo ?",
+        "body": "Je voudrais installer une Halo au grenier, deux étages au-dessus de la box, avec une dalle en béton entre les deux.\n\n"
+        "Le Wi-Fi a-t-il une chance d’arriver jusque-là, ou faut-il prévoir autre chose ?",
+        "tags": ["wifi", "halo"],
+        "replies": [
+            (
+                "chloe",
+                "Deux étages et une dalle en béton, c’est beaucoup pour le 2,4 GHz. Chez mes parents, dans la même configuration, "
+                "ça ne passait qu’avec un répéteur sur le palier du premier.",
+            ),
+            (
+                "bruno",
+                "Faites l’essai avant d’acheter quoi que ce soit : l’application affiche la qualité du signal de chaque lampe "
+                "(*Réglages → Appareils → la lampe → Réseau*). À partir de deux barres, c’est stable. En dessous, un répéteur "
+                "Wi-Fi à mi-chemin règle le problème : la Halo s’y connecte comme à la box.",
+            ),
+            (
+                "farid",
+                "Une seule barre au grenier… Répéteur installé sur le palier : quatre barres maintenant. Merci à vous deux !",
+            ),
+        ],
+        "accepted": 1,
+        "endorsed": None,
+        "votes": {0: ["farid", "hugo"], 1: ["farid", "ines", "alice"]},
+    },
+    {
+        "category": "help",
+        "author": "david",
+        "title": "Can the motion sensor dim the lights instead of switching them off?",
+        "body": "I have a Motion sensor in the hallway with two Spot GU10s. When nobody has moved for two minutes, the lights "
+        "go straight off, which is a bit abrupt at night.\n\nCan I make them dim first and only switch off a little later?",
+        "tags": ["motion-sensor", "automation"],
+        "replies": [
+            (
+                "kenji",
+                "Yes. Open the sensor's automation and change *When no motion* from *Turn off* to *Dim to 10 %*, then add a "
+                "second step: *After 5 minutes, turn off*. I've had this in my hallway for months: you get time to wave before "
+                "it goes dark.",
+            ),
+            (
+                "giulia",
+                "Same here. I also set the sensor to *Only when it's dark*, so that it never switches anything on during the day.",
+            ),
+            ("david", "Works perfectly, thanks Kenji. And thanks Giulia, I've turned on *Only when it's dark* too."),
+        ],
+        "accepted": 0,
+        "endorsed": None,
+        "votes": {0: ["david", "emma", "giulia"], 1: ["david", "kenji", "emma"]},
+    },
+]
+
+# Questions nobody has answered yet, asked `minutes_ago` when the demo is loaded: past their
+# category's first delay (30 minutes), so that the first run of invite_answerers (make demo starts
+# it beside the server) invites the members who know their tags (the experts above), before the
+# second delay (2 hours) widens the circle.
+WAITING = [
+    {
+        "category": "questions",
+        "author": "alice",
+        "title": "Ma Halo reste hors ligne depuis le redémarrage de la box",
+        "body": "Bonsoir,\n\nLa box a redémarré cet après-midi pour une mise à jour de l’opérateur. Depuis, la Halo du salon "
+        "reste « hors ligne » dans l’application, alors que les deux autres lampes sont revenues toutes seules.\n\n"
+        "Elle s’allume toujours à l’interrupteur. Dois-je vraiment la réinitialiser et refaire toutes mes scènes ?",
+        "tags": ["wifi", "halo"],
+        "minutes_ago": 45,
+    },
+    {
+        "category": "help",
+        "author": "emma",
+        "title": "The motion sensor turns the hallway lights on in broad daylight",
+        "body": "I put a Motion sensor in my hallway last week and it works well in the evening. But it also switches the "
+        "lights on at noon, when the hallway is already bright.\n\nIs there a way to have it react only when it's dark, "
+        "without writing a schedule for every season?",
+        "tags": ["motion-sensor", "automation"],
+        "minutes_ago": 50,
+    },
 ]
 
 # Fragments for generated threads: (title, body) templates in each language.

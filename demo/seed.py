@@ -89,6 +89,7 @@ def seed_forum(options: Options, stream=sys.stdout):
     with limits.exempt(), transaction.atomic():
         _create_moderation_history(cast, crowd, rng)
         _create_staff_workspace(cast)
+        _create_waiting_questions(cast, categories)
 
 
 def _create_cast(stream) -> dict[str, Member]:
@@ -135,13 +136,7 @@ def _create_curated_threads(cast, categories, stream):
     progress = Progress(stream, "Curated threads", len(content.THREADS))
     now = timezone.now()
     for index, spec in enumerate(content.THREADS):
-        thread = services.start_thread(
-            category=categories[spec["category"]],
-            author=cast[spec["author"]],
-            title=spec["title"],
-            body=spec["body"],
-            tags=spec["tags"],
-        )
+        thread = _start_thread(spec, cast, categories)
         posts = [services.post_reply(thread=thread, author=cast[a], body=b) for a, b in spec["replies"]]
         opening = thread.posts.get(is_opening=True)
         for target, voters in spec["votes"].items():
@@ -156,6 +151,17 @@ def _create_curated_threads(cast, categories, stream):
             services.endorse_reply(post=posts[spec["endorsed"]], by=staff)
         _spread_in_time(thread, [opening, *posts], start=now - timedelta(days=2 + index * 3, hours=index))
         progress.advance()
+
+
+def _start_thread(spec, cast, categories) -> Thread:
+    """A hand-written thread of content.py, started through the forum's service."""
+    return services.start_thread(
+        category=categories[spec["category"]],
+        author=cast[spec["author"]],
+        title=spec["title"],
+        body=spec["body"],
+        tags=spec["tags"],
+    )
 
 
 def _create_ideas(cast, categories, stream):
@@ -387,6 +393,21 @@ def _create_staff_workspace(cast):
         thread=Thread.objects.filter(title__startswith="Ma lampe Halo").first() or bridge,
         expires_at=timezone.now() + timedelta(days=3),
     )
+
+
+def _create_waiting_questions(cast, categories):
+    """Questions nobody has answered yet (content.WAITING), asked long enough ago that the first run
+    of invite_answerers invites the members who know their tags. Invitations go only to members
+    seen lately: the named members took part in the last hours."""
+    now = timezone.now()
+    for spec in content.WAITING:
+        thread = _start_thread(spec, cast, categories)
+        asked = now - timedelta(minutes=spec["minutes_ago"])
+        Thread.objects.filter(pk=thread.pk).update(created_at=asked, last_activity_at=asked)
+        Post.objects.filter(thread=thread).update(created_at=asked)
+    members = [username for username, _name, role, _title, _language in content.PEOPLE if role == "member"]
+    for hours, username in enumerate(members, start=1):
+        Member.objects.filter(pk=cast[username].pk).update(last_seen=now - timedelta(hours=hours))
 
 
 def _create_bench_shapes(options, rng, crowd, categories, stream):

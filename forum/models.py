@@ -199,6 +199,9 @@ class Post(models.Model):
             models.Index(fields=["author", "-created_at"], name="post_author_recent"),
             # A profile's best replies: the member's voted posts in score order, without reading the others.
             models.Index(fields=["author", "score", "created_at"], name="post_author_score"),
+            # Whether a thread has an answer: a visible reply by someone other than its author
+            # (forum.selectors.answers), read from the index alone, whatever the thread's length.
+            models.Index(fields=["thread", "visibility", "author", "is_opening"], name="post_thread_answers"),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from forum import permissions
@@ -81,13 +81,27 @@ def category_threads(category: Category, viewer, *, filter: str = "latest", page
     return paginate(_thread_list(threads), page_number, settings.THREADS_PER_PAGE)
 
 
-def unanswered(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    """Threads nobody has replied to yet (no visible reply, the asker's own included).
+def answers() -> QuerySet[Post]:
+    """Visible replies to the outer thread (``OuterRef("pk")``) by someone other than its author:
+    what makes a question answered, for an ``Exists`` or a ``Subquery`` over threads.
 
-    The category page's "Unanswered" filter and /answer/ (answering.selectors) share this one
-    definition; it reads the cached reply count, so it costs no join.
+    The columns read are those of the ``post_thread_answers`` index, so the check is answered
+    from the index alone, whatever the thread's length. A reply moderators hid answers nobody.
     """
-    return threads.filter(reply_count=0)
+    return Post.objects.filter(thread=OuterRef("pk"), is_opening=False, visibility=Visibility.VISIBLE).exclude(
+        author=OuterRef("author")
+    )
+
+
+def unanswered(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Threads nobody but their author has replied to yet: no visible reply by anyone else (the
+    asker's own follow-up, "still broken, anyone?", answers nothing).
+
+    The one definition of an unanswered question: the category page's "Unanswered" filter,
+    /answer/ (answering.selectors), the invitations to answer (answering.rounds) and the staff
+    figures' count of unanswered questions.
+    """
+    return threads.filter(~Exists(answers()))
 
 
 def awaiting_official_response(threads: QuerySet[Thread] | None = None) -> QuerySet[Thread]:

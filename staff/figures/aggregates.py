@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Q, Subquery
 from django.utils.translation import gettext as _
 
-from forum.models import Category, Post, Visibility
+from forum.models import Category
 from forum.permissions import readable_accesses
+from forum.selectors import answers
 from moderation.models import Report
 from profiles import roles
 from staff.figures.display import percent, percent_text
@@ -104,12 +105,9 @@ def figures_by_category(viewer, questions, categories, period: Period, targets) 
 
 
 def _replies_by_others():
-    """Visible replies to the outer thread by someone other than its author, oldest first."""
-    return (
-        Post.objects.filter(thread=OuterRef("pk"), is_opening=False, visibility=Visibility.VISIBLE)
-        .exclude(author=OuterRef("author"))
-        .order_by("created_at", "pk")
-    )
+    """The outer question's answers (forum.selectors.answers: visible replies by someone other
+    than its author), oldest first."""
+    return answers().order_by("created_at", "pk")
 
 
 def with_first_reply(questions):
@@ -135,7 +133,7 @@ def first_reply_columns() -> dict:
 def _count_columns(targets) -> dict:
     return {
         "asked": Count("pk"),
-        "unanswered": Count("pk", filter=~Exists(_replies_by_others())),
+        "unanswered": Count("pk", filter=~Exists(answers())),
         "accepted_by_members": Count("pk", filter=Q(accepted_answer__is_official=False)),
         "accepted_by_staff": Count("pk", filter=Q(accepted_answer__is_official=True)),
         **first_reply_columns(),

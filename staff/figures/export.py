@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from staff.figures.aggregates import Figures
+from staff.figures.answerers import Invitations
 from staff.figures.display import hours, percent_text
 from staff.figures.ideas import IdeaFigures
 from staff.figures.page import CommunityFigures
@@ -25,8 +26,8 @@ def csv_header() -> list[str]:
 
 
 def csv_rows(page: CommunityFigures) -> list[Row]:
-    """The whole page as rows: the period, each scope's figures, who answers, the ideas', the advocates,
-    the time series."""
+    """The whole page as rows: the period, each scope's figures, who answers (with the invitations), the
+    ideas', the advocates, the time series."""
     scope = page.selected.name
     rows = [
         Row(scope, _("First day"), page.period.first_day.isoformat(), _("date"), page.period.first_day.isoformat()),
@@ -36,6 +37,7 @@ def csv_rows(page: CommunityFigures) -> list[Row]:
         rows += figure_rows(figures)
     for label, spread, _key in page.who_answers.spreads:
         rows += _spread_rows(scope, label, spread)
+    rows += invitation_rows(scope, page.who_answers.invitations)
     if page.ideas is not None and page.ideas.has_categories:
         rows += idea_rows(scope, page.ideas)
     for rank, member in enumerate(page.advocates, start=1):
@@ -58,6 +60,16 @@ def figure_rows(figures: Figures) -> list[Row]:
         Row(scope, _("Answered within target"), figures.target_share, "%", figures.target_share_text),
         Row(scope, _("Reports opened"), figures.reports_opened, _("reports"), str(figures.reports_opened)),
         Row(scope, _("Reports resolved"), figures.reports_resolved, _("reports"), str(figures.reports_resolved)),
+    ]
+
+
+def invitation_rows(scope: str, invitations: Invitations) -> list[Row]:
+    """Invitations to answer sent in the period, answered (share of those sent), accepted (share of those answered)."""
+    unit, accepted = _("invitations"), invitations.accepted
+    return [
+        Row(scope, _("Invitations to answer sent"), invitations.sent, unit, str(invitations.sent)),
+        Row(scope, _("Invitations answered"), invitations.answered, unit, invitations.answered_share_text),
+        Row(scope, _("Invitations whose answer was accepted"), accepted, unit, invitations.accepted_share_text),
     ]
 
 

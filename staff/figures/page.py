@@ -69,5 +69,5 @@ def community_figures(viewer, *, days: int = DEFAULT_PERIOD, category_slug: str 
             has_target=any(c.response_target_hours is not None for c in ([category] if category else categories)),
         ),
         ideas=None if category else idea_figures(viewer, period),
-        who_answers=who_answers(scope),
+        who_answers=who_answers(scope, categories=[category] if category else categories, since=period.start),
     )

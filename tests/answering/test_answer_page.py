@@ -115,10 +115,10 @@ def test_equal_matches_are_listed_newest_first(ask, other_member, questions):
     assert titles(reader(other_member)) == ["Newer wifi question", "Older wifi question"]
 
 
-def test_only_open_questions_that_nobody_replied_to_are_listed(
+def test_only_open_questions_that_nobody_but_the_asker_replied_to_are_listed(
     ask, make_thread, bruno_knows_wifi, member, carol, moderator, discussion
 ):
-    ask("Still open", tags=["wifi"])
+    ask("Still open", tags=["wifi"], ago=timedelta(hours=1))
     answered = ask("Answered by Carol", tags=["wifi"])
     services.post_reply(thread=answered, author=carol, body="Restart the router first.")
     bumped = ask("Bumped by its asker", tags=["wifi"])
@@ -131,7 +131,20 @@ def test_only_open_questions_that_nobody_replied_to_are_listed(
     )
     make_thread(category=discussion, author=member, title="A wifi discussion", tags=["wifi"])
 
-    assert titles(reader(bruno_knows_wifi)) == ["Still open"]
+    assert titles(reader(bruno_knows_wifi)) == ["Bumped by its asker", "Still open"]
+
+
+def test_the_askers_own_follow_up_does_not_answer_the_question(ask, bruno_knows_wifi, member, carol, moderator):
+    question = ask("Wifi drops at night", tags=["wifi"])
+    services.post_reply(thread=question, author=member, body="It happens at 2 am, if that helps.")
+    assert titles(reader(bruno_knows_wifi)) == ["Wifi drops at night"]
+
+    hidden = services.post_reply(thread=question, author=carol, body="Buy a better lamp.")
+    services.set_post_visibility(post=hidden, by=moderator, visibility=Visibility.HIDDEN, reason="Not helpful.")
+    assert titles(reader(bruno_knows_wifi)) == ["Wifi drops at night"]
+
+    services.post_reply(thread=question, author=carol, body="Turn off the power saving.")
+    assert titles(reader(bruno_knows_wifi)) == []
 
 
 def test_the_members_own_questions_are_not_listed(ask, bruno_knows_wifi, member):

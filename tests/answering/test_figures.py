@@ -5,7 +5,9 @@ brand staff) and how long it took, checked against a small dataset worked out by
 - it is by staff when its author is brand staff (or an admin) now, by members otherwise,
   moderators included;
 - medians and p90 as everywhere on the page: the values at 0-based offsets floor(N × 0.5) and
-  floor(N × 0.9) of the sorted durations.
+  floor(N × 0.9) of the sorted durations;
+- invitations to answer are counted by when they were sent: answered when the invited member
+  replied, accepted when that member's answer became the accepted one.
 """
 
 import csv
@@ -17,11 +19,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from answering.models import Invitation
 from forum.models import Category, Thread
 from moderation.actions import hide_post
 from staff.figures import community_figures
 from staff.figures.aggregates import with_first_reply
-from staff.figures.answerers import who_answers
+from staff.figures.answerers import invitations_sent, who_answers
+from staff.figures.periods import period_of
 from tests.staff.conftest import accept, ask, colleague, hours, reply  # noqa: F401 (fixtures)
 
 FIGURES = "/staff/figures/"
@@ -76,6 +80,12 @@ def dataset(
     reply(ask(category=setup_category, author=member, at=asked), admin_member, after=hours(3))
     reply(ask(category=staff_questions, author=staff_member, at=asked), colleague, after=hours(10))
     reply(ask(category=questions, author=member, at=now - timedelta(days=40)), other_member, after=hours(1))
+
+
+def csv_figures(client, **query) -> dict[tuple[str, str], list[str]]:
+    """The CSV's rows by (scope, figure): value, unit, shown as."""
+    rows = list(csv.reader(io.StringIO(client.get(CSV, query).content.decode("utf-8-sig"))))
+    return {(row[0], row[1]): row[2:] for row in rows[1:]}
 
 
 def of(page, slug):
@@ -159,9 +169,8 @@ def test_a_period_without_answers_says_so(client, staff_member, ask, member, que
 def test_the_csv_carries_who_answers(client, dataset, staff_member):
     client.force_login(staff_member)
 
-    rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode("utf-8-sig"))))
+    found = csv_figures(client)
 
-    found = {(row[0], row[1]): row[2:] for row in rows[1:]}
     assert found[("Whole forum", "Answered first by members")] == ["3", "questions", "43 %"]
     assert found[("Whole forum", "Answered first by staff")] == ["4", "questions", "57 %"]
     assert found[("Help", "Answered first by staff")] == ["2", "questions", "40 %"]
@@ -199,3 +208,152 @@ def test_who_answers_costs_one_query_whatever_the_number_of_questions(
         reply(ask(category=questions, author=member, at=now - timedelta(days=1)), other_member, after=hours(n + 1))
 
     assert queries() == few == 1
+
+
+# Invitations sent vs answered ---------------------------------------------------------------------------
+
+
+def invite(thread, *members, at):
+    Invitation.objects.bulk_create(Invitation(thread=thread, member=m, round=1, sent_at=at) for m in members)
+
+
+@pytest.fixture
+def invitations(
+    ask,  # noqa: F811
+    reply,  # noqa: F811
+    accept,  # noqa: F811
+    member,
+    other_member,
+    carol,
+    dmitri,
+    questions,
+    setup_category,
+    now,
+):
+    """Six invitations, five of them in the last 30 days, worked out by hand.
+
+    Help: Bruno and Carol invited to question A (Bruno answers and is accepted, Carol stays
+    silent), Carol to B (answers, not accepted), Dmitri to E (silent). Setup: Bruno to C (answers,
+    accepted). Help, 40 days ago: Carol to D (answers). The asker's own follow-up answers nothing.
+    """
+    a = ask(category=questions, author=member, at=now - timedelta(days=2))
+    invite(a, other_member, carol, at=a.created_at + hours(0.5))
+    reply(a, member, after=hours(0.6), body="It blinks again tonight.")  # the asker's own: answers nothing
+    accept(reply(a, other_member, after=hours(1)), member, after=hours(2))
+    b = ask(category=questions, author=member, at=now - timedelta(days=3))
+    invite(b, carol, at=b.created_at + hours(0.5))
+    reply(b, carol, after=hours(4))
+    c = ask(category=setup_category, author=member, at=now - timedelta(days=1))
+    invite(c, other_member, at=c.created_at + hours(0.5))
+    accept(reply(c, other_member, after=hours(1)), member, after=hours(3))
+    d = ask(category=questions, author=member, at=now - timedelta(days=40))
+    invite(d, carol, at=d.created_at + hours(0.5))
+    reply(d, carol, after=hours(2))
+    e = ask(category=questions, author=member, at=now - timedelta(days=1))
+    invite(e, dmitri, at=e.created_at + hours(0.5))
+
+
+def sent_answered_accepted(invitations) -> tuple:
+    return (
+        invitations.sent,
+        invitations.answered,
+        invitations.accepted,
+        invitations.answered_share,
+        invitations.accepted_share,
+    )
+
+
+def test_invitations_sent_answered_and_accepted_are_counted_for_the_period(invitations, staff_member, now):
+    page = community_figures(staff_member, now=now)
+
+    # 5 sent in 30 days; answered: Bruno on A and C, Carol on B (3 of 5); accepted: A and C (2 of 3).
+    assert sent_answered_accepted(page.who_answers.invitations) == (5, 3, 2, 60, 67)
+    assert page.who_answers.invitations.answered_share_text == "60 %"
+
+
+def test_one_category_counts_its_own_invitations(invitations, staff_member, now):
+    help_page = community_figures(staff_member, now=now, category_slug="help")
+    setup_page = community_figures(staff_member, now=now, category_slug="setup")
+
+    assert sent_answered_accepted(help_page.who_answers.invitations) == (4, 2, 1, 50, 50)
+    assert sent_answered_accepted(setup_page.who_answers.invitations) == (1, 1, 1, 100, 100)
+
+
+def test_a_longer_period_counts_the_older_invitation(invitations, staff_member, now):
+    page = community_figures(staff_member, now=now, days=90)
+
+    assert sent_answered_accepted(page.who_answers.invitations) == (6, 4, 2, 67, 50)
+
+
+def test_invitations_to_staff_only_questions_count_for_staff(
+    invitations,
+    ask,  # noqa: F811
+    moderator,
+    staff_member,
+    staff_questions,
+    now,
+):
+    internal = ask(category=staff_questions, author=staff_member, at=now - timedelta(days=1))
+    invite(internal, moderator, at=now - timedelta(hours=20))
+
+    assert invitations_sent([staff_questions], since=period_of(30, now=now).start).sent == 1
+    assert community_figures(staff_member, now=now).who_answers.invitations.sent == 6
+
+
+def test_the_page_shows_the_invitations(client, invitations, staff_member):
+    client.force_login(staff_member)
+
+    html = client.get(FIGURES).content.decode()
+
+    section = html[html.index('id="who-answers-heading"') :]
+    section = section[: section.index("</section>")]
+    assert '<strong data-figure="invitations-sent">5</strong> sent' in section
+    assert '<strong data-figure="invitations-answered">3</strong> answered <span class="muted">(60 %)</span>' in section
+    assert '<strong data-figure="invitations-accepted">2</strong> accepted <span class="muted">(67 %)</span>' in section
+
+
+def test_a_period_without_invitations_says_so(client, dataset, staff_member):
+    client.force_login(staff_member)
+
+    html = client.get(FIGURES).content.decode()
+
+    assert '<dd class="figure-value" data-figure="invitations-sent">0</dd>' in html
+    assert "no invitation to answer sent in this period" in html
+
+
+def test_invitations_show_even_before_any_answer(client, ask, member, other_member, questions, staff_member):  # noqa: F811
+    question = ask(category=questions, author=member)
+    invite(question, other_member, at=timezone.now())
+    client.force_login(staff_member)
+
+    html = client.get(FIGURES).content.decode()
+
+    assert "No question asked in this period has an answer yet." in html
+    assert '<strong data-figure="invitations-sent">1</strong> sent' in html
+    assert '<strong data-figure="invitations-answered">0</strong> answered <span class="muted">(0 %)</span>' in html
+    assert '<strong data-figure="invitations-accepted">0</strong> accepted <span class="muted">(—)</span>' in html
+
+
+def test_the_csv_carries_the_invitations(client, invitations, staff_member):
+    client.force_login(staff_member)
+
+    found = csv_figures(client)
+
+    assert found[("Whole forum", "Invitations to answer sent")] == ["5", "invitations", "5"]
+    assert found[("Whole forum", "Invitations answered")] == ["3", "invitations", "60 %"]
+    assert found[("Whole forum", "Invitations whose answer was accepted")] == ["2", "invitations", "67 %"]
+    assert csv_figures(client, category="setup")[("Setup", "Invitations to answer sent")] == ["1", "invitations", "1"]
+
+
+def test_the_invitations_cost_one_query_whatever_their_number(invitations, other_member, questions, now):
+    start = period_of(30, now=now).start
+    with CaptureQueriesContext(connection) as few:
+        invitations_sent([questions], since=start)
+    for n in range(10):
+        thread = Thread.objects.create(category=questions, title=f"Q{n}", slug=f"q{n}", author=other_member)
+        invite(thread, other_member, at=now - timedelta(hours=n))
+
+    with CaptureQueriesContext(connection) as many:
+        assert invitations_sent([questions], since=start).sent == 14
+
+    assert len(few) == len(many) == 1

@@ -159,8 +159,10 @@ def test_a_question_answered_meanwhile_invites_nobody(question, carol):
 
 def test_the_askers_own_follow_up_does_not_answer_it(question, member):
     services.post_reply(thread=question, author=member, body="It happens at 2 am, if that helps.")
-
     assert invite_answerers(now=minutes(question, 31)) == 3
+
+    services.post_reply(thread=question, author=member, body="Still nobody? It did it again tonight.")
+    assert invite_answerers(now=minutes(question, 121)) == 5
 
 
 def test_a_reply_hidden_by_moderators_answers_nobody(question, carol, moderator):

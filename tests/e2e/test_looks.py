@@ -143,6 +143,7 @@ def test_on_a_phone_pages_fit_the_screen_and_the_header_leaves_room(story, page,
         "/ideas/",
         "/roadmap/",
         "/answer/",
+        "/answer/preferences/",
         queue,
         *(["/mod/"] if role == "moderator and staff" else []),
     ):

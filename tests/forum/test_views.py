@@ -312,6 +312,23 @@ def test_each_category_filter_lists_the_right_threads_in_the_right_order(client,
     assert current.get("href") == f"?filter={filter}"
 
 
+def test_the_askers_own_follow_up_or_a_hidden_reply_leaves_a_question_unanswered(
+    client, make_thread, questions, member, other_member, moderator
+):
+    make_thread(category=questions, author=member, title="Bumped by its asker", replies=[(member, "Anyone?")])
+    hidden = make_thread(category=questions, author=member, title="Only a hidden reply", replies=[(other_member, "Ad")])
+    services.set_post_visibility(
+        post=hidden.posts.get(is_opening=False), by=moderator, visibility=Visibility.HIDDEN, reason="spam"
+    )
+    answered = make_thread(category=questions, author=member, title="Answered by Bruno")
+    services.post_reply(thread=answered, author=member, body="It blinks twice, then stops.")
+    services.post_reply(thread=answered, author=other_member, body="Hold the button for five seconds.")
+
+    titles = parse_html(client.get("/c/help/", {"filter": "unanswered"}).content).thread_titles()
+
+    assert titles == ["Only a hidden reply", "Bumped by its asker"]
+
+
 def test_a_pinned_thread_comes_first_in_latest(client, help_desk):
     Thread.objects.filter(pk=help_desk["Oldest unanswered question"].pk).update(is_pinned=True)
 

@@ -617,10 +617,11 @@ def test_the_page_costs_a_fixed_number_of_queries_whatever_the_data(
     def counts():
         found = []
         for path, params in requests:
-            # 17 for the whole forum: 13 for the questions, the advocates, the chart and the reports,
-            # 1 for who answers first (the times to a first answer by members and by staff),
-            # and 3 for the ideas (their categories, the ideas per status, the time to a first status).
-            with django_assert_max_num_queries(17) as queries:
+            # 18 for the whole forum: 13 for the questions, the advocates, the chart and the reports,
+            # 2 for who answers (the times to a first answer by members and by staff; the invitations
+            # to answer sent, answered and accepted), and 3 for the ideas (their categories, the
+            # ideas per status, the time to a first status).
+            with django_assert_max_num_queries(18) as queries:
                 assert client.get(path, params).status_code == 200
             found.append(len(queries))
         return found
