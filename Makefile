@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# In every command's environment: settings make SITE_URL (links in emails) follow it, unless set.
+export PORT
 
 .PHONY: demo serve test test-e2e check lint format messages clean bench
 

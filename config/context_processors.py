@@ -12,6 +12,8 @@ def site(request):
     announcement = banner_for(request)
     context = {
         "SITE_NAME": settings.SITE_NAME,
+        # The log-in page invites to sign up with a password only when that is open.
+        "LOCAL_SIGNUP": settings.LOCAL_SIGNUP,
         "announcement": announcement,
         "announcement_link": link(announcement) if announcement else "",
     }

@@ -4,7 +4,9 @@ Nothing here imports Django, so settings.py can use it before Django is set up.
 """
 
 import contextlib
+import json
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -65,6 +67,16 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def site_url(raw: str, *, port: int) -> str:
+    """The forum's public address (SITE_URL), without a trailing slash: as given, or else the
+    demo's own address on the port it serves on."""
+    url = (raw or f"http://127.0.0.1:{port}").rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise SettingError(f"SITE_URL must be an http:// or https:// address (https://forum.example.com), not {raw!r}")
+    return url
+
+
 def demo_secret_key(var_dir: Path) -> str:
     """Generate a secret key once for the demo and keep it under var/."""
     path = var_dir / "secret_key"
@@ -122,3 +134,87 @@ def email_settings(url: str, var_dir: Path) -> dict:
             "EMAIL_TIMEOUT": timeout,
         }
     raise SettingError(f"EMAIL_URL scheme {scheme!r} is not one of console, file, memory, smtp, smtp+tls, smtps")
+
+
+OIDC_PROVIDER_KEYS = ("id", "name", "issuer", "client_id", "secret")
+# The id is part of the provider's redirect URI (/accounts/oidc/<id>/login/callback/) and of
+# each linked account's row: short, lowercase, safe in a URL.
+OIDC_PROVIDER_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+# allauth looks providers up by class id before app id: an app may not take a class's id.
+OIDC_RESERVED_IDS = {"openid_connect"}
+
+
+def env_oidc_providers(name: str, *, require_https: bool) -> list[dict]:
+    """OpenID Connect providers from a JSON list of objects (README, "Signing in with OpenID
+    Connect"): id, name (on the button), issuer, client_id, secret (empty for a public client).
+
+    Returns them checked and cleaned, in the order given; [] when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    try:
+        items = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SettingError(f"{name} is not valid JSON: {exc.msg} at character {exc.pos}") from exc
+    if not isinstance(items, list):
+        raise SettingError(
+            f"{name} must be a JSON list of providers, each an object with {', '.join(OIDC_PROVIDER_KEYS)}"
+        )
+    providers = [
+        _oidc_provider(f"{name}[{index}]", item, require_https=require_https) for index, item in enumerate(items)
+    ]
+    seen = set()
+    for provider in providers:
+        if provider["id"] in seen:
+            raise SettingError(f"{name} names the provider id {provider['id']!r} twice; each id must be unique")
+        seen.add(provider["id"])
+    return providers
+
+
+def _oidc_provider(where: str, item, *, require_https: bool) -> dict:
+    if not isinstance(item, dict):
+        raise SettingError(f"{where} must be an object with {', '.join(OIDC_PROVIDER_KEYS)}, not {item!r}")
+    unknown = sorted(set(item) - set(OIDC_PROVIDER_KEYS))
+    if unknown:
+        raise SettingError(f"{where} has unknown keys {', '.join(unknown)} (known: {', '.join(OIDC_PROVIDER_KEYS)})")
+    item = {"secret": "", **item}
+    for key in OIDC_PROVIDER_KEYS:
+        if not isinstance(item.get(key), str):
+            raise SettingError(f"{where}.{key} must be a string")
+        item[key] = item[key].strip()
+        if key != "secret" and not item[key]:
+            raise SettingError(f"{where}.{key} is required")
+    if not OIDC_PROVIDER_ID.fullmatch(item["id"]) or item["id"] in OIDC_RESERVED_IDS:
+        raise SettingError(
+            f"{where}.id {item['id']!r} must be 1 to 40 lowercase letters, digits, - or _ "
+            f"(it goes into the redirect URI), and not {', '.join(sorted(OIDC_RESERVED_IDS))}"
+        )
+    parts = urlsplit(item["issuer"])
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise SettingError(f"{where}.issuer must be the provider's https:// address, not {item['issuer']!r}")
+    if require_https and parts.scheme != "https":
+        raise SettingError(f"{where}.issuer must use https:// when ENVIRONMENT=production, not {item['issuer']!r}")
+    item["issuer"] = item["issuer"].rstrip("/")
+    return item
+
+
+def oidc_origins(providers: list[dict]) -> list[str]:
+    """Where the providers' log-in pages are (their issuers' scheme and host): a provider's button
+    posts to the forum, which sends the browser on there, and a browser lets a form go on only
+    to the places the page's form-action allows."""
+    return sorted({urlsplit(provider["issuer"])._replace(path="").geturl() for provider in providers})
+
+
+def socialaccount_providers(providers: list[dict]) -> dict:
+    """allauth's SOCIALACCOUNT_PROVIDERS for checked OIDC_PROVIDERS: one app each, with PKCE."""
+    apps = [
+        {
+            "provider_id": provider["id"],
+            "name": provider["name"],
+            "client_id": provider["client_id"],
+            "secret": provider["secret"],
+            "settings": {"server_url": provider["issuer"]},
+        }
+        for provider in providers
+    ]
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}

@@ -18,7 +18,11 @@ from config.env import (
     env_int,
     env_ints,
     env_list,
+    env_oidc_providers,
     env_str,
+    oidc_origins,
+    site_url,
+    socialaccount_providers,
 )
 from config.shared_redis import channel_prefix
 from web.channel_layer import WatchedConnection
@@ -33,8 +37,9 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", False)
 SITE_NAME = env_str("SITE_NAME", "Agora")
-# The forum's public address, for links in emails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The forum's public address, for links in emails. The demo's follows the port it serves on
+# (`PORT=8080 make demo`: the Makefile passes PORT to every process it starts).
+SITE_URL = site_url(env_str("SITE_URL"), port=env_int("PORT", 8000))
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -59,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    # Always installed, providers or not: their tables exist from the first migrate, so that
+    # adding OIDC_PROVIDERS later needs no migration.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "taggit",
     "channels",
     "web",
@@ -261,7 +270,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the address in the browser that signed up signs the member in and takes them back
+# to the page they signed up from (the `next` it carried); allauth does so only for the session
+# that signed up, within ACCOUNT_LOGIN_TIMEOUT (15 minutes), never for a link opened elsewhere.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "mod", "moderator", "staff", "support", "agora"]
@@ -272,6 +284,21 @@ if not ACCOUNT_RATE_LIMITS_ENABLED:
 ACCOUNT_ADAPTER = "profiles.adapter.AccountAdapter"
 # A registered address at sign-up answers like a new one, in the same time (profiles/forms.py).
 ACCOUNT_FORMS = {"signup": "profiles.forms.SignupForm"}
+# LOCAL_SIGNUP=false: no new accounts with a password (the sign-up page points to the
+# providers); members who have one still log in with it (profiles/adapter.py).
+LOCAL_SIGNUP = env_bool("LOCAL_SIGNUP", True)
+
+# Sign-in with OpenID Connect providers (README, "Signing in with OpenID Connect") ----------
+
+OIDC_PROVIDERS = env_oidc_providers("OIDC_PROVIDERS", require_https=PRODUCTION)
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(OIDC_PROVIDERS)
+# The first log-in creates the member from the provider's claims (profiles/sso.py).
+SOCIALACCOUNT_ADAPTER = "profiles.sso.SocialAccountAdapter"
+# A member whose address is verified here is linked when the provider vouches for the same
+# address; an address the provider does not vouch for links nobody (profiles/sso.py).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 
 # Email --------------------------------------------------------------------
 
@@ -336,7 +363,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *oidc_origins(OIDC_PROVIDERS)],
         "frame-ancestors": ["'none'"],
     }
 }

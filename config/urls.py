@@ -7,6 +7,7 @@ from django.views.static import serve
 from config.favicon import favicon
 from config.health import healthz, readyz
 from config.language import switch_language
+from profiles import oidc
 
 # The admin's log-in goes through allauth's, with its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +16,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
+    # allauth's OpenID Connect addresses, answered by profiles/oidc.py (a provider that fails
+    # gets an error page, never a 500; ID tokens' signatures are checked): before allauth's.
+    path("accounts/oidc/<str:provider_id>/login/", oidc.login),
+    path("accounts/oidc/<str:provider_id>/login/callback/", oidc.callback),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/", switch_language, name="switch_language"),

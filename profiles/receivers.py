@@ -1,11 +1,24 @@
 """The profiles app reacts to sign-in events (connected in ProfilesConfig.ready()): what a
-member may see changes with their sessions and password (profiles.events.access_changed)."""
+member may see changes with their sessions and password (profiles.events.access_changed), and
+the language they chose follows them to every browser they log in on."""
 
-from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.account.signals import password_changed, password_reset, password_set, user_logged_in
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
+from django.utils import translation
 
+from config.language import remember_language
 from profiles import events as profile_events
 from profiles.models import Member
+
+
+def on_logged_in(sender, request, response, user, **kwargs):
+    """Every log-in through allauth (password, a confirmed email, an identity provider) sends
+    this with the response that ends it: the browser gets the member's language from there on,
+    and the rest of this request (the "signed in" message) speaks it already."""
+    if user.language in dict(settings.LANGUAGES):
+        translation.activate(user.language)
+        remember_language(response, user.language)
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -23,6 +36,7 @@ def on_password_changed(sender, request, user, **kwargs):
 
 def connect():
     uid = "profiles"
+    user_logged_in.connect(on_logged_in, dispatch_uid=f"{uid}.logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid=f"{uid}.logged_out")
     password_changed.connect(on_password_changed, dispatch_uid=f"{uid}.password_changed")
     password_set.connect(on_password_changed, dispatch_uid=f"{uid}.password_set")

@@ -1,6 +1,5 @@
 """The member's profile page and its edit form."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.language import remember_language
 from profiles import roles, selectors, services
 from profiles.forms import ProfileForm
 from web.pagecache import not_for, shared_page
@@ -84,12 +84,5 @@ def _saved(request, member):
     messages.success(request, _("Your profile was saved."))
     response = redirect("profiles:profile", member.username)
     if member.language:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            member.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        remember_language(response, member.language)
     return response

@@ -18,9 +18,16 @@ def done(request, target: str, **state):
     return HttpResponseRedirect(target)
 
 
+def is_same_site(request, target: str) -> bool:
+    """Whether `target` is an address on this site (a path, or a URL on the request's own host,
+    not downgraded from https): the one rule for every `next`, ours and allauth's."""
+    secure = request.is_secure()
+    return url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=secure)
+
+
 def safe_next(request, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if is_same_site(request, target):
         return target
     return resolve_url(fallback)
 

@@ -8,6 +8,7 @@ The small pure helpers of config/env.py are called directly.
 import json
 import os
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
@@ -47,14 +48,18 @@ SETTINGS_VARIABLES = {
     "HSTS_INCLUDE_SUBDOMAINS",
     "HSTS_PRELOAD",
     "HSTS_SECONDS",
+    "LOCAL_SIGNUP",
     "LOG_LEVEL",
     "MEDIA_ROOT",
+    "OIDC_PROVIDERS",
+    "PORT",
     "RATE_LIMITS",
     "REDIS_URL",
     "SEARCH_PATH",
     "SECRET_KEY",
     "SECURE_SSL_REDIRECT",
     "SITE_NAME",
+    "SITE_URL",
     "TIME_ZONE",
     "VAR_DIR",
 }
@@ -72,16 +77,21 @@ def clean_environment(var_dir: Path, **variables) -> dict:
     return env
 
 
-def run_python(code: str, var_dir: Path, **variables) -> subprocess.CompletedProcess:
+def run(command: list[str], var_dir: Path, *, timeout: float = 60, **variables) -> subprocess.CompletedProcess:
+    """Run a command in the project with a clean environment plus these variables."""
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        command,
         cwd=BASE_DIR,
         env=clean_environment(var_dir, **variables),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
+
+
+def run_python(code: str, var_dir: Path, **variables) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-c", textwrap.dedent(code)], var_dir, **variables)
 
 
 def load_settings(var_dir: Path, *names: str, **variables) -> dict:
@@ -420,6 +430,42 @@ def test_a_bad_email_url_stops_the_settings_with_its_name(var_dir):
     assert "EMAIL_URL scheme 'pigeon'" in settings_error(var_dir, EMAIL_URL="pigeon://coop")
 
 
+# The site's address -------------------------------------------------------------------------
+
+
+def test_site_url_defaults_to_the_demos_address_on_the_port_it_serves_on(var_dir):
+    assert load_settings(var_dir, "SITE_URL") == {"SITE_URL": "http://127.0.0.1:8000"}
+    assert load_settings(var_dir, "SITE_URL", PORT="8080") == {"SITE_URL": "http://127.0.0.1:8080"}
+
+
+def test_site_url_when_set_wins_over_the_port_without_its_trailing_slash(var_dir):
+    s = load_settings(var_dir, "SITE_URL", SITE_URL="https://forum.example.com/", PORT="8080")
+
+    assert s["SITE_URL"] == "https://forum.example.com"
+
+
+@pytest.mark.parametrize("url", ["forum.example.com", "ftp://forum.example.com", "https://", "https://x.example/?a=1"])
+def test_a_site_url_that_is_not_an_http_address_stops_the_settings(var_dir, url):
+    assert "SITE_URL must be an http:// or https:// address" in settings_error(var_dir, SITE_URL=url)
+
+
+def test_a_port_that_is_not_a_number_stops_the_settings(var_dir):
+    assert "PORT must be a whole number" in settings_error(var_dir, PORT="eighty")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize(("given", "port"), [({}, "8000"), ({"PORT": "8123"}, "8123")])
+def test_make_passes_port_to_the_processes_it_starts(var_dir, given, port):
+    """`PORT=8123 make demo`: daphne serves on 8123, and every process it starts (the server, the
+    email loop) builds its links on http://127.0.0.1:8123."""
+    print_port = "print-port:\n\t@echo $$PORT"  # a target of our own, beside the Makefile's
+    result = run(["make", "--no-print-directory", "--eval", print_port, "print-port"], var_dir, **given)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == port
+    assert load_settings(var_dir, "SITE_URL", PORT=port) == {"SITE_URL": f"http://127.0.0.1:{port}"}
+
+
 # Booleans, numbers and lists ---------------------------------------------------------------
 
 
@@ -661,23 +707,21 @@ def test_a_secret_key_from_the_environment_wins_and_writes_no_file(var_dir):
 # Deployment checklist ----------------------------------------------------------------------
 
 
-def test_manage_py_check_deploy_passes_with_the_documented_production_variables(var_dir):
-    env = clean_environment(
-        var_dir,
-        ENVIRONMENT="production",
-        SECRET_KEY=production_secret_key(),
-        ALLOWED_HOSTS="forum.example.com",
-    )
+def check_deploy(var_dir, **variables) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy`, failing on warnings too, with the production variables the
+    README documents and these."""
+    documented = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": production_secret_key(),
+        "ALLOWED_HOSTS": "forum.example.com",
+        "SITE_URL": "https://forum.example.com",
+    }
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    return run(command, var_dir, timeout=120, **{**documented, **variables})
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+
+def test_manage_py_check_deploy_passes_with_the_documented_production_variables(var_dir):
+    result = check_deploy(var_dir)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -686,26 +730,18 @@ def test_manage_py_check_deploy_passes_with_the_documented_production_variables(
 
 
 def test_manage_py_check_deploy_flags_debug_in_production(var_dir):
-    env = clean_environment(
-        var_dir,
-        ENVIRONMENT="production",
-        SECRET_KEY=production_secret_key(),
-        ALLOWED_HOSTS="forum.example.com",
-        DEBUG="true",
-    )
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = check_deploy(var_dir, DEBUG="true")
 
     assert result.returncode != 0
     assert "security.W018" in result.stdout + result.stderr
+
+
+def test_manage_py_check_deploy_flags_a_site_url_left_at_the_demos_address(var_dir):
+    result = check_deploy(var_dir, SITE_URL="")
+
+    assert result.returncode != 0
+    assert "web.W100" in result.stdout + result.stderr
+    assert "SITE_URL is http://127.0.0.1:8000" in result.stdout + result.stderr
 
 
 def test_demo_processes_starting_together_agree_on_one_secret_key(tmp_path):

@@ -126,6 +126,7 @@ def server_env(tmp_path_factory):
         PYTHONUNBUFFERED="1",
     )
     env.pop("SECRET_KEY", None)  # generated under the temp VAR_DIR
+    env.pop("SITE_URL", None)  # follows the server's PORT (live_server_url)
     try:
         run_manage(env, "migrate", "--noinput", timeout=300)
         yield env
@@ -154,7 +155,8 @@ def live_server_url(server_env, server_log):
             process = subprocess.Popen(
                 [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
                 cwd=ROOT,
-                env=server_env,
+                # As `make demo` serves: links in the emails it sends point at this port.
+                env={**server_env, "PORT": str(port)},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -65,7 +65,7 @@ EVERYONE = [
     *("home", "category", "thread", "idea", "ideas", "ideas category", "roadmap"),
     *("profile", "leaderboard", "badges", "search"),
 ]
-MEMBERS = [*EVERYONE, "notifications", "notification preferences", "questions for you"]
+MEMBERS = [*EVERYONE, "notifications", "notification preferences", "questions for you", "answering preferences"]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
 # role: (username in the demo community, the main pages that role has)
@@ -105,6 +105,7 @@ def paths(manage):
         "notifications": "/notifications/",
         "notification preferences": "/notifications/preferences/",
         "questions for you": "/answer/",
+        "answering preferences": "/answer/preferences/",
         "moderation queue": "/mod/",
         "moderation log": "/mod/log/",
         "staff queue": "/staff/",
@@ -118,6 +119,11 @@ def log_in(page, username):
     page.get_by_label(re.compile(r"^(Login|Username or email)")).fill(username)
     page.get_by_label(re.compile(r"^Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    # A log-in brings the member's saved language (French for most demo members); these tests
+    # read the English interface, as a member who chose English on this browser would see it.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
+    page.reload()
     expect(bell(page)).to_be_visible()
 
 

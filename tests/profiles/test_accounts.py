@@ -9,6 +9,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.urls import reverse
 
@@ -28,8 +29,9 @@ RESET_DONE_URL = reverse("account_reset_password_done")
 CHANGE_PASSWORD_URL = reverse("account_change_password")
 EMAIL_URL = reverse("account_email")
 
-CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)")
-RESET_LINK = re.compile(r"https?://testserver(/accounts/password/reset/key/[^/\s]+/)")
+# Links in emails are on SITE_URL, whatever host the request came in by (test_account_emails.py).
+CONFIRM_LINK = re.compile(re.escape(settings.SITE_URL) + r"(/accounts/confirm-email/[^/\s]+/)")
+RESET_LINK = re.compile(re.escape(settings.SITE_URL) + r"(/accounts/password/reset/key/[^/\s]+/)")
 
 
 def signup(client, username="claire", email="claire@example.com", password=PASSWORD, **extra):
@@ -68,8 +70,9 @@ def signed_up(client, mailoutbox):
 
 @pytest.fixture
 def verified(client, signed_up, mailoutbox):
-    """Claire after following the confirmation link."""
+    """Claire after following the confirmation link (which signed her in), logged out again."""
     client.post(link_in(mailoutbox[0], CONFIRM_LINK))
+    client.logout()
     return signed_up
 
 
