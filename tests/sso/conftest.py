@@ -51,6 +51,13 @@ def tamper(oidc_provider):
     oidc_provider.tamper("")
 
 
+@pytest.fixture
+def code_lifetime(oidc_provider):
+    """Give the provider's authorization codes a lifetime in seconds; they never expire afterwards."""
+    yield oidc_provider.set_code_lifetime
+    oidc_provider.set_code_lifetime(None)
+
+
 def new_subject() -> str:
     return f"subject-{secrets.token_hex(6)}"
 

@@ -3,10 +3,15 @@
 oidc-provider-mock (a Flask app: discovery, authorization code with PKCE, RS256-signed ID
 tokens, userinfo) on a free loopback port. The tests play the person at the provider over
 HTTP: `PUT /users/<sub>` sets a subject's claims, and posting `sub` to the authorize endpoint
-signs that subject in (the provider's log-in form). One route is added for the tests:
+signs that subject in (the provider's log-in form). Two routes are added for the tests:
 `PUT /tests/id-token` with {"tamper": how} makes the token endpoint answer with an ID token
 signed by a stranger's key ("signature"), meant for another client ("audience"), about another
 subject than userinfo's ("subject"), or with none ("missing"), until set back with "".
+And `PUT /tests/code-lifetime` with {"seconds": N} gives authorization codes a lifetime (the
+mock's never expire): the token endpoint refuses a code issued more than N seconds before with
+`invalid_grant`, as a real provider does, until set back with {"seconds": null}. The hook wraps
+the mock's AuthorizationCodeGrant: save_authorization_code notes when each code was issued, and
+query_authorization_code (the token endpoint's look-up) refuses one older than the lifetime.
 
 `python -m tests.sso.provider` serves it and prints `listening on <port>`; `Provider` starts
 and stops it from a test (no Django needed, so the browser tests use it too).
@@ -99,6 +104,10 @@ class Provider:
     def tamper(self, how: str):
         requests.put(f"{self.url}/tests/id-token", json={"tamper": how}, timeout=5).raise_for_status()
 
+    def set_code_lifetime(self, seconds: float | None):
+        """Codes older than `seconds` are refused at the token endpoint; None: they never expire."""
+        requests.put(f"{self.url}/tests/code-lifetime", json={"seconds": seconds}, timeout=5).raise_for_status()
+
     def authorize(self, authorize_url: str, *, sub: str | None = None, deny: bool = False) -> str:
         """Sign `sub` in on the provider's log-in form (or press Deny); return where it sends the
         browser back (the client's callback URL with `code` and `state`, or `error`)."""
@@ -147,7 +156,38 @@ def build_app():
         response.set_data(json.dumps(answer))
         return response
 
+    hook_code_lifetime(app)
     return app
+
+
+def hook_code_lifetime(app):
+    """`PUT /tests/code-lifetime`: codes expire after {"seconds": N}, or never (null)."""
+    import flask
+    from authlib.oauth2.rfc6749 import InvalidGrantError
+    from oidc_provider_mock._app import AuthorizationCodeGrant
+
+    lifetime = {"seconds": None}
+    issued_at = {}  # code -> time.monotonic() when the provider issued it (codes are single-use)
+    save, query = AuthorizationCodeGrant.save_authorization_code, AuthorizationCodeGrant.query_authorization_code
+
+    @app.put("/tests/code-lifetime")
+    def set_code_lifetime():
+        lifetime["seconds"] = flask.request.get_json()["seconds"]
+        return "", 204
+
+    def save_authorization_code(grant, code, request):
+        save(grant, code, request)
+        issued_at[code] = time.monotonic()
+
+    def query_authorization_code(grant, code, client):
+        found = query(grant, code, client)
+        if found and lifetime["seconds"] is not None and time.monotonic() - issued_at[code] > lifetime["seconds"]:
+            raise InvalidGrantError("The authorization code has expired.")
+        return found
+
+    # The provider's own process: the mock's grant class is patched for this process alone.
+    AuthorizationCodeGrant.save_authorization_code = save_authorization_code
+    AuthorizationCodeGrant.query_authorization_code = query_authorization_code
 
 
 def main():

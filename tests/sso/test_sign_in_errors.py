@@ -140,6 +140,20 @@ def test_a_code_the_provider_no_longer_accepts(client, providers, oidc_provider)
     assert signed_in_id(client) is None
 
 
+def test_an_expired_code(client, providers, oidc_provider, code_lifetime):
+    sub = new_subject()
+    oidc_provider.set_claims(sub, email="e@lumio.example", email_verified=True)
+    location = oidc_provider.authorize(to_provider(press_button(client, next_url=THREAD)), sub=sub)
+    # Brought back too late: the code was issued longer ago than its lifetime, now none.
+    code_lifetime(0)
+
+    response = back_to_forum(client, location)
+
+    assert_error_page(response, 400, "Lumio ID did not confirm this sign-in")
+    assert signed_in_id(client) is None
+    assert not SocialAccount.objects.filter(uid=sub).exists()
+
+
 def test_a_code_the_provider_never_issued(client, providers, oidc_provider):
     location = oidc_provider.authorize(to_provider(press_button(client, next_url=THREAD)), sub=new_subject())
 
