@@ -14,6 +14,8 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         # The log-in page invites to sign up with a password only when that is open.
         "LOCAL_SIGNUP": settings.LOCAL_SIGNUP,
+        # The member menu links to the accounts linked with an identity provider when there is one.
+        "SIGN_IN_PROVIDERS": bool(settings.OIDC_PROVIDERS),
         "announcement": announcement,
         "announcement_link": link(announcement) if announcement else "",
     }

@@ -6,6 +6,7 @@ member and language and kept in this process, with the count as a slot of its ow
 filling it costs one COUNT query.
 """
 
+from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -20,8 +21,16 @@ menus = pagecache.Renderings(MEMBERS)
 
 
 def _key(member) -> tuple:
-    """Everything includes/_member_menu.html shows of the member."""
-    return (get_language(), member.pk, member.username, member.name, member.avatar.name, member.is_superuser)
+    """Everything includes/_member_menu.html shows (of the member, and of the site's sign-in)."""
+    return (
+        get_language(),
+        member.pk,
+        member.username,
+        member.name,
+        member.avatar.name,
+        member.is_superuser,
+        bool(settings.OIDC_PROVIDERS),
+    )
 
 
 def member_menu(request) -> str:
@@ -29,7 +38,12 @@ def member_menu(request) -> str:
     html = menus.get_or_render(
         _key(member),
         lambda: get_template(pagecache.MENU_TEMPLATE).render(
-            {"user": member, "unread_notifications": mark_safe(UNREAD), "csrf_token": pagecache.CSRF}  # noqa: S308
+            {
+                "user": member,
+                "unread_notifications": mark_safe(UNREAD),  # noqa: S308
+                "csrf_token": pagecache.CSRF,
+                "SIGN_IN_PROVIDERS": bool(settings.OIDC_PROVIDERS),
+            }
         ),
     )
     return html.replace(UNREAD, str(unread_count(member)))

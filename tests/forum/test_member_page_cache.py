@@ -236,3 +236,22 @@ def test_the_menu_filled_into_a_shared_page_is_the_one_every_page_shows(thread, 
 
     assert filled == included
     assert f'data-unread="{notifications.unread_count(asker)}"' in filled
+
+
+@pytest.mark.parametrize("providers", [[], [{"id": "lumio", "name": "Lumio ID"}]])
+def test_the_menu_links_to_linked_accounts_only_where_members_sign_in_with_a_provider(
+    settings, thread, reply, asker, reader_one, providers
+):
+    settings.OIDC_PROVIDERS = providers
+    page(reader(reader_one), "/", shared=False)
+    client = reader(asker)
+    filled = page(client, "/", shared=True)
+    included = client.get("/notifications/").content.decode()
+
+    def menu(html):
+        """The member's dropdown, its log-out form's token left out (masked afresh for each page)."""
+        start = html.index('<details class="dropdown">')
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html[start : html.index("</details>", start)])
+
+    assert menu(filled) == menu(included)
+    assert ('href="/accounts/3rdparty/"' in menu(filled)) is bool(providers)
