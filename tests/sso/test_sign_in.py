@@ -72,6 +72,16 @@ def test_each_provider_has_its_button_on_the_log_in_and_sign_up_pages(client, pr
         assert 'action="/accounts/oidc/acme/login/?process=login"' in html
 
 
+def test_the_buttons_follow_the_order_the_site_lists_its_providers_in(client, providers, settings):
+    names = ["Continue with Lumio ID", "Continue with Acme", "Continue with Offline"]
+    html = client.get("/accounts/login/").content.decode()
+    assert [html.index(name) for name in names] == sorted(html.index(name) for name in names)
+
+    settings.OIDC_PROVIDERS = list(reversed(providers))
+    html = client.get("/accounts/login/").content.decode()
+    assert [html.index(name) for name in reversed(names)] == sorted(html.index(name) for name in names)
+
+
 def test_the_buttons_speak_french(client, providers):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
 
