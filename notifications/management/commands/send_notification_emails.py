@@ -1,22 +1,10 @@
-import time
-
-from django.core.management.base import BaseCommand
-
 from notifications.email import send_due
+from web.commands import PeriodicCommand
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Email notifications still unread after the delay, and daily digests. Run from cron, or with --loop."
+    report = "{count} email(s) sent."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true", help="Keep running, checking every --every seconds.")
-        parser.add_argument("--every", type=int, default=60)
-
-    def handle(self, *args, loop, every, **options):
-        while True:
-            sent = send_due()
-            if sent or not loop:
-                self.stdout.write(f"{sent} email(s) sent.")
-            if not loop:
-                return
-            time.sleep(max(5, every))
+    def run_once(self) -> int:
+        return send_due()
