@@ -14,26 +14,21 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from answering import conf
 from answering.models import InvitationRound, Round
-from forum.models import Category, Thread, Visibility
-from forum.selectors import unanswered
+from answering.selectors import waiting_questions
+from forum.models import Category, Thread
 
 BATCH = 200  # questions one run handles at most per round; the next run takes the rest
 
 
 def open_questions() -> QuerySet[Thread]:
-    """Questions that still wait for a first answer: visible and open, not solved, no official
-    response, not set aside by staff, not past their response target's alert, and unanswered
-    (forum.selectors.unanswered: no visible reply from anyone but the asker)."""
-    questions = Thread.objects.filter(
-        category__kind=Category.Kind.QUESTIONS,
-        visibility=Visibility.VISIBLE,
-        is_locked=False,
-        accepted_answer__isnull=True,
+    """Questions that invitations may still help: waiting for a first answer
+    (answering.selectors.waiting_questions), with no official response, not set aside by staff,
+    and not past their response target's alert (the staff queue has them then)."""
+    return waiting_questions().filter(
         has_official_response=False,
         no_response_needed="",
         target_breach_notified_at__isnull=True,
     )
-    return unanswered(questions)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from functools import cached_property, reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
@@ -141,16 +141,23 @@ def areas_of(member) -> Areas:
     return areas
 
 
-def open_questions(member):
-    """The questions `member` could answer now, whatever they know (see the module's docstring)."""
+def waiting_questions() -> QuerySet[Thread]:
+    """Questions still waiting for a first answer, for anyone: visible, open, not solved and
+    unanswered (forum.selectors.unanswered: no visible reply from anyone but the asker).
+    /answer/ and the invitation rounds (answering/rounds.py) both start from these."""
     questions = Thread.objects.filter(
         category__kind=Category.Kind.QUESTIONS,
-        category__access__in=permissions.readable_accesses(member),
         visibility=Visibility.VISIBLE,
         is_locked=False,
         accepted_answer__isnull=True,
-    ).exclude(author=member)
+    )
     return unanswered(questions)
+
+
+def open_questions(member):
+    """The questions `member` could answer now, whatever they know (see the module's docstring)."""
+    readable = waiting_questions().filter(category__access__in=permissions.readable_accesses(member))
+    return readable.exclude(author=member)
 
 
 def ranked_questions(member, areas: Areas) -> list[tuple[int, int]]:
