@@ -24,7 +24,7 @@ from forum import services
 from forum.models import Category, Thread, Visibility
 from notifications import email
 from notifications.models import Kind, Notification
-from notifications.services import set_preferences
+from notifications.services import set_preferences, unread_count
 from reputation.models import BadgeAward
 from tests.answering.test_invitees import know, seen
 from tests.notifications.test_delivery import receive_until
@@ -262,6 +262,7 @@ def test_an_invitation_to_a_question_that_became_staff_only_never_reaches_a_memb
 ):
     settings.NOTIFICATION_EMAIL_DELAY_MINUTES = 10
     invite_answerers(now=minutes(question, 31))
+    counted = unread_count(experts[0])
     Category.objects.filter(pk=questions.pk).update(access=Category.Access.STAFF)
     client = Client()
     client.force_login(experts[0])
@@ -271,6 +272,7 @@ def test_an_invitation_to_a_question_that_became_staff_only_never_reaches_a_memb
 
     assert TITLE not in page
     assert mail.outbox == []
+    assert unread_count(experts[0]) == counted - 1  # nor in the header's count
 
 
 @pytest.mark.django_db(transaction=True)
