@@ -24,6 +24,7 @@ body).
 import hashlib
 import re
 from collections import OrderedDict
+from functools import cache as once
 from functools import wraps
 from threading import Lock
 
@@ -95,6 +96,36 @@ def fill_slots(html: str, parts: dict) -> str:
         return part() if callable(part) else part
 
     return SLOT.sub(resolve, html)
+
+
+def cut(html: str) -> list[str]:
+    """The page cut at its slots, once, when it is rendered: text, slot name, text, and so on.
+
+    Filling a cut page joins its pieces, where filling the whole text would scan it once for
+    the view's slots and once more for each of the member's id and the forms' token."""
+    return SLOT.split(html)
+
+
+def fill_cut(pieces: list[str], parts: dict, inner: dict) -> str:
+    """A cut page with each slot replaced by its part (as `fill_slots`: made once, and only when
+    the page has its slot); the slots that parts themselves hold (a form's token in a post's
+    buttons) are filled from `inner`, as are the page's own."""
+    inner = {name: once(part) if callable(part) else part for name, part in inner.items()}
+    out, made = [], {}
+    for index, piece in enumerate(pieces):
+        if not index % 2:
+            out.append(piece)
+            continue
+        part = made.get(piece)
+        if part is None:
+            part = parts.get(piece, inner.get(piece))
+            if part is None:
+                part = slot(piece)
+            elif callable(part):
+                part = part()
+            made[piece] = part = fill_slots(part, inner) if "\x00" in part else part
+        out.append(part)
+    return "".join(out)
 
 
 def generation() -> int:
@@ -233,16 +264,13 @@ def _menu_for(request) -> str:
     return _menu[0](request) if _menu[0] else render_to_string(MENU_TEMPLATE, {"csrf_token": CSRF}, request=request)
 
 
-def _fill(request, html: str, fills: dict, fill) -> str:
-    """The member's own parts of a page: the view's and the header's menu in one pass, then the
-    member's id and every form's token, which those parts may hold too."""
+def _fill(request, pieces: list[str], fills: dict, fill) -> str:
+    """The member's own parts of a cut page: the view's, the header's menu, the member's id and
+    every form's token, which the other parts may hold too."""
     parts = fill(request, fills) if fill is not None else {}
     parts["menu"] = lambda: _menu_for(request)
-    html = fill_slots(html, parts)
-    html = html.replace(MEMBER, str(request.user.pk))
-    if CSRF in html:
-        html = html.replace(CSRF, get_token(request))
-    return html
+    # The token is masked anew by each call to get_token: one per page, where a form needs it.
+    return fill_cut(pieces, parts, {"member": str(request.user.pk), "csrf": lambda: get_token(request)})
 
 
 def shared_page(view=None, *, fill=None):
@@ -262,18 +290,18 @@ def shared_page(view=None, *, fill=None):
         key = _key(request, reader) if reader is not None else None
         cached = cache.get(key) if key is not None else None
         if cached is not None and request.user.pk not in cached["not_for"]:
-            response = HttpResponse(_fill(request, cached["html"], cached["fills"], fill), cached["content_type"])
+            response = HttpResponse(_fill(request, cached["pieces"], cached["fills"], fill), cached["content_type"])
             response["X-Page-Cache"] = "hit"
             return response
         request.shared_page = page = SharedRendering()
         response = view(request, *args, **kwargs)
         if response.streaming or not response.content or "html" not in response.get("Content-Type", ""):
             return response  # a redirect, a file: nothing of the reader's to fill
-        html = response.content.decode(response.charset)
+        pieces = cut(response.content.decode(response.charset))
         if key is not None and _storable(response) and page.shareable(request.user.pk):
-            entry = {"html": html, "fills": page.fills, "not_for": page.not_for}
+            entry = {"pieces": pieces, "fills": page.fills, "not_for": page.not_for}
             cache.set(key, {**entry, "content_type": response["Content-Type"]}, PAGE_TIMEOUT)
-        response.content = _fill(request, html, page.fills, fill)
+        response.content = _fill(request, pieces, page.fills, fill)
         return response
 
     return wrapped

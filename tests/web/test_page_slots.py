@@ -1,6 +1,6 @@
 """Filling a shared page's slots (web/pagecache.py): one pass, each part made once and only when used."""
 
-from web.pagecache import fill_slots, slot
+from web.pagecache import cut, fill_cut, fill_slots, slot
 
 
 def test_each_slot_gets_its_part_and_unknown_slots_stay():
@@ -23,3 +23,33 @@ def test_a_part_is_not_read_for_slots_of_its_own():
     """A part is the reader's own HTML: it goes in as it is (the member's id and the CSRF token
     are filled after, over the whole page)."""
     assert fill_slots(slot("a"), {"a": slot("b"), "b": "B"}) == slot("b")
+
+
+def test_a_cut_page_is_filled_with_parts_and_the_slots_they_hold():
+    """A member's page is cut at its slots once; filling it gives what filling the whole text
+    gave: the view's parts, then the member's id and the token inside the page and its parts."""
+    tokens = []
+
+    def csrf():
+        tokens.append("t")
+        return f"token{len(tokens)}"
+
+    page = (
+        f"<form>{slot('csrf')}</form><div data-member='{slot('member')}'>{slot('actions:post-1')}</div>"
+        f"{slot('actions:post-2')}{slot('unknown')}"
+    )
+    parts = {"actions:post-1": f"<form>{slot('csrf')}{slot('menu')}</form>", "actions:post-2": lambda: "<b>2</b>"}
+    filled = fill_cut(cut(page), parts, {"member": "7", "csrf": csrf})
+
+    assert filled == (
+        "<form>token1</form><div data-member='7'><form>token1"
+        + slot("menu")
+        + "</form></div><b>2</b>"
+        + slot("unknown")
+    )
+    assert tokens == ["t"]  # one token per page, however many forms hold it
+
+
+def test_a_page_without_slots_is_one_piece():
+    assert cut("<p>plain</p>") == ["<p>plain</p>"]
+    assert fill_cut(cut("<p>plain</p>"), {}, {}) == "<p>plain</p>"
