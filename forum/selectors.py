@@ -7,14 +7,16 @@ that viewer may read.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from taggit.models import Tag
 
 from forum import permissions
 from forum.models import Category, Follow, Post, Thread, Visibility, Vote
 from profiles import roles
-from web.prepared import Prepared
+from web.prepared import Prepared, PreparedList
 
 THREAD_FILTERS = ("latest", "unanswered", "solved", "awaiting", "top")
 
@@ -125,24 +127,51 @@ def tag_threads(tag_slug: str, viewer, page_number=1) -> Page:
     return paginate(_thread_list(threads), page_number, settings.THREADS_PER_PAGE)
 
 
+# The reads of every thread page, compiled once (web/prepared.py): building and compiling their
+# SQL through the ORM cost more than the database's answers.
+_THREAD = Prepared(lambda thread: Thread.objects.select_related("category", "author").filter(pk=thread))
+_THREAD_TAGS = Prepared(
+    lambda thread, kind: Tag.objects.filter(
+        taggit_taggeditem_items__object_id=thread, taggit_taggeditem_items__content_type_id=kind
+    ).order_by("taggit_taggeditem_items__id")
+)
+
+
 def thread_for(viewer, thread_id: int) -> Thread:
-    """The thread with its category and tags, or 404 for a viewer who may not read it."""
-    thread = with_tags(Thread.objects.select_related("category", "author")).filter(pk=thread_id).first()
-    if thread is None:
+    """The thread with its category and tags (`tag_list`, in the order they were given), or 404
+    for a viewer who may not read it."""
+    found = _THREAD.objects(thread=thread_id)
+    if not found:
         raise Http404
+    thread = found[0]
     permissions.check_can_read_thread(viewer, thread)
+    thread.tag_list = _THREAD_TAGS.objects(thread=thread.pk, kind=ContentType.objects.get_for_model(Thread).pk)
     return thread
 
 
-def _readable_posts(viewer) -> QuerySet[Post]:
+def _posts(*, deleted: bool) -> QuerySet[Post]:
     posts = Post.objects.select_related("author", "endorsed_by")
-    if not roles.is_moderator(viewer):
-        posts = posts.exclude(visibility=Visibility.DELETED)
-    return posts
+    return posts if deleted else posts.exclude(visibility=Visibility.DELETED)
+
+
+def _readable_posts(viewer) -> QuerySet[Post]:
+    """Posts as the viewer's pages show them: a deleted one only to moderators."""
+    return _posts(deleted=roles.is_moderator(viewer))
+
+
+def _thread_posts(thread_id, *, deleted: bool) -> QuerySet[Post]:
+    return _posts(deleted=deleted).filter(thread_id=thread_id).order_by("created_at", "id")
 
 
 def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:
-    return _readable_posts(viewer).filter(thread=thread).order_by("created_at", "id")
+    return _thread_posts(thread.pk, deleted=roles.is_moderator(viewer))
+
+
+# A thread's posts in order, with and without the deleted ones (those for moderators).
+_THREAD_POSTS = {
+    deleted: Prepared(lambda thread, deleted=deleted: _thread_posts(thread, deleted=deleted))
+    for deleted in (False, True)
+}
 
 
 # A member's own state on a thread page, read on every page a member opens: the SQL of both is
@@ -183,7 +212,9 @@ class ThreadPage:
 
 
 def thread_page(thread: Thread, viewer, page_number=1) -> ThreadPage:
-    page = paginate(_posts_for(viewer, thread), page_number, settings.POSTS_PER_PAGE)
+    posts = _THREAD_POSTS[roles.is_moderator(viewer)]
+    per_page = settings.POSTS_PER_PAGE
+    page = paginate(PreparedList(posts, per_page, thread=thread.pk), page_number, per_page)
     posts = list(page.object_list)
     opening = posts[0] if posts and posts[0].is_opening else None
     if opening is None:

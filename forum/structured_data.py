@@ -1,8 +1,17 @@
-"""schema.org JSON-LD for thread pages: QAPage for questions, DiscussionForumPosting otherwise."""
+"""schema.org JSON-LD for thread pages: QAPage for questions, DiscussionForumPosting otherwise.
+
+Each reply's item is made once per (what it shows, site address) and kept, as its HTML is
+(forum/rendering.py): a visitor's page after a new reply makes one item, not twenty.
+"""
 
 from django.urls import reverse
 
+from web.pagecache import Renderings
+
 TEXT_MAX = 2000
+CAPACITY = 4000  # items kept per process
+
+_items = Renderings(CAPACITY)
 
 
 def _person(member, request):
@@ -13,15 +22,23 @@ def member_url(member):
     return reverse("profiles:profile", args=[member.username])
 
 
-def _answer(post, request):
-    return {
-        "@type": "Answer",
+def _item(kind: str, post, request) -> dict:
+    """A post as an Answer or a Comment (read-only: it is shared), made unless kept."""
+    author = post.author
+    key = (kind, request.scheme, request.get_host(), post.pk, post.created_at, post.body, post.score)
+    return _items.get_or_render((*key, author.username, author.name), lambda: _make_item(kind, post, request))
+
+
+def _make_item(kind: str, post, request) -> dict:
+    item = {
+        "@type": kind,
         "text": post.body[:TEXT_MAX],
-        "dateCreated": post.created_at.isoformat(),
-        "upvoteCount": post.score,
         "url": request.build_absolute_uri(post.get_absolute_url()),
         "author": _person(post.author, request),
     }
+    if kind == "Answer":
+        return {**item, "dateCreated": post.created_at.isoformat(), "upvoteCount": post.score}
+    return {**item, "datePublished": post.created_at.isoformat()}
 
 
 def thread_json_ld(view, request) -> dict:
@@ -40,8 +57,8 @@ def thread_json_ld(view, request) -> dict:
             "author": _person(thread.author, request),
         }
         if view.answer and view.answer.is_visible:
-            question["acceptedAnswer"] = _answer(view.answer, request)
-        suggested = [_answer(p, request) for p in replies if not view.answer or p.pk != view.answer.pk]
+            question["acceptedAnswer"] = _item("Answer", view.answer, request)
+        suggested = [_item("Answer", p, request) for p in replies if not view.answer or p.pk != view.answer.pk]
         if suggested:
             question["suggestedAnswer"] = suggested
         return {"@context": "https://schema.org", "@type": "QAPage", "url": url, "mainEntity": question}
@@ -58,14 +75,5 @@ def thread_json_ld(view, request) -> dict:
             "interactionType": "https://schema.org/CommentAction",
             "userInteractionCount": thread.reply_count,
         },
-        "comment": [
-            {
-                "@type": "Comment",
-                "text": p.body[:TEXT_MAX],
-                "datePublished": p.created_at.isoformat(),
-                "author": _person(p.author, request),
-                "url": request.build_absolute_uri(p.get_absolute_url()),
-            }
-            for p in replies
-        ],
+        "comment": [_item("Comment", p, request) for p in replies],
     }

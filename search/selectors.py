@@ -19,6 +19,7 @@ from profiles.models import Member
 from search import query as query_parser
 from search.analysis import composed
 from search.snippets import snippet
+from web.prepared import Prepared
 
 SIMILAR_TIMEOUT = 600  # seconds a "similar threads" list is reused before asking the index again
 MAX_HITS = 200  # ranked hits checked against the database for one search
@@ -136,6 +137,22 @@ def _narrow(sqs, filters: Filters, viewer):
     return sqs
 
 
+# Read beside every thread page (related threads) and for every search, their SQL compiled once
+# (web/prepared.py). Posts are looked up by primary key only, and their access checked in
+# Python: planners otherwise start from the threads table and scan it.
+_POST_ACCESS = Prepared(
+    lambda posts: (
+        Post.objects.filter(pk__in=posts)
+        .order_by()
+        .values_list("pk", "thread_id", "visibility", "thread__visibility", "thread__category__access")
+    )
+)
+# Only what a link to a thread shows: title, address, solved.
+_THREAD_LINKS = Prepared(
+    lambda threads: Thread.objects.filter(pk__in=threads).only("pk", "title", "slug", "accepted_answer_id")
+)
+
+
 def _verified_ids(hits, viewer) -> list[tuple[int, int]]:
     """(post id, thread id) of the hits the viewer may see now, in ranking order.
 
@@ -143,14 +160,10 @@ def _verified_ids(hits, viewer) -> list[tuple[int, int]]:
     full rows are loaded for the page being shown.
     """
     ids = [int(hit.pk) for hit in hits]
+    if not ids:
+        return []
     accesses = set(readable_accesses(viewer))
-    # Looked up by primary key only, and checked here: planners otherwise start from the
-    # threads table and scan it.
-    rows = (
-        Post.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("pk", "thread_id", "visibility", "thread__visibility", "thread__category__access")
-    )
+    rows = _POST_ACCESS.rows(posts=ids)
     allowed = {
         pk: thread_id
         for pk, thread_id, visibility, thread_visibility, access in rows
@@ -235,11 +248,9 @@ def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: in
         hit_ids = [int(hit.pk) for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
         # Which threads are alike changes slowly; whether the reader may see them is checked below, every time.
         cache.set(key, hit_ids, SIMILAR_TIMEOUT)
-    # Only what a link to a thread shows: title, address, solved.
     thread_ids = list(
         dict.fromkeys(thread for _pk, thread in _verified_ids([SimpleNamespace(pk=pk) for pk in hit_ids], viewer))
     )
     thread_ids = thread_ids[:limit]
-    threads = Thread.objects.filter(pk__in=thread_ids).only("pk", "title", "slug", "accepted_answer_id")
-    by_id = {thread.pk: thread for thread in threads}
+    by_id = {thread.pk: thread for thread in _THREAD_LINKS.objects(threads=thread_ids)} if thread_ids else {}
     return [by_id[pk] for pk in thread_ids if pk in by_id]

@@ -7,10 +7,21 @@ their SQL compiled beforehand about 0.15 ms (bench/README: "member pages").
 
 A `Prepared` read is a QuerySet that a function builds from its arguments. It is built once
 with stand-in values, compiled once per database, and then run with each call's values in the
-stand-ins' places. Its rows go through the converters the ORM would apply, so that it returns
-what `list(queryset)` of that QuerySet returns (a `values_list()` one: tuples).
+stand-ins' places. Its rows go through the converters the ORM would apply, so that `.rows()`
+returns what `list(queryset)` of a `values_list()` QuerySet returns (tuples), and `.objects()`
+what `list(queryset)` of a QuerySet of models returns: instances made by the model's `from_db`,
+with what `select_related` joined set on them as the ORM's iterable sets it. Nothing else of
+the QuerySet's runs (`prefetch_related`, known related objects): a read that needs them is not
+one to prepare.
 
-Arguments are ints, strings, datetimes, or lists of ints (compiled once per length). Each
+A `window=(offset, limit)` reads a slice of the rows, as `queryset[offset:offset + limit]`
+does, with both numbers bound as parameters (the ORM writes them into the SQL text, which would
+make each page of a list a compilation of its own). The QuerySet must be neither sliced nor
+locked (`select_for_update`), since the window is added at the end of its SQL.
+
+Arguments are ints, strings, datetimes, or lists of ints for `__in` lookups: a list is compiled
+once per power of two of its length and padded with its last item (an item twice in an IN list
+changes nothing), so that lists of every length share a few compilations. Each
 stand-in must reach the SQL as a parameter; a QuerySet that puts one anywhere else (a slice,
 an expression folded into the SQL text) is refused when it is compiled, so that a change in
 Django cannot make a prepared read run other SQL than the QuerySet's.
@@ -20,12 +31,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from threading import Lock
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
 
 _VALUES = (int, str, datetime)
-_INT_BASE = 7_340_000_000_000  # stand-in ints: far above any key this site will hand out
+# Stand-in ints: unlike any constant of a QuerySet's own, and within a 32-bit integer column's
+# range (PostgreSQL's `integer`: Django folds a lookup of a value beyond it into no SQL at all).
+_INT_BASE = 2_000_000_000
+_INT_SPACING = 100_000  # per argument: room for a list of that many items, and a scalar's own
 MAX_COMPILED = 64  # compilations kept per read (one per database and list length)
+_WINDOW_LIMIT, _WINDOW_OFFSET = object(), object()  # where a window's numbers go among the parameters
 
 
 class PreparedError(RuntimeError):
@@ -33,16 +50,45 @@ class PreparedError(RuntimeError):
 
 
 class _Compiled:
-    __slots__ = ("converters", "sources", "sql")
+    __slots__ = ("converters", "instances", "sources", "sql")
 
     def __init__(self, sql: str, sources: list, converters: list):
         self.sql = sql
         self.sources = sources  # per parameter: (name, index in a list or None), or ("", constant)
         self.converters = converters  # per column: (position, [converter functions], expression)
+        self.instances = None  # for .objects(): _Instances
+
+
+class _Instances:
+    """How the ORM makes model instances of a compiled query's rows (its ModelIterable's work,
+    done once per compilation: the populators keep no state of their own between rows)."""
+
+    __slots__ = ("annotations", "end", "init_list", "model", "populators", "start", "using")
+
+    def __init__(self, compiler, using: str):
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, using)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.using = using
+
+    def make(self, rows: list[tuple]) -> list:
+        made = []
+        for row in rows:
+            instance = self.model.from_db(self.using, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
+            made.append(instance)
+        return made
 
 
 class Prepared:
-    """`Prepared(build)`: `build(**arguments) -> QuerySet`; `.rows(**arguments)`, `.count(**arguments)`."""
+    """`Prepared(build)`: `build(**arguments) -> QuerySet`; `.rows(**arguments)`,
+    `.objects(**arguments)`, `.count(**arguments)`."""
 
     def __init__(self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS):
         self.build = build
@@ -50,10 +96,19 @@ class Prepared:
         self._compiled: dict[tuple, _Compiled] = {}
         self._lock = Lock()
 
-    def rows(self, **arguments) -> list[tuple]:
+    def rows(self, *, window: tuple[int, int] | None = None, **arguments) -> list[tuple]:
         connection = connections[self.using]
-        compiled = self._compile(connection, arguments, count=False)
-        rows = self._execute(connection, compiled, arguments)
+        compiled = self._compile(connection, arguments, count=False, window=window)
+        return self._converted(connection, compiled, arguments, window)
+
+    def objects(self, *, window: tuple[int, int] | None = None, **arguments) -> list:
+        """The model instances the QuerySet would give (`list(queryset)`)."""
+        connection = connections[self.using]
+        compiled = self._compile(connection, arguments, count=False, window=window, objects=True)
+        return compiled.instances.make(self._converted(connection, compiled, arguments, window))
+
+    def _converted(self, connection, compiled: _Compiled, arguments: dict, window) -> list[tuple]:
+        rows = self._execute(connection, compiled, arguments, window)
         if not compiled.converters:
             return rows
         converted = []
@@ -75,28 +130,39 @@ class Prepared:
 
     # Compiling ---------------------------------------------------------------------------
 
-    def _compile(self, connection, arguments: dict, *, count: bool) -> _Compiled:
-        shape = (connection.vendor, count, *((name, _shape(value)) for name, value in sorted(arguments.items())))
+    def _compile(self, connection, arguments: dict, *, count: bool, window=None, objects=False) -> _Compiled:
+        shape = (
+            connection.vendor,
+            count,
+            objects,
+            window is not None,
+            *((name, _shape(value)) for name, value in sorted(arguments.items())),
+        )
         compiled = self._compiled.get(shape)
         if compiled is None:
-            compiled = self._prepare(connection, arguments, count=count)
+            compiled = self._prepare(connection, arguments, count=count, window=window, objects=objects)
             with self._lock:
                 if len(self._compiled) >= MAX_COMPILED:
                     self._compiled.clear()
                 self._compiled[shape] = compiled
         return compiled
 
-    def _prepare(self, connection, arguments: dict, *, count: bool) -> _Compiled:
+    def _prepare(self, connection, arguments: dict, *, count: bool, window, objects: bool) -> _Compiled:
         stand_ins, wanted = {}, {}
         for number, (name, value) in enumerate(sorted(arguments.items())):
             stand_ins[name] = _stand_in(value, number)
             for index, one in _each(stand_ins[name]):
                 wanted[_as_parameter(connection, one)] = (name, index)
         queryset = self.build(**stand_ins)
+        if window is not None and (queryset.query.is_sliced or queryset.query.select_for_update):
+            raise PreparedError("a windowed read's QuerySet must be neither sliced nor locked")
         if count and not queryset.query.distinct:
             queryset = queryset.order_by().values_list("pk")  # what is counted is rows, not columns
         compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise PreparedError("the QuerySet is empty for its stand-ins (a value out of a column's range?)") from None
         sources, found = [], set()
         for param in params:
             source = wanted.get(param) if isinstance(param, _VALUES) else None
@@ -117,15 +183,27 @@ class Prepared:
                 [column for column, _sql, _alias in compiler.select]
             ).items()
         ]
-        return _Compiled(sql, sources, converters)
+        if window is not None:
+            sql += " LIMIT %s OFFSET %s"
+            sources += [("", _WINDOW_LIMIT), ("", _WINDOW_OFFSET)]
+        compiled = _Compiled(sql, sources, converters)
+        if objects:
+            compiled.instances = _Instances(compiler, self.using)
+        return compiled
 
-    def _execute(self, connection, compiled: _Compiled, arguments: dict) -> list[tuple]:
+    def _execute(self, connection, compiled: _Compiled, arguments: dict, window=None) -> list[tuple]:
         params = []
         for name, index in compiled.sources:
             if not name:
-                params.append(index)  # a constant of the QuerySet's own
+                if index is _WINDOW_LIMIT or index is _WINDOW_OFFSET:
+                    index = window[1] if index is _WINDOW_LIMIT else window[0]
+                params.append(index)  # a constant of the QuerySet's own, or the window's
                 continue
-            value = arguments[name] if index is None else arguments[name][index]
+            if index is None:
+                value = arguments[name]
+            else:
+                items = arguments[name]
+                value = items[index] if index < len(items) else items[-1]
             params.append(_as_parameter(connection, value))
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
@@ -135,17 +213,22 @@ class Prepared:
 def _shape(value) -> tuple:
     kind = type(value)
     if kind is list or kind is tuple:
-        return ("list", len(value))
+        return ("list", _bucket(len(value)))
     if kind is bool or not isinstance(value, _VALUES):
         raise TypeError(f"a prepared read takes ints, strings, datetimes and lists of ints, not {kind}")
     return (kind.__name__,)
 
 
+def _bucket(length: int) -> int:
+    """The length a list is compiled for: the power of two at or above its own."""
+    return 1 << (length - 1).bit_length() if length else 0
+
+
 def _stand_in(value, number: int):
     if isinstance(value, list | tuple):
-        return [_INT_BASE + number * 1000 + index for index in range(len(value))]
+        return [_INT_BASE + number * _INT_SPACING + index for index in range(_bucket(len(value)))]
     if isinstance(value, int):
-        return _INT_BASE + number * 1000 + 999
+        return _INT_BASE + number * _INT_SPACING + _INT_SPACING - 1
     if isinstance(value, str):
         return f"\x01prepared-{number}\x01"
     return datetime(1901, 2, 3, 4, 5, 6, number + 1, tzinfo=UTC if value.tzinfo else None)
@@ -168,3 +251,21 @@ def _as_parameter(connection, value):
     if kind is bool or not isinstance(value, int | str):
         raise TypeError(f"a prepared read takes ints, strings, datetimes and lists of ints, not {type(value)}")
     return value
+
+
+class PreparedList:
+    """A prepared read of model instances as a Paginator pages through it: counted, and sliced
+    by a window of `per_page` rows (one compilation for every page)."""
+
+    ordered = True  # the read's QuerySet orders its rows; the Paginator need not warn
+
+    def __init__(self, prepared: Prepared, per_page: int, **arguments):
+        self.prepared, self.per_page, self.arguments = prepared, per_page, arguments
+
+    def count(self) -> int:
+        return self.prepared.count(**self.arguments)
+
+    def __getitem__(self, index: slice) -> list:
+        start = index.start or 0
+        rows = self.prepared.objects(window=(start, self.per_page), **self.arguments)
+        return rows[: index.stop - start] if index.stop is not None else rows

@@ -531,6 +531,25 @@ def test_a_discussion_thread_is_a_discussion_forum_posting_without_hidden_replie
     assert [c["text"] for c in data["comment"]] == ["Mine."]
 
 
+def test_a_reply_s_structured_data_follows_its_edits_votes_and_author(client, thread, member, make_member, settings):
+    """Each reply's item is kept between pages (forum/structured_data.py): an edit, a vote or
+    the author's new name shows on the next page, as it does in the HTML."""
+    settings.PAGE_CACHE = False  # the page itself rendered each time: only the items are kept
+    carla = make_member("carla")
+    reply = services.post_reply(thread=thread, author=carla, body="Unplug it.")
+    first = json_ld(client.get(thread.get_absolute_url()))["mainEntity"]["suggestedAnswer"]
+    assert ("Unplug it.", 0) in [(a["text"], a["upvoteCount"]) for a in first]
+
+    services.edit_post(post=reply, editor=carla, body="Unplug it for ten seconds.")
+    services.cast_vote(post=Post.objects.get(pk=reply.pk), voter=member)
+    carla.display_name = "Carla B."
+    carla.save(update_fields=["display_name"])
+
+    after = json_ld(client.get(thread.get_absolute_url()))["mainEntity"]["suggestedAnswer"]
+    (item,) = [a for a in after if a["url"] == f"http://testserver/p/{reply.pk}/"]
+    assert (item["text"], item["upvoteCount"], item["author"]["name"]) == ("Unplug it for ten seconds.", 1, "Carla B.")
+
+
 def test_a_title_cannot_break_out_of_the_json_ld_script(client, make_thread, questions, member):
     title = "</script><script>alert(1)</script> & <!-- friends"
     evil = make_thread(category=questions, author=member, title=title, body="</script><script>alert(2)</script>")

@@ -7,16 +7,21 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
-from forum.models import Thread
+from forum.models import Post, Thread
 from notifications.models import Notification
 from notifications.services import unread_count, visible_to
 from profiles.models import Member
-from web.prepared import Prepared, PreparedError
+from web.prepared import Prepared, PreparedError, PreparedList
 
 pytestmark = pytest.mark.django_db
+
+
+def thread_posts(thread_id):
+    return Post.objects.filter(thread_id=thread_id).order_by("created_at", "pk")
 
 
 def test_rows_are_the_querysets_own_with_each_calls_values(make_thread, discussion, member, other_member):
@@ -51,7 +56,7 @@ def test_lists_strings_and_counts(make_thread, discussion, member):
 
     ids = [t.pk for t in threads]
     assert sorted(read.rows(ids=ids, title="Thread 0")) == [(t.pk,) for t in threads[1:]]
-    assert read.rows(ids=ids[:1], title="Thread 0") == []  # another length: compiled again
+    assert read.rows(ids=ids[:1], title="Thread 0") == []  # another length
     assert read.count(ids=ids, title="nothing") == 4
     assert read.count(ids=ids[2:], title="Thread 3") == 1
 
@@ -87,6 +92,77 @@ def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused(member):
         sliced.rows(n=5)
     with pytest.raises(TypeError):
         Prepared(lambda flag: Member.objects.filter(is_active=flag).values_list("pk")).rows(flag=True)
+    # A QuerySet the ORM compiles to no SQL at all (on PostgreSQL, a value beyond a column's range).
+    with pytest.raises(PreparedError, match="empty for its stand-ins"):
+        Prepared(lambda pk: Member.objects.filter(pk=pk, pk__in=[]).values_list("pk")).rows(pk=1)
+
+
+def test_lists_share_a_compilation_per_power_of_two(make_thread, discussion, member):
+    threads = [make_thread(category=discussion, author=member, title=f"Thread {n}") for n in range(5)]
+    built = []
+
+    def build(ids):
+        built.append(len(ids))
+        return Thread.objects.filter(pk__in=ids).order_by("pk").values_list("pk")
+
+    read = Prepared(build)
+    ids = [t.pk for t in threads]
+    for length in (3, 4, 1, 5, 2):
+        assert read.rows(ids=ids[:length]) == [(pk,) for pk in ids[:length]]
+    assert built == [4, 1, 8, 2]  # 3 and 4 items are one compilation, padded with the last id
+
+
+def test_objects_are_the_orms_instances_with_what_select_related_joined(
+    make_thread, discussion, member, other_member, django_assert_num_queries
+):
+    thread = make_thread(category=discussion, author=member, replies=[(other_member, "Me too.")])
+    read = Prepared(lambda thread: thread_posts(thread).select_related("author", "endorsed_by", "thread__category"))
+
+    with django_assert_num_queries(1):
+        posts = read.objects(thread=thread.pk)
+        shown = [(p.pk, p.body, p.author.username, p.endorsed_by, p.thread.category.slug) for p in posts]
+    expected = list(thread_posts(thread.pk).select_related("author", "endorsed_by", "thread__category"))
+    assert posts == expected and all(isinstance(p, Post) for p in posts)
+    assert shown == [(p.pk, p.body, p.author.username, None, discussion.slug) for p in expected]
+    assert posts[0].created_at == expected[0].created_at and posts[0]._state.db == "default"
+    assert not posts[0]._state.adding
+
+
+def test_deferred_fields_load_on_access_as_the_orms_do(make_thread, discussion, member):
+    thread = make_thread(category=discussion, author=member, title="Only the title")
+    (found,) = Prepared(lambda pk: Thread.objects.filter(pk=pk).only("pk", "title")).objects(pk=thread.pk)
+    assert found.title == "Only the title" and found.get_deferred_fields() >= {"slug", "author_id"}
+    assert found.author_id == member.pk  # read then, by the ORM
+
+
+def test_a_window_reads_a_slice_with_its_numbers_bound(make_thread, discussion, member, other_member):
+    replies = [(other_member, f"Reply {n}") for n in range(7)]
+    thread = make_thread(category=discussion, author=member, replies=replies)
+    built = []
+
+    def build(thread):
+        built.append(thread)
+        return thread_posts(thread)
+
+    read = Prepared(build)
+    everything = list(thread_posts(thread.pk))
+    assert read.objects(thread=thread.pk, window=(0, 3)) == everything[:3]
+    assert read.objects(thread=thread.pk, window=(3, 3)) == everything[3:6]
+    assert read.objects(thread=thread.pk, window=(6, 3)) == everything[6:]
+    assert read.rows(thread=thread.pk, window=(8, 3)) == []
+    assert len(built) == 2  # objects and rows: every window of each is one compilation
+    with pytest.raises(PreparedError, match="neither sliced nor locked"):
+        Prepared(lambda thread: thread_posts(thread)[:2]).objects(thread=thread.pk, window=(0, 1))
+
+
+def test_a_paginator_pages_through_a_prepared_list(make_thread, discussion, member, other_member):
+    thread = make_thread(category=discussion, author=member, replies=[(other_member, f"R{n}") for n in range(6)])
+    posts = PreparedList(Prepared(lambda thread: thread_posts(thread)), 3, thread=thread.pk)
+    everything = list(thread_posts(thread.pk))
+
+    paginator = Paginator(posts, 3)
+    assert (paginator.count, paginator.num_pages) == (7, 3)
+    assert [list(paginator.page(n).object_list) for n in (1, 2, 3)] == [everything[:3], everything[3:6], everything[6:]]
 
 
 def test_members_by_key_are_the_orms_members(make_member):
