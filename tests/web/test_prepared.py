@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
+from django.db import OperationalError, transaction
 from django.db.models import Q
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from forum.models import Post, Thread
@@ -163,6 +165,23 @@ def test_a_paginator_pages_through_a_prepared_list(make_thread, discussion, memb
     paginator = Paginator(posts, 3)
     assert (paginator.count, paginator.num_pages) == (7, 3)
     assert [list(paginator.page(n).object_list) for n in (1, 2, 3)] == [everything[:3], everything[3:6], everything[6:]]
+
+
+def test_uncounted_reads_keep_what_djangos_cursor_checks(make_thread, discussion, member):
+    """Outside a query count, SQLite's reads skip Django's cursor (web/prepared.py): they still
+    open a closed connection, refuse to run in a broken transaction, and raise Django's errors."""
+    thread = make_thread(category=discussion, author=member, title="Still here")
+    read = Prepared(lambda pk: Thread.objects.filter(pk=pk).values_list("title"))
+    assert read.rows(pk=thread.pk) == [("Still here",)]
+
+    with transaction.atomic():
+        transaction.set_rollback(True)  # what an error caught inside the block leaves
+        with pytest.raises(TransactionManagementError):
+            read.rows(pk=thread.pk)
+
+    broken = Prepared(lambda pk: Thread.objects.filter(pk=pk).extra(where=["no_such_column = 1"]).values_list("pk"))
+    with pytest.raises(OperationalError):  # Django's, not the driver's
+        broken.rows(pk=thread.pk)
 
 
 def test_members_by_key_are_the_orms_members(make_member):
