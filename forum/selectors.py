@@ -16,6 +16,7 @@ from taggit.models import Tag
 from forum import permissions
 from forum.models import Category, Follow, Post, Thread, Visibility, Vote
 from profiles import roles
+from profiles.models import Member
 from web.prepared import Prepared, PreparedList
 
 THREAD_FILTERS = ("latest", "unanswered", "solved", "awaiting", "top")
@@ -160,7 +161,12 @@ def _readable_posts(viewer) -> QuerySet[Post]:
 
 
 def _thread_posts(thread_id, *, deleted: bool) -> QuerySet[Post]:
-    return _posts(deleted=deleted).filter(thread_id=thread_id).order_by("created_at", "id")
+    """A thread's posts in order, with their author and endorser as author cards show them
+    (Member.CARD_FIELDS): a page of twenty posts otherwise reads and converts every column of
+    forty accounts (their password hash, their bio), half the cost of reading the page."""
+    cards = [f"{who}__{name}" for who in ("author", "endorsed_by") for name in Member.CARD_FIELDS]
+    posts = _posts(deleted=deleted).only(*(field.name for field in Post._meta.concrete_fields), *cards)
+    return posts.filter(thread_id=thread_id).order_by("created_at", "id")
 
 
 def _posts_for(viewer, thread: Thread) -> QuerySet[Post]:

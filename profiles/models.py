@@ -28,6 +28,21 @@ class Member(AbstractUser):
     Admins are Django superusers. Role checks live in profiles/roles.py.
     """
 
+    # What an author card shows (profiles/_avatar.html, _flair.html, _author_standing.html, the
+    # name): lists of posts load only these of each author, not the account's other columns.
+    CARD_FIELDS = (
+        "username",
+        "display_name",
+        "avatar",
+        "is_brand_staff",
+        "staff_title",
+        "is_moderator",
+        "reputation",
+        "gold_badges",
+        "silver_badges",
+        "bronze_badges",
+    )
+
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     bio = models.TextField(_("about me"), max_length=2000, blank=True)
     bio_html = models.TextField(blank=True, editable=False)
