@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+
+from web.addresses import address
 
 
 class Visibility(models.TextChoices):
@@ -83,7 +84,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forum:category", args=[self.slug])
+        return address("forum:category", self.slug)
 
     def clean(self):
         first, second = self.invite_after_minutes, self.widen_after_minutes
@@ -159,7 +160,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("forum:thread", args=[self.slug or "t", self.pk])
+        return address("forum:thread", self.slug or "t", self.pk)
 
     @property
     def is_solved(self):
@@ -208,7 +209,7 @@ class Post(models.Model):
         return f"#{self.pk} in {self.thread_id}"
 
     def get_absolute_url(self):
-        return reverse("forum:post", args=[self.pk])
+        return address("forum:post", self.pk)
 
     @property
     def is_visible(self):
