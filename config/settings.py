@@ -20,6 +20,7 @@ from config.env import (
     env_list,
     env_oidc_providers,
     env_str,
+    file_storages,
     oidc_origins,
     site_url,
     socialaccount_providers,
@@ -324,8 +325,22 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Pictures in posts: outside MEDIA_ROOT, served only by the forum to the posts' readers (web/storage.py).
+UPLOADS_ROOT = Path(env_str("UPLOADS_ROOT") or VAR_DIR / "uploads")
+# Where avatars ("default") and pictures ("uploads") are kept: the filesystem, or S3-compatible
+# object storage (FILE_STORAGE=s3) when several machines serve the forum.
+FILE_STORAGE = env_str("FILE_STORAGE", "filesystem").lower()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(
+        FILE_STORAGE,
+        uploads_root=UPLOADS_ROOT,
+        bucket=env_str("S3_BUCKET"),
+        endpoint_url=env_str("S3_ENDPOINT_URL"),
+        region=env_str("S3_REGION"),
+        access_key=env_str("S3_ACCESS_KEY_ID"),
+        secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+        prefix=env_str("S3_PREFIX"),
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -11,15 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from web.storage import uploads_storage
+
 
 class Upload(models.Model):
     # The picture's name in addresses: random, so that nobody finds a picture without its post.
     key = models.CharField(max_length=32, unique=True, editable=False)
     uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads")
     post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads")
-    file = models.FileField(upload_to="uploads/%Y/%m/", max_length=200)
+    file = models.FileField(upload_to="%Y/%m/", storage=uploads_storage, max_length=200)
     # A smaller copy shown in posts; empty when the picture is small enough to be its own.
-    thumbnail = models.FileField(upload_to="uploads/%Y/%m/", max_length=200, blank=True)
+    thumbnail = models.FileField(upload_to="%Y/%m/", storage=uploads_storage, max_length=200, blank=True)
     extension = models.CharField(max_length=4)
     content_type = models.CharField(max_length=20)
     width = models.PositiveIntegerField()

@@ -51,7 +51,7 @@
       progress.setAttribute("aria-label", file.name);
       item.append(Object.assign(document.createElement("span"), { className: "picture-name", textContent: file.name }), progress);
       list.append(item);
-      const placeholder = `![${picker.dataset.uploading.replace("%(name)s", file.name.replace(/[[\]]/g, ""))}]()`;
+      const placeholder = `![${picker.dataset.uploading.replace("{name}", file.name.replace(/[[\]]/g, ""))}]()`;
       insert(placeholder);
       busy(1);
       const fail = (message) => {

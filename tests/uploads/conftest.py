@@ -14,10 +14,13 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Pictures are written under a temporary MEDIA_ROOT, never into var/."""
+def uploads_root(settings, tmp_path):
+    """Pictures (and avatars) are written under a temporary folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    root = tmp_path / "uploads"
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
+    settings.STORAGES = {**settings.STORAGES, "uploads": storage}
+    return root
 
 
 def stored_files(root) -> list:

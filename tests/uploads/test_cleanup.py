@@ -16,7 +16,7 @@ def age(answer, hours):
 
 
 def test_pictures_never_attached_within_a_day_are_removed_with_their_files(
-    upload_as, member, discussion, make_thread, media_root, capsys, settings
+    upload_as, member, discussion, make_thread, uploads_root, capsys, settings
 ):
     settings.UPLOAD_THUMBNAIL_SIDE = 100
     stale = upload_as(member, picture("PNG", size=(300, 200)))  # a file and its thumbnail
@@ -30,12 +30,12 @@ def test_pictures_never_attached_within_a_day_are_removed_with_their_files(
     call_command("remove_stale_uploads")
 
     assert set(Upload.objects.values_list("key", flat=True)) == {key_of(recent), key_of(shown)}
-    assert len(stored_files(media_root)) == 2
+    assert len(stored_files(uploads_root)) == 2
     assert capsys.readouterr().out.strip() == "1 pictures removed"
 
 
 def test_a_picture_an_edit_took_out_of_its_post_is_removed_a_day_after_it_was_sent(
-    upload_as, member, discussion, make_thread, media_root
+    upload_as, member, discussion, make_thread, uploads_root
 ):
     answer = upload_as(member)
     thread = make_thread(category=discussion, author=member, body=answer["markdown"])
@@ -45,7 +45,7 @@ def test_a_picture_an_edit_took_out_of_its_post_is_removed_a_day_after_it_was_se
     call_command("remove_stale_uploads")
 
     assert not Upload.objects.exists()
-    assert stored_files(media_root) == []
+    assert stored_files(uploads_root) == []
 
 
 def test_a_removed_picture_is_no_longer_served(client, upload_as, member):

@@ -20,7 +20,7 @@ def send_many(client, member, count) -> list[int]:
     return [send(client, picture("PNG")).status_code for _ in range(count)]
 
 
-def test_a_member_uploads_up_to_the_days_limit_then_is_told_to_come_back_tomorrow(client, regular, media_root):
+def test_a_member_uploads_up_to_the_days_limit_then_is_told_to_come_back_tomorrow(client, regular, uploads_root):
     assert send_many(client, regular, 3) == [201, 201, 201]
 
     response = send(client, picture("PNG"))
@@ -29,7 +29,7 @@ def test_a_member_uploads_up_to_the_days_limit_then_is_told_to_come_back_tomorro
     assert response.json()["error"] == "You can upload 3 pictures a day. Please continue tomorrow."
     assert 0 < int(response["Retry-After"]) <= 24 * 3600
     assert Upload.objects.count() == 3
-    assert len(stored_files(media_root)) == 3
+    assert len(stored_files(uploads_root)) == 3
 
 
 def test_a_new_account_may_upload_fewer_until_it_is_a_day_old(client, newcomer):

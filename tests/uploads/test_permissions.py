@@ -130,7 +130,7 @@ def test_a_picture_another_member_uploaded_is_not_taken_by_a_post_that_names_it(
 
 
 @pytest.mark.parametrize(("reader", "status"), [("visitor", 403), ("suspended", 403), ("member", 201), ("staff", 201)])
-def test_only_members_who_may_post_can_send_pictures(client, readers, reader, status, media_root):
+def test_only_members_who_may_post_can_send_pictures(client, readers, reader, status, uploads_root):
     if readers[reader] is not None:
         client.force_login(readers[reader])
 

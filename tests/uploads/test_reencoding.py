@@ -33,7 +33,7 @@ def fetch(client, url):
     return response
 
 
-def test_a_photos_location_and_camera_are_gone_from_the_stored_picture(client, member, media_root):
+def test_a_photos_location_and_camera_are_gone_from_the_stored_picture(client, member, uploads_root):
     original = photo_with_gps()
     assert b"Lumio Phone" in original and b"taken at home" in original
     client.force_login(member)
@@ -46,7 +46,7 @@ def test_a_photos_location_and_camera_are_gone_from_the_stored_picture(client, m
     assert not image.getexif()
     assert image.getexif().get_ifd(GPS) == {}
     assert b"Lumio" not in served and b"taken at home" not in served and b"Exif" not in served
-    (stored,) = stored_files(media_root)
+    (stored,) = stored_files(uploads_root)
     assert stored.read_bytes() == served
 
 
@@ -120,13 +120,13 @@ def test_a_picture_larger_than_the_largest_side_is_scaled_down(client, member, s
     assert (upload.thumbnail_width, upload.thumbnail_height) == (200, 80)
 
 
-def test_a_small_picture_is_its_own_thumbnail(client, member, media_root):
+def test_a_small_picture_is_its_own_thumbnail(client, member, uploads_root):
     client.force_login(member)
 
     answer = send(client, picture("PNG", size=(300, 200))).json()
 
     assert answer["thumbnail"] == answer["url"]
-    assert len(stored_files(media_root)) == 1
+    assert len(stored_files(uploads_root)) == 1
 
 
 def test_the_answer_gives_markdown_described_by_the_files_name(client, member):

@@ -93,7 +93,7 @@ CORPUS = {
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=list(CORPUS))
-def test_a_file_that_is_not_a_picture_we_take_is_refused_and_nothing_is_stored(case, client, member, media_root):
+def test_a_file_that_is_not_a_picture_we_take_is_refused_and_nothing_is_stored(case, client, member, uploads_root):
     content, name, message = CORPUS[case]
     client.force_login(member)
 
@@ -102,10 +102,10 @@ def test_a_file_that_is_not_a_picture_we_take_is_refused_and_nothing_is_stored(c
     assert response.status_code == 400
     assert message in response.json()["error"]
     assert not Upload.objects.exists()
-    assert stored_files(media_root) == []
+    assert stored_files(uploads_root) == []
 
 
-def test_a_file_over_the_byte_limit_is_refused_with_413(client, member, settings, media_root):
+def test_a_file_over_the_byte_limit_is_refused_with_413(client, member, settings, uploads_root):
     settings.UPLOAD_MAX_BYTES = 2048
     client.force_login(member)
 
@@ -115,7 +115,7 @@ def test_a_file_over_the_byte_limit_is_refused_with_413(client, member, settings
     assert "2 kB" not in response.json()["error"]
     assert "too large" in response.json()["error"]
     assert not Upload.objects.exists()
-    assert stored_files(media_root) == []
+    assert stored_files(uploads_root) == []
 
 
 def test_a_request_larger_than_a_picture_may_be_is_refused_before_it_is_read(client, member, settings):
