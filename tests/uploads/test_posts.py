@@ -116,3 +116,23 @@ def posted_picture(upload_as, member, discussion, make_thread):
     answer = upload_as(member)
     make_thread(category=discussion, author=member, body=answer["markdown"])
     return answer
+
+
+def test_a_threads_feed_carries_its_pictures_and_a_feed_reader_may_load_them(client, posted_picture, discussion):
+    thread = Upload.objects.get().post.thread
+
+    feed = client.get(f"/t/{thread.slug}/{thread.pk}/feed/").content.decode()
+
+    assert posted_picture["thumbnail"] in feed
+    assert client.get(posted_picture["url"]).status_code == 200  # a feed reader has no session
+
+
+def test_a_hidden_posts_pictures_leave_its_threads_feed_with_it(client, posted_picture, moderator):
+    post = Upload.objects.get().post
+    services.set_post_visibility(post=post, by=moderator, visibility="hidden")
+    thread = post.thread
+
+    response = client.get(f"/t/{thread.slug}/{thread.pk}/feed/")
+
+    assert posted_picture["thumbnail"] not in response.content.decode()
+    assert client.get(posted_picture["url"]).status_code == 404
