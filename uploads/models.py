@@ -16,20 +16,26 @@ from web.storage import uploads_storage
 
 class Upload(models.Model):
     # The picture's name in addresses: random, so that nobody finds a picture without its post.
-    key = models.CharField(max_length=32, unique=True, editable=False)
-    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads")
-    post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads")
-    file = models.FileField(upload_to="%Y/%m/", storage=uploads_storage, max_length=200)
+    key = models.CharField(_("key"), max_length=32, unique=True, editable=False)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads", verbose_name=_("sent by")
+    )
+    post = models.ForeignKey(
+        "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads", verbose_name=_("post")
+    )
+    file = models.FileField(_("file"), upload_to="%Y/%m/", storage=uploads_storage, max_length=200)
     # A smaller copy shown in posts; empty when the picture is small enough to be its own.
-    thumbnail = models.FileField(upload_to="%Y/%m/", storage=uploads_storage, max_length=200, blank=True)
-    extension = models.CharField(max_length=4)
-    content_type = models.CharField(max_length=20)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    thumbnail_width = models.PositiveIntegerField()
-    thumbnail_height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField(help_text=_("Bytes, as stored."))
-    created_at = models.DateTimeField(default=timezone.now)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to="%Y/%m/", storage=uploads_storage, max_length=200, blank=True
+    )
+    extension = models.CharField(_("extension"), max_length=4)
+    content_type = models.CharField(_("content type"), max_length=20)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    thumbnail_width = models.PositiveIntegerField(_("thumbnail width"))
+    thumbnail_height = models.PositiveIntegerField(_("thumbnail height"))
+    size = models.PositiveIntegerField(_("size"), help_text=_("Bytes, as stored."))
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("picture")

@@ -136,3 +136,19 @@ def test_a_hidden_posts_pictures_leave_its_threads_feed_with_it(client, posted_p
 
     assert posted_picture["thumbnail"] not in response.content.decode()
     assert client.get(posted_picture["url"]).status_code == 404
+
+
+def test_a_quoted_picture_shows_in_the_quote_and_still_follows_its_own_post(
+    client, upload_as, member, other_member, moderator, discussion, make_thread
+):
+    answer = upload_as(member)
+    thread = make_thread(category=discussion, author=member, body=f"Mine:\n\n{answer['markdown']}")
+    opening = thread.posts.get()
+
+    quoting = services.post_reply(thread=thread, author=other_member, body=f"> {answer['markdown']}\n\nNice lamp.")
+
+    assert f'<img src="{answer["thumbnail"]}"' in quoting.body_html
+    assert Upload.objects.get().post == opening
+    services.set_post_visibility(post=opening, by=moderator, visibility="hidden")
+    client.force_login(other_member)
+    assert client.get(answer["url"]).status_code == 404
