@@ -26,7 +26,8 @@ def upload_picture(*, uploader, file) -> Upload:
     """Store a picture the member sent, re-encoded, for a post of theirs to reference.
 
     Raises PermissionDenied (a visitor, a suspended member), web.limits.RateLimited (over the
-    day's limit) or web.images.Refused (not a picture we take); nothing is stored then.
+    day's limit), web.images.Refused (not a picture we take) or StorageUnavailable; nothing is
+    stored then.
     """
     roles.check_can_post(uploader)
     limits.check_can_upload(uploader)
@@ -45,17 +46,29 @@ def upload_picture(*, uploader, file) -> Upload:
     )
     # The files first, the row after: a row never names a file that is missing, and files
     # whose row could not be written are removed at once.
-    upload.file.save(f"{key}.{prepared.extension}", ContentFile(prepared.picture.content), save=False)
     try:
-        if prepared.thumbnail is not None:
-            thumbnail = ContentFile(prepared.thumbnail.content)
-            upload.thumbnail.save(f"{key}-small.{prepared.extension}", thumbnail, save=False)
+        _store(upload, prepared)
         with transaction.atomic():
             upload.save()
     except BaseException:
         _delete_files(upload)
         raise
     return upload
+
+
+class StorageUnavailable(Exception):
+    """The store refused or did not answer (a full disk, object storage down): nothing was kept."""
+
+
+def _store(upload, prepared):
+    try:
+        upload.file.save(f"{upload.key}.{prepared.extension}", ContentFile(prepared.picture.content), save=False)
+        if prepared.thumbnail is not None:
+            thumbnail = ContentFile(prepared.thumbnail.content)
+            upload.thumbnail.save(f"{upload.key}-small.{prepared.extension}", thumbnail, save=False)
+    except Exception as error:  # OSError on a disk, botocore's own errors on object storage
+        log.exception("could not store picture %s", upload.key)
+        raise StorageUnavailable from error
 
 
 def referenced_keys(body: str) -> set[str]:
@@ -92,5 +105,5 @@ def _delete_files(upload):
         if field.name:
             try:
                 field.storage.delete(field.name)
-            except OSError:
+            except Exception:  # the store is down: the file stays, said in the log
                 log.warning("could not delete %s; remove it by hand", field.name, exc_info=True)

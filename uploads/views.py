@@ -1,18 +1,22 @@
 """Sending a picture (from the composer's script, or from a plain form without JavaScript) and
 serving one to those who may see it."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from profiles import roles
 from uploads import selectors, services
 from web import images
 from web.limits import RateLimited
+
+log = logging.getLogger(__name__)
 
 # What a request may carry besides the file: the form's other fields and its boundaries.
 ENVELOPE = 64 * 1024
@@ -45,6 +49,10 @@ def upload(request):
         return response
     except ValidationError as error:
         return _refused(request, error.messages[0], 413 if error.code == "too_large" else 400)
+    except services.StorageUnavailable:
+        response = _refused(request, _("Pictures cannot be stored right now. Please try again in a minute."), 503)
+        response["Retry-After"] = "60"
+        return response
     markdown = f"![{_alt(file.name)}]({picture.get_absolute_url()})"
     if _wants_json(request):
         return JsonResponse(
@@ -92,7 +100,7 @@ def _form_context() -> dict:
     return {"accept": images.ACCEPT, "max_mb": images.megabytes(settings.UPLOAD_MAX_BYTES)}
 
 
-@require_GET
+@require_safe
 def picture(request, key, extension, small=False):
     """The picture, to whoever may read the post that shows it (404 for anyone else), with the
     content type of the re-encoded file. Browsers ask again each time (no-cache) and get 304
@@ -102,10 +110,24 @@ def picture(request, key, extension, small=False):
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        stored = upload.thumbnail if small and upload.thumbnail else upload.file
-        response = FileResponse(stored.open("rb"), content_type=upload.content_type)
-        response["Content-Disposition"] = f'inline; filename="{upload.key}.{upload.extension}"'
+        response = _file_response(upload, small)
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _file_response(upload, small: bool) -> HttpResponse:
+    stored = upload.thumbnail if small and upload.thumbnail else upload.file
+    try:
+        content = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    except Exception:  # the store is down: say so, and the browser asks again later
+        log.exception("could not read picture %s", upload.key)
+        response = HttpResponse(_("This picture cannot be shown right now."), status=503, content_type="text/plain")
+        response["Retry-After"] = "60"
+        return response
+    response = FileResponse(content, content_type=upload.content_type)
+    response["Content-Disposition"] = f'inline; filename="{upload.key}.{upload.extension}"'
     return response

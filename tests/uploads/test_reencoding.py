@@ -174,3 +174,12 @@ def test_an_address_with_another_extension_is_not_found(client, member):
 
     assert client.get(answer["url"].replace(".png", ".jpg")).status_code == 404
     assert client.get("/uploads/nosuchpicture0000000.png").status_code == 404
+
+
+def test_a_picture_whose_file_went_missing_is_not_found_rather_than_an_error(client, member, uploads_root):
+    client.force_login(member)
+    answer = send(client, picture("PNG")).json()
+    for path in stored_files(uploads_root):
+        path.unlink()
+
+    assert client.get(answer["url"]).status_code == 404

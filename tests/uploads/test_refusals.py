@@ -156,3 +156,27 @@ def test_without_javascript_a_refusal_is_the_form_again_with_the_message(client,
     assert response.status_code == 400
     assert "not a picture we can use" in response.content.decode()
     assert 'name="file"' in response.content.decode()
+
+
+def test_a_store_that_fails_is_a_503_with_retry_after_and_no_row(client, member, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the uploads folder should be")
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(blocked)}}
+    settings.STORAGES = {**settings.STORAGES, "uploads": storage}
+    client.force_login(member)
+
+    response = send(client, picture("PNG"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response.json()["error"] == "Pictures cannot be stored right now. Please try again in a minute."
+    assert not Upload.objects.exists()
+
+
+def test_sending_a_picture_stays_within_a_query_budget(client, member, django_assert_max_num_queries):
+    client.force_login(member)
+
+    with django_assert_max_num_queries(6):
+        response = send(client, picture("PNG"))
+
+    assert response.status_code == 201
