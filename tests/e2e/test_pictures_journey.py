@@ -134,3 +134,25 @@ def test_several_pictures_chosen_with_the_button_go_into_a_new_thread_and_an_edi
     page.get_by_label("Message").fill(text.split("\n\n")[0] + "\n\n" + text.split("\n\n")[1])
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("article").first.get_by_role("img", name="lamp")).to_have_count(1)
+
+
+def test_without_javascript_a_picture_is_sent_from_its_own_page_and_its_markdown_pasted(browser, live_server_url, cast):
+    context = browser.new_context(base_url=live_server_url, locale="en-US", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, *cast["wren"], cast["thread_url"])
+        link = page.get_by_role("link", name="Add a picture (opens a new tab)")
+        page.goto(link.get_attribute("href"))  # the same page the new tab shows
+        page.get_by_label("Picture").set_input_files(photo_jpeg((200, 90, 40)))
+        page.get_by_role("button", name="Upload").click()
+        line = page.get_by_label("Copy this line into your message where the picture goes:").input_value()
+        assert re.fullmatch(r"!\[lamp\]\(/uploads/[\w-]+\.jpg\)", line)
+
+        page.goto(cast["thread_url"])
+        page.get_by_role("textbox", name="Your reply").fill(f"Without scripts:\n\n{line}")
+        page.get_by_role("button", name="Post reply").click()
+
+        reply = page.get_by_role("article", name=cast["wren"][1])
+        expect(reply.get_by_role("img", name="lamp")).to_have_attribute("width", "320")
+    finally:
+        context.close()

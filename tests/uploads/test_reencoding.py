@@ -183,3 +183,13 @@ def test_a_picture_whose_file_went_missing_is_not_found_rather_than_an_error(cli
         path.unlink()
 
     assert client.get(answer["url"]).status_code == 404
+
+
+def test_the_pages_of_pictures_stay_within_a_query_budget(client, member, django_assert_max_num_queries):
+    client.force_login(member)
+    answer = send(client, picture("PNG")).json()
+
+    with django_assert_max_num_queries(6):
+        assert client.get("/uploads/new/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(answer["url"]).status_code == 200
