@@ -7,8 +7,10 @@ class UploadsConfig(AppConfig):
     verbose_name = _("Pictures")
 
     def ready(self):
+        from config.health import readiness_check
         from forum import hooks
-        from uploads import receivers, selectors
+        from uploads import receivers, selectors, services
 
         hooks.provide_pictures(selectors.pictures)
         receivers.connect()
+        readiness_check("pictures", services.readiness)

@@ -5,6 +5,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -107,3 +108,11 @@ def _delete_files(upload):
                 field.storage.delete(field.name)
             except Exception:  # the store is down: the file stays, said in the log
                 log.warning("could not delete %s; remove it by hand", field.name, exc_info=True)
+
+
+def readiness() -> dict:
+    """For /readyz: whether the pictures' store answers a read (a file that is never there).
+    Without it the forum works; pictures cannot be sent or shown."""
+    store = Upload._meta.get_field("file").storage
+    store.exists("readiness-probe")
+    return {"status": "ok", "backend": "s3" if settings.FILE_STORAGE == "s3" else "filesystem"}

@@ -156,3 +156,28 @@ def test_on_the_filesystem_pictures_are_kept_outside_the_public_media_folder(tmp
     assert not location.is_relative_to(media_root)
     assert stores["uploads"]["OPTIONS"]["base_url"] is None
     assert Path(django_settings.UPLOADS_ROOT) == Path(django_settings.VAR_DIR) / "uploads"
+
+
+def test_readyz_says_pictures_are_ok_while_the_bucket_answers(client, bucket, settings):
+    settings.FILE_STORAGE = "s3"
+
+    report = client.get("/readyz").json()
+
+    assert report["pictures"]["status"] == "ok" and report["pictures"]["backend"] == "s3"
+
+
+def test_a_bucket_that_does_not_answer_makes_pictures_degraded_and_uploads_a_503(client, member, settings):
+    nobody = f"http://127.0.0.1:{free_port()}"
+    stores = file_storages("s3", uploads_root=None, bucket="gone", endpoint_url=nobody, **CREDENTIALS)
+    settings.STORAGES = {**settings.STORAGES, **stores}
+    settings.FILE_STORAGE = "s3"
+
+    started = time.monotonic()
+    report = client.get("/readyz").json()
+    client.force_login(member)
+    response = send(client, picture("PNG"))
+
+    assert report["pictures"]["status"] == "degraded"
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert not Upload.objects.exists()
+    assert time.monotonic() - started < 30
