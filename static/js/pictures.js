@@ -92,8 +92,10 @@
     button.addEventListener("click", () => input.click());
     input.addEventListener("change", () => { sendAll([...input.files]); input.value = ""; });
     body.addEventListener("paste", (event) => {
-      const files = [...((event.clipboardData && event.clipboardData.files) || [])];
-      if (!files.length) return;
+      const clipboard = event.clipboardData;
+      const files = [...((clipboard && clipboard.files) || [])];
+      // Text copied from a document often comes with a picture of itself: the text is what was meant.
+      if (!files.length || [...clipboard.types].includes("text/plain")) return;
       event.preventDefault();
       sendAll(files);
     });

@@ -28,10 +28,11 @@ print(thread.get_absolute_url())
 )
 
 # A DataTransfer holding one file, as the clipboard or a drag gives the page.
-TRANSFER = """([name, type, data]) => {
+TRANSFER = """([name, type, data, text]) => {
     const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
     const transfer = new DataTransfer();
     transfer.items.add(new File([bytes], name, { type }));
+    if (text) transfer.setData("text/plain", text);
     return transfer;
 }"""
 PASTE = """(box, transfer) => {
@@ -40,13 +41,13 @@ PASTE = """(box, transfer) => {
 }"""
 
 
-def paste(page, box, name, type_, data):
-    transfer = page.evaluate_handle(TRANSFER, [name, type_, data])
+def paste(page, box, name, type_, data, text=""):
+    transfer = page.evaluate_handle(TRANSFER, [name, type_, data, text])
     box.evaluate(PASTE, transfer)
 
 
 def drop(page, box, name, type_, data):
-    transfer = page.evaluate_handle(TRANSFER, [name, type_, data])
+    transfer = page.evaluate_handle(TRANSFER, [name, type_, data, ""])
     box.dispatch_event("dragover", {"dataTransfer": transfer})
     box.dispatch_event("drop", {"dataTransfer": transfer})
 
@@ -156,3 +157,16 @@ def test_without_javascript_a_picture_is_sent_from_its_own_page_and_its_markdown
         expect(reply.get_by_role("img", name="lamp")).to_have_attribute("width", "320")
     finally:
         context.close()
+
+
+def test_text_pasted_from_a_document_with_a_picture_of_itself_is_left_to_the_browser(page, cast):
+    log_in(page, *cast["wren"], cast["thread_url"])
+    box = page.get_by_role("textbox", name="Your reply")
+    uploads = []
+    page.on("request", lambda request: uploads.append(request) if request.url.endswith("/uploads/") else None)
+
+    paste(page, box, "image.png", "image/png", screenshot_png(), text="A paragraph from a document")
+
+    page.wait_for_timeout(500)
+    assert uploads == []
+    expect(page.locator("[data-picker-list] li")).to_have_count(0)
