@@ -17,10 +17,12 @@ from uploads.pictures import prepare_picture
 
 log = logging.getLogger(__name__)
 
-# The address of a picture in a message, as the composer writes it: /uploads/<key>.<extension>
-# (an absolute address on the site's own host is the same picture).
+# The address of a picture, as the composer writes it: /uploads/<key>.<extension>. Found anywhere
+# in a message, it makes the post take the picture (a link to it must work for the readers too);
+# shown as a picture only as an image's whole address (selectors.pictures).
 PICTURE_PATH = re.compile(r"/uploads/([A-Za-z0-9_-]{16,32})\.(png|jpg|webp)\b")
 STALE_AFTER = timedelta(hours=24)
+BATCH = 200
 
 
 def upload_picture(*, uploader, file) -> Upload:
@@ -89,15 +91,15 @@ def attach_pictures(*, post, writer):
 def remove_stale_uploads(*, now=None) -> int:
     """Remove the pictures no post references, sent more than a day ago (never attached, or
     taken out of their post by an edit). Returns how many were removed."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = Upload.objects.filter(post__isnull=True, created_at__lt=(now or timezone.now()) - STALE_AFTER)
     removed = 0
-    for upload in Upload.objects.filter(post__isnull=True, created_at__lt=cutoff).order_by("created_at").iterator():
-        with transaction.atomic():
-            # Still unreferenced as the row is deleted: a post may have taken it meanwhile.
+    while batch := list(stale.order_by("created_at")[:BATCH]):
+        for upload in batch:
+            # Still unreferenced as the row goes: a post may have taken it meanwhile.
             deleted, _ = Upload.objects.filter(pk=upload.pk, post__isnull=True).delete()
-        if deleted:
-            _delete_files(upload)
-            removed += 1
+            if deleted:
+                _delete_files(upload)
+                removed += 1
     return removed
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from forum import services
 from tests.uploads.conftest import key_of, picture, stored_files
+from uploads import services as upload_services
 from uploads.models import Upload
 
 
@@ -55,3 +56,14 @@ def test_a_removed_picture_is_no_longer_served(client, upload_as, member):
     client.force_login(member)
 
     assert client.get(answer["url"]).status_code == 404
+
+
+def test_many_stale_pictures_go_batch_after_batch(upload_as, member, uploads_root, monkeypatch):
+    monkeypatch.setattr(upload_services, "BATCH", 2)
+    for _ in range(5):
+        upload_as(member)
+    Upload.objects.update(created_at=timezone.now() - timedelta(days=2))
+
+    assert upload_services.remove_stale_uploads() == 5
+    assert not Upload.objects.exists()
+    assert stored_files(uploads_root) == []
