@@ -193,3 +193,18 @@ def test_the_pages_of_pictures_stay_within_a_query_budget(client, member, django
         assert client.get("/uploads/new/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(answer["url"]).status_code == 200
+
+
+def test_a_phones_mpo_jpeg_is_taken_as_a_jpeg(client, member):
+    out = BytesIO()
+    Image.new("RGB", (60, 40), (10, 200, 10)).save(
+        out, format="MPO", save_all=True, append_images=[Image.new("RGB", (30, 20))]
+    )
+    client.force_login(member)
+
+    answer = send(client, out.getvalue(), "IMG_0001.JPG").json()
+
+    response = fetch(client, answer["url"])
+    assert response["Content-Type"] == "image/jpeg"
+    image = opened(response)
+    assert image.format == "JPEG" and image.size == (60, 40)

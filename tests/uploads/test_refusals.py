@@ -67,6 +67,11 @@ CORPUS = {
     "a shell script renamed .png": (b"#!/bin/sh\nrm -rf / --no-preserve-root\n", "lamp.png", NOT_A_PICTURE),
     "a PHP script renamed .jpg": (b"<?php system($_GET['c']); ?>", "lamp.jpg", NOT_A_PICTURE),
     "a JavaScript file renamed .gif": (b"GIF89a=1;alert(document.domain)//", "lamp.gif", NOT_A_PICTURE),
+    "an EPS renamed .jpg, which Pillow would hand to Ghostscript": (
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n",
+        "lamp.jpg",
+        NOT_A_PICTURE,
+    ),
     "an empty file": (b"", "lamp.png", NOT_A_PICTURE),
     "a truncated PNG": (picture("PNG", size=(300, 300))[:200], "lamp.png", NOT_A_PICTURE),
     "a BMP, a picture we do not take": (picture("BMP"), "lamp.bmp", NOT_A_PICTURE),
