@@ -8,6 +8,7 @@ animated picture was rarely what a support question needed; a still keeps the co
 decoding and showing it that of one image. Animated WebP is reduced to its first frame too.
 """
 
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,10 @@ from web import images
 # MPO is what Pillow calls the JPEG files phones write with a second, smaller image inside.
 STORED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 EXTENSIONS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+# A picture at the pixel bound takes a few hundred megabytes while it is decoded, turned and
+# scaled: a process works on this many at once, and the other uploads wait their turn.
+DECODING_AT_ONCE = 2
+_decoding = threading.BoundedSemaphore(DECODING_AT_ONCE)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,11 @@ class Prepared:
 def prepare_picture(upload) -> Prepared:
     """The upload, decoded and written afresh. Raises web.images.Refused with a message for the
     member: not a PNG, JPEG, GIF or WebP image, a broken one, too many bytes or pixels."""
+    with _decoding:
+        return _prepare(upload)
+
+
+def _prepare(upload) -> Prepared:
     image = images.open_picture(upload, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS)
     stored_as = STORED_AS[image.format]
     image = _within(images.upright(image), settings.UPLOAD_MAX_SIDE)

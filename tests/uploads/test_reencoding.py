@@ -1,12 +1,17 @@
 """Every picture is decoded and written afresh: metadata gone, the right way up, bounded, in
 the format it came in (a GIF's first frame as PNG), served with that content type."""
 
+import threading
+import time
 from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.conftest import all_at_once
 from tests.uploads.conftest import opened, picture, send, stored_files
+from uploads import pictures
 from uploads.models import Upload
 
 GPS = 0x8825
@@ -138,8 +143,6 @@ def test_the_answer_gives_markdown_described_by_the_files_name(client, member):
 
 
 def test_without_javascript_the_answer_is_a_page_with_the_markdown_to_copy(client, member):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(member)
 
     response = client.post("/uploads/", {"file": SimpleUploadedFile("lamp.png", picture("PNG"), "image/png")})
@@ -208,3 +211,27 @@ def test_a_phones_mpo_jpeg_is_taken_as_a_jpeg(client, member):
     assert response["Content-Type"] == "image/jpeg"
     image = opened(response)
     assert image.format == "JPEG" and image.size == (60, 40)
+
+
+def test_a_process_decodes_two_pictures_at_once_and_the_others_wait_their_turn(monkeypatch):
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real_open = pictures.images.open_picture
+
+    def slow_open(upload, **bounds):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return real_open(upload, **bounds)
+
+    monkeypatch.setattr(pictures.images, "open_picture", slow_open)
+
+    errors = all_at_once(
+        [lambda: pictures.prepare_picture(SimpleUploadedFile("p.png", picture("PNG"))) for _ in range(6)]
+    )
+
+    assert errors == []
+    assert most[0] == pictures.DECODING_AT_ONCE
