@@ -2,6 +2,7 @@
 Over a limit: 429 with Retry-After, like the posting limits, and nothing stored."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.uploads.conftest import picture, send, stored_files
 from uploads.models import Upload
@@ -64,8 +65,6 @@ def test_the_limit_is_per_member(client, regular, make_member):
 
 
 def test_without_javascript_the_limit_is_the_form_again_with_429(client, regular):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     send_many(client, regular, 3)
 
     response = client.post("/uploads/", {"file": SimpleUploadedFile("x.png", picture("PNG"), "image/png")})

@@ -6,6 +6,7 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.uploads.conftest import picture, send, stored_files
@@ -154,8 +155,6 @@ def test_a_post_without_a_file_asks_for_one(client, member):
 
 def test_without_javascript_a_refusal_is_the_form_again_with_the_message(client, member):
     client.force_login(member)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = client.post("/uploads/", {"file": SimpleUploadedFile("x.png", b"<html></html>", "image/png")})
 
     assert response.status_code == 400
