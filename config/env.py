@@ -218,3 +218,44 @@ def socialaccount_providers(providers: list[dict]) -> dict:
         for provider in providers
     ]
     return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
+
+
+def file_storages(kind: str, *, uploads_root: Path, bucket: str, prefix: str = "", **s3) -> dict:
+    """STORAGES' "default" (avatars) and "uploads" (pictures in posts), for FILE_STORAGE.
+
+    `s3`: endpoint_url, region, access_key, secret_key, empty for boto3's own defaults (the
+    AWS_* variables, an instance's role). Each store is a folder of the bucket: `prefix`media/
+    and `prefix`uploads/.
+    """
+    if kind == "filesystem":
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "uploads": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(uploads_root), "base_url": None},
+            },
+        }
+    if kind != "s3":
+        raise SettingError(f"FILE_STORAGE must be filesystem or s3, not {kind!r}")
+    if not bucket:
+        raise SettingError("S3_BUCKET is required when FILE_STORAGE=s3")
+    prefix = prefix.strip("/")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": s3.get("endpoint_url") or None,
+        "region_name": s3.get("region") or None,
+        "access_key": s3.get("access_key") or None,
+        "secret_key": s3.get("secret_key") or None,
+        "default_acl": None,  # the bucket's own: private
+        "querystring_auth": False,
+        "file_overwrite": False,
+        # Path-style addresses (endpoint/bucket/key) work with every S3-compatible server.
+        "addressing_style": "path" if s3.get("endpoint_url") else None,
+    }
+    return {
+        name: {
+            "BACKEND": "web.s3.S3Storage",
+            "OPTIONS": {**options, "location": "/".join(filter(None, (prefix, folder)))},
+        }
+        for name, folder in (("default", "media"), ("uploads", "uploads"))
+    }

@@ -20,6 +20,7 @@ from config.env import (
     env_list,
     env_oidc_providers,
     env_str,
+    file_storages,
     oidc_origins,
     site_url,
     socialaccount_providers,
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "profiles",
     "forum",
     "ideas",
+    "uploads",
     "reputation",
     "contributions",
     "moderation",
@@ -323,8 +325,22 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Pictures in posts: outside MEDIA_ROOT, served only by the forum to the posts' readers (web/storage.py).
+UPLOADS_ROOT = Path(env_str("UPLOADS_ROOT") or VAR_DIR / "uploads")
+# Where avatars ("default") and pictures ("uploads") are kept: the filesystem, or S3-compatible
+# object storage (FILE_STORAGE=s3) when several machines serve the forum.
+FILE_STORAGE = env_str("FILE_STORAGE", "filesystem").lower()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(
+        FILE_STORAGE,
+        uploads_root=UPLOADS_ROOT,
+        bucket=env_str("S3_BUCKET"),
+        endpoint_url=env_str("S3_ENDPOINT_URL"),
+        region=env_str("S3_REGION"),
+        access_key=env_str("S3_ACCESS_KEY_ID"),
+        secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+        prefix=env_str("S3_PREFIX"),
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -352,14 +368,16 @@ X_FRAME_OPTIONS = "DENY"
 # and Markdown tables keep style="text-align: ..." (the sanitizer lets nothing else
 # through). An attribute styles its own element and can fetch only what img-src allows.
 # connect-src also gets the page's own ws(s)://host for the live socket, per request.
-# Images: our files, avatars under MEDIA_URL, and https images that posts embed.
+# Images: our own only (static files, avatars, pictures in posts). Posts never embed an image
+# from elsewhere (web/markdown.py makes it a link), and posts rendered before that rule still
+# hold <img> elements pointing elsewhere: the browser does not load them.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "https:"],
+        "img-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
@@ -456,3 +474,20 @@ for _name in ("ANSWERING_INVITEES", "ANSWERING_WIDEN_INVITEES", "ANSWERING_DAILY
 for _name in ("ANSWERING_ACTIVE_DAYS", "ANSWERING_HALF_LIFE_DAYS", "ANSWERING_STOP_AFTER_HOURS"):
     if globals()[_name] < 1:
         raise SettingError(f"{_name} must be 1 or more, not {globals()[_name]}")
+
+# Pictures in posts (uploads/): what a file may weigh and decode to (a bigger file, or one with
+# more pixels, is refused before its pixels are decoded), the longest side kept (larger pictures
+# are scaled down), the box thumbnails fit in, and how many pictures a member may upload a day
+# (a new account, in its first NEW_ACCOUNT_HOURS; staff and moderators are exempt).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+UPLOAD_MAX_SIDE = env_int("UPLOAD_MAX_SIDE", 4096)
+UPLOAD_THUMBNAIL_SIDE = env_int("UPLOAD_THUMBNAIL_SIDE", 720)
+UPLOADS_PER_DAY = env_int("UPLOADS_PER_DAY", 50)
+NEW_ACCOUNT_UPLOADS = env_int("NEW_ACCOUNT_UPLOADS", 5)
+for _name in ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_PIXELS", "UPLOAD_MAX_SIDE", "UPLOAD_THUMBNAIL_SIDE"):
+    if globals()[_name] < 1:
+        raise SettingError(f"{_name} must be 1 or more, not {globals()[_name]}")
+for _name in ("UPLOADS_PER_DAY", "NEW_ACCOUNT_UPLOADS"):
+    if globals()[_name] < 0:
+        raise SettingError(f"{_name} must be 0 or more, not {globals()[_name]}")

@@ -8,6 +8,7 @@ from config.favicon import favicon
 from config.health import healthz, readyz
 from config.language import switch_language
 from profiles import oidc
+from web import media
 
 # The admin's log-in goes through allauth's, with its rate limits and verification.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -32,11 +33,15 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("answering.urls")),
     path("", include("ideas.urls")),
+    path("", include("uploads.urls")),
     path("", include("forum.urls")),
 ]
 
-if not settings.PRODUCTION:
-    # Avatars in the demo; production serves MEDIA_ROOT from the proxy or object storage.
+if settings.FILE_STORAGE == "s3":
+    # Avatars from object storage, read by the site: the bucket stays private (web/storage.py).
+    urlpatterns.append(path("media/<path:path>", media.public_file))
+elif not settings.PRODUCTION:
+    # Avatars in the demo; production serves MEDIA_ROOT from the proxy.
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler400 = "web.badinput.bad_request"

@@ -67,3 +67,18 @@ def provide_category_page(kind: str, view: Callable):
 
 def category_page(kind: str) -> Callable | None:
     return _category_pages.get(kind)
+
+
+_pictures: Callable | None = None
+
+
+def provide_pictures(function: Callable):
+    """function(addresses: set[str]) -> {address: web.markdown.Picture} for the site's own
+    pictures among the images of a message (uploads). Without it, every image is a link."""
+    global _pictures
+    _pictures = function
+    return function
+
+
+def pictures(addresses: set[str]) -> dict:
+    return _pictures(addresses) if _pictures is not None else {}

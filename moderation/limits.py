@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from forum.errors import RateLimited
 from profiles import roles
+from web import limits
 
 DAY = 24 * 60 * 60
 _exempt = ContextVar("posting_limits_exempt", default=False)
@@ -32,11 +33,6 @@ def exempt():
         yield
     finally:
         _exempt.reset(token)
-
-
-def is_new_account(member) -> bool:
-    age = (timezone.now() - member.date_joined).total_seconds()
-    return age < settings.NEW_ACCOUNT_HOURS * 3600
 
 
 def _cooldown_key(member) -> str:
@@ -61,31 +57,6 @@ def _cooldown(member, seconds: int):
         )
 
 
-def _quota(key: str, limit: int, window: int, message: str, *, lifted_at: float | None = None):
-    """Take one from a counter that allows `limit` in `window` seconds (a fixed window from first use).
-
-    Refused, the member is told when the window ends (or, for a new account's quota, when
-    the account stops being new, if sooner); the end is kept beside the counter.
-    """
-    now = time.time()
-    cache.add(f"{key}:ends", now + window, timeout=window)
-    cache.add(key, 0, timeout=window)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        used = 1
-    if used > limit:
-        ends = cache.get(f"{key}:ends") or now + window
-        if lifted_at is not None:
-            ends = min(ends, lifted_at)
-        raise RateLimited(message, retry_after=max(1, round(ends - now)))
-
-
-def _new_account_ends(member) -> float:
-    return member.date_joined.timestamp() + settings.NEW_ACCOUNT_HOURS * 3600
-
-
 _HREF = re.compile(r"<a\s[^>]*\bhref=\"([^\"]*)\"")
 
 
@@ -98,14 +69,14 @@ def _links(body: str) -> int:
 
 
 def check_post(member, action: str, body: str):
-    if not settings.POSTING_LIMITS or _exempt.get() or roles.is_brand_staff(member) or roles.is_moderator(member):
+    if not settings.POSTING_LIMITS or _exempt.get() or not roles.is_limited(member):
         return
-    new = is_new_account(member)
+    new = roles.is_new_account(member)
     if new and _links(body) > settings.NEW_ACCOUNT_MAX_LINKS:
         raise RateLimited(
             _("New accounts can include at most %(n)d links in a post. Remove some links and try again.")
             % {"n": settings.NEW_ACCOUNT_MAX_LINKS},
-            retry_after=max(1, round(_new_account_ends(member) - time.time())),
+            retry_after=max(1, round(roles.new_account_ends(member) - time.time())),
         )
     # The cooldown first: a post refused as too soon must not use up a quota.
     _cooldown(member, settings.NEW_ACCOUNT_COOLDOWN if new else settings.POST_COOLDOWN)
@@ -120,26 +91,26 @@ def _take_quotas(member, action: str, new: bool):
     day = timezone.now().strftime("%Y%m%d")
     if action == "thread":
         if new:
-            _quota(
+            limits.take(
                 f"limit:new-threads:{member.pk}",
                 settings.NEW_ACCOUNT_THREADS,
                 settings.NEW_ACCOUNT_HOURS * 3600,
                 _("New accounts can start %(n)d threads in their first day.") % {"n": settings.NEW_ACCOUNT_THREADS},
-                lifted_at=_new_account_ends(member),
+                lifted_at=roles.new_account_ends(member),
             )
-        _quota(
+        limits.take(
             f"limit:threads:{member.pk}:{day}",
             settings.THREADS_PER_DAY,
             DAY,
             _("You can start %(n)d threads a day. Please continue tomorrow.") % {"n": settings.THREADS_PER_DAY},
         )
     elif new:
-        _quota(
+        limits.take(
             f"limit:new-replies:{member.pk}",
             settings.NEW_ACCOUNT_REPLIES,
             settings.NEW_ACCOUNT_HOURS * 3600,
             _("New accounts can post %(n)d replies in their first day.") % {"n": settings.NEW_ACCOUNT_REPLIES},
-            lifted_at=_new_account_ends(member),
+            lifted_at=roles.new_account_ends(member),
         )
 
 

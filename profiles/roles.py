@@ -5,6 +5,7 @@ the `check_*` forms raise PermissionDenied so views and services can call
 them before doing the work.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -67,6 +68,21 @@ def suspension_message(member) -> str:
 def can_moderate_member(moderator, member) -> bool:
     """Offer the warn and suspend page: to moderators, about anyone but themselves."""
     return is_moderator(moderator) and member is not None and member.pk != moderator.pk
+
+
+def is_limited(member) -> bool:
+    """Whether flood limits (posting, uploads) apply: staff, moderators and admins are exempt."""
+    return not (is_brand_staff(member) or is_moderator(member))
+
+
+def is_new_account(member) -> bool:
+    """An account younger than NEW_ACCOUNT_HOURS: stricter limits until then."""
+    return timezone.now().timestamp() < new_account_ends(member)
+
+
+def new_account_ends(member) -> float:
+    """When the account stops being new, as a timestamp."""
+    return member.date_joined.timestamp() + settings.NEW_ACCOUNT_HOURS * 3600
 
 
 def check_is_moderator(member):

@@ -4,6 +4,11 @@ CommonMark with tables, strikethrough, fenced code and autolinks
 (markdown-it-py), @mentions of existing members, then an allow-list
 sanitizer (nh3) over the result: whatever the parser lets through, only the
 tags and attributes below reach a page.
+
+Images: only the site's own pictures are shown (those `resolve_images` knows), as a
+thumbnail with its size set, loaded lazily, that links to the full picture. Any other
+image becomes a link to it: a reader's browser never loads a picture from a third party
+(which would tell it who reads what, and when).
 """
 
 import re
@@ -30,12 +35,12 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
     "th": {"style"},
     "td": {"style"},
     "ol": {"start"},
 }
-ALLOWED_CLASSES = {"a": {"mention"}}
+ALLOWED_CLASSES = {"a": {"mention", "picture"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -47,6 +52,19 @@ def _parser() -> MarkdownIt:
 
 
 _md = _parser()
+
+
+MAX_PICTURES = 100  # images of one message looked up; the others become links
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One of the site's own pictures, as a post shows it: its thumbnail links to `url`."""
+
+    url: str
+    thumbnail: str
+    width: int
+    height: int
 
 
 @dataclass
@@ -116,6 +134,45 @@ def _split_mentions(text: str, known: dict[str, str], found: list[str]) -> list[
     return out
 
 
+def _show_pictures(tokens: list[Token], resolve: Callable[[set[str]], dict[str, Picture]] | None):
+    """Our own pictures become linked thumbnails with their size; any other image, a link."""
+    inlines = [t for t in tokens if t.type == "inline" and t.children]
+    sources = {c.attrGet("src") for t in inlines for c in t.children if c.type == "image"}
+    if not sources:
+        return
+    known = resolve(set(sorted(sources)[:MAX_PICTURES])) if resolve else {}
+    for inline in inlines:
+        children, depth = [], 0
+        for child in inline.children:
+            depth += (child.type == "link_open") - (child.type == "link_close")
+            if child.type != "image":
+                children.append(child)
+                continue
+            picture = known.get(child.attrGet("src"))
+            children.extend(_picture(child, picture, depth) if picture else _image_as_link(child, depth))
+        inline.children = children
+
+
+def _picture(image: Token, picture: Picture, depth: int) -> list[Token]:
+    image.attrs.update(src=picture.thumbnail, width=str(picture.width), height=str(picture.height), loading="lazy")
+    if depth:  # already inside a link: the member's link wins
+        return [image]
+    link = Token("link_open", "a", 1, attrs={"href": picture.url, "class": "picture"})
+    return [link, image, Token("link_close", "a", -1)]
+
+
+def _image_as_link(image: Token, depth: int) -> list[Token]:
+    """A remote image as a link to it, labelled with its description (or its address)."""
+    src = image.attrGet("src") or ""
+    label = list(image.children or ()) or [Token("text", "", 0, content=src)]
+    if depth or not src:
+        return label
+    attrs = {"href": src}
+    if image.attrGet("title"):
+        attrs["title"] = image.attrGet("title")
+    return [Token("link_open", "a", 1, attrs=attrs), *label, Token("link_close", "a", -1)]
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
@@ -142,17 +199,24 @@ def _as_text(source: str) -> str:
     return "".join(f"<p>{escape(paragraph)}</p>\n" for paragraph in source.split("\n\n") if paragraph.strip())
 
 
-def render_markdown(source: str, *, resolve_mentions: Callable[[set[str]], dict[str, str]] | None = None) -> Rendered:
+def render_markdown(
+    source: str,
+    *,
+    resolve_mentions: Callable[[set[str]], dict[str, str]] | None = None,
+    resolve_images: Callable[[set[str]], dict[str, Picture]] | None = None,
+) -> Rendered:
     """Render member-written Markdown to sanitized HTML.
 
     `resolve_mentions` receives lower-case candidate names and returns
     {lower-case name: username} for those that are members; without it,
-    @names stay plain text.
+    @names stay plain text. `resolve_images` receives images' addresses and returns
+    {address: Picture} for the site's own pictures; without it, every image is a link.
     """
     env: dict = {}
     tokens = _md.parse(source, env)
     if _rendered_size(tokens) > HTML_MAX:
         return Rendered(html=_as_text(source))
+    _show_pictures(tokens, resolve_images)
     mentions = _link_mentions(tokens, resolve_mentions) if resolve_mentions else []
     html = _md.renderer.render(tokens, _md.options, env)
     return Rendered(html=sanitize(html), mentions=mentions)

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
-from forum import events, permissions
+from forum import events, hooks, permissions
 from forum.models import Category, Follow, Post, PostRevision, Thread
 from forum.validators import clean_body, clean_tags, clean_title
 from profiles import roles
@@ -31,7 +31,8 @@ def _any_of(names: set[str]) -> str:
 
 
 def render_body(body: str) -> Rendered:
-    return render_markdown(body, resolve_mentions=_resolve_mentions)
+    """A message as posts show it: with its @mentions and the site's own pictures (forum.hooks)."""
+    return render_markdown(body, resolve_mentions=_resolve_mentions, resolve_images=hooks.pictures)
 
 
 def _mentioned_members(rendered: Rendered, author) -> list[Member]:

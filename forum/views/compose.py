@@ -11,16 +11,16 @@ from forum.errors import RateLimited
 from forum.forms import EditForm, ReplyForm, ThreadForm, add_service_error
 from forum.models import Post
 from forum.quotes import quote_markdown
+from forum.services.posting import render_body
 from forum.validators import BODY_MAX
 from profiles import roles
-from web.markdown import render_markdown
 
 
 def _preview(request, form):
     """The rendered body when the writer pressed Preview, or None."""
     if "preview" not in request.POST or not form.is_valid():
         return None
-    return render_markdown(form.cleaned_data["body"]).html
+    return render_body(form.cleaned_data["body"]).html
 
 
 @login_required
@@ -120,4 +120,4 @@ def preview(request):
     body = request.POST.get("body", "")[: BODY_MAX + 1000]
     if "\x00" in body:
         return HttpResponse(status=400)
-    return HttpResponse(render_markdown(body).html)
+    return HttpResponse(render_body(body).html)

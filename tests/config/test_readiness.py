@@ -25,7 +25,7 @@ from tests.redis_server import RedisServer
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-PARTS = {"database", "cache", "channel_layer", "search", "email_queue"}
+PARTS = {"database", "cache", "channel_layer", "search", "email_queue", "pictures"}
 
 
 def readiness(client) -> tuple[int, dict]:

@@ -65,7 +65,10 @@ EVERYONE = [
     *("home", "category", "thread", "idea", "ideas", "ideas category", "roadmap"),
     *("profile", "leaderboard", "badges", "search"),
 ]
-MEMBERS = [*EVERYONE, "notifications", "notification preferences", "questions for you", "answering preferences"]
+MEMBERS = [
+    *EVERYONE,
+    *("notifications", "notification preferences", "questions for you", "answering preferences", "add a picture"),
+]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
 # role: (username in the demo community, the main pages that role has)
@@ -106,6 +109,7 @@ def paths(manage):
         "notification preferences": "/notifications/preferences/",
         "questions for you": "/answer/",
         "answering preferences": "/answer/preferences/",
+        "add a picture": "/uploads/new/",
         "moderation queue": "/mod/",
         "moderation log": "/mod/log/",
         "staff queue": "/staff/",

@@ -30,6 +30,7 @@ from forum.models import Category, Post, Thread
 from moderation import limits
 from tests.conftest import require_service
 from tests.forum.parsed import parse_html
+from web import limits as web_limits
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -259,7 +260,7 @@ def test_retry_after_is_the_time_left_in_the_day_not_the_whole_day(client_for, r
         assert new_thread(browser, discussion, n).status_code == 302, n
         wait_over(regular)
     two_hours_later = time.time() + 2 * 3600
-    monkeypatch.setattr(limits, "time", SimpleNamespace(time=lambda: two_hours_later))
+    monkeypatch.setattr(web_limits, "time", SimpleNamespace(time=lambda: two_hours_later))
 
     response = new_thread(browser, discussion, 21)
 

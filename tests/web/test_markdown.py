@@ -48,7 +48,7 @@ def links(html: str) -> list[tuple[str, str]]:
         ("5 < 6 & 7 > 3", "<p>5 &lt; 6 &amp; 7 &gt; 3</p>\n"),
         (
             '![a lamp](https://example.com/lamp.png "Lamp")',
-            '<p><img src="https://example.com/lamp.png" alt="a lamp" title="Lamp"></p>\n',
+            '<p><a href="https://example.com/lamp.png" title="Lamp" rel="nofollow ugc noopener">a lamp</a></p>\n',
         ),
     ],
 )

@@ -1,0 +1,42 @@
+"""Counters that allow so many actions in a window, kept in the shared cache so that they hold
+across processes (posting limits, uploads). Over a limit, RateLimited: views answer 429 with
+Retry-After and nothing is written.
+
+Counters are reserved atomically (cache.add / cache.incr), so two processes cannot both take
+the last allowed action.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+
+class RateLimited(Exception):
+    """Too many actions too fast: nothing was saved. Views answer 429 with Retry-After."""
+
+    def __init__(self, message: str = "", retry_after: int = 60):
+        self.message = message or _("You are posting too fast. Please wait a moment and try again.")
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(self.message)
+
+
+def take(key: str, limit: int, window: int, message: str, *, lifted_at: float | None = None):
+    """Take one from a counter that allows `limit` in `window` seconds (a fixed window from first use).
+
+    Refused, the member is told when the window ends (or, for a new account's quota, when
+    the account stops being new, if sooner); the end is kept beside the counter.
+    """
+    now = time.time()
+    cache.add(f"{key}:ends", now + window, timeout=window)
+    cache.add(key, 0, timeout=window)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        used = 1
+    if used > limit:
+        ends = cache.get(f"{key}:ends") or now + window
+        if lifted_at is not None:
+            ends = min(ends, lifted_at)
+        raise RateLimited(message, retry_after=max(1, round(ends - now)))
