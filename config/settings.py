@@ -231,10 +231,21 @@ SESSION_ENGINE = "web.sessions"
 
 # Search -------------------------------------------------------------------
 
+# Whoosh (a folder on this machine's disk) or PostgreSQL's full-text search, which every
+# machine serving the site shares (README, "Scaling out"); after switching, run rebuild_index.
+SEARCH_ENGINE = env_str("SEARCH_ENGINE") or "whoosh"
+SEARCH_ENGINES = {"whoosh": "search.backend.BilingualWhooshEngine", "postgres": "search.postgres.PostgresEngine"}
+if SEARCH_ENGINE not in SEARCH_ENGINES:
+    raise SettingError(f"SEARCH_ENGINE must be whoosh or postgres, not {SEARCH_ENGINE!r}")
+if SEARCH_ENGINE == "postgres" and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise SettingError(
+        "SEARCH_ENGINE=postgres searches with PostgreSQL's full-text search: set DATABASE_URL to a "
+        "PostgreSQL database, or leave SEARCH_ENGINE unset to search with the Whoosh index"
+    )
 SEARCH_PATH = env_str("SEARCH_PATH") or str(VAR_DIR / "whoosh")
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backend.BilingualWhooshEngine",
+        "ENGINE": SEARCH_ENGINES[SEARCH_ENGINE],
         "PATH": SEARCH_PATH,
     }
 }

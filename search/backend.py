@@ -147,6 +147,14 @@ class BilingualWhooshBackend(WhooshSearchBackend):
                 shared.update(key=key, searcher=_lengths_in_memory(index.searcher()))
             return shared["searcher"]
 
+    def indexed_votes(self) -> dict[int, int]:
+        """{post id: its votes} as the index holds them, for search_check."""
+        return {
+            int(fields["django_id"]): int(fields.get("votes", 0))
+            for fields in self.searcher().all_stored_fields()
+            if fields.get("django_ct") == "forum.post"
+        }
+
     def _docs(self, searcher, query_string: str) -> set:
         """Document numbers matching a narrowing query, cached for as long as the searcher lives."""
         cache = searcher.__dict__.setdefault("_agora_narrow", {})

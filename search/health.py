@@ -7,6 +7,7 @@ from django.utils import timezone
 from whoosh.filedb.filestore import FileStorage
 
 from config.health import DEGRADED, OK
+from search import postgres
 from search.models import IndexTask
 
 # Queued updates older than this mean nobody applies them (is search_worker running?).
@@ -14,13 +15,15 @@ STALE_AFTER = timedelta(minutes=10)
 COUNT_UP_TO = 10_000
 
 
-def _index_opens() -> bool | None:
-    """Open the Whoosh index read-only (its table of contents and schema); None for another engine."""
-    path = settings.HAYSTACK_CONNECTIONS["default"].get("PATH")
-    if path is None:
-        return None
+def _index_opens() -> bool:
+    """Whether the index can be read: the Whoosh folder opens read-only (its table of contents
+    and schema), or PostgreSQL's index table answers (search/postgres.py)."""
+    options = settings.HAYSTACK_CONNECTIONS["default"]
     try:
-        FileStorage(path, supports_mmap=False, readonly=True).open_index().close()
+        if options["ENGINE"] == settings.SEARCH_ENGINES["postgres"]:
+            postgres.read_index_table()
+        else:
+            FileStorage(options["PATH"], supports_mmap=False, readonly=True).open_index().close()
     except Exception:  # missing, unreadable or corrupt: all mean no search
         return False
     return True
@@ -32,8 +35,8 @@ def readiness() -> dict:
     oldest = IndexTask.objects.order_by("pk").values_list("created_at", flat=True).first()
     lagging = oldest is not None and oldest < timezone.now() - STALE_AFTER
     report = {
-        "status": DEGRADED if opens is False or lagging else OK,
-        "index": {None: "not checked", True: "opens", False: "does not open"}[opens],
+        "status": DEGRADED if not opens or lagging else OK,
+        "index": "opens" if opens else "does not open",
         "backlog": backlog,
     }
     if oldest is not None:

@@ -127,6 +127,23 @@ def test_readyz_says_search_is_degraded_when_the_index_does_not_open(client, set
     assert not (tmp_path / "no-index-here").exists()  # looked at, not created
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_readyz_says_postgres_search_opens_then_degraded_once_its_tsvector_is_gone(client, settings):
+    settings.HAYSTACK_CONNECTIONS = {
+        "default": {**settings.HAYSTACK_CONNECTIONS["default"], "ENGINE": settings.SEARCH_ENGINES["postgres"]}
+    }
+    _status, report = readiness(client)
+    assert (report["search"]["status"], report["search"]["index"]) == ("ok", "opens")
+
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute("ALTER TABLE search_document DROP COLUMN document")
+    status, report = readiness(client)
+
+    assert status == 200
+    assert (report["search"]["status"], report["search"]["index"]) == ("degraded", "does not open")
+
+
 @pytest.mark.django_db
 def test_readyz_counts_the_search_backlog_and_says_degraded_when_it_lags(client, search_index):
     IndexTask.objects.create(kind=IndexTask.Kind.POST, object_id=1)

@@ -55,6 +55,7 @@ SETTINGS_VARIABLES = {
     "PORT",
     "RATE_LIMITS",
     "REDIS_URL",
+    "SEARCH_ENGINE",
     "SEARCH_PATH",
     "SECRET_KEY",
     "SECURE_SSL_REDIRECT",
@@ -199,6 +200,27 @@ def test_search_path_and_media_root_can_be_moved(var_dir, tmp_path):
     assert s["SEARCH_PATH"] == str(tmp_path / "index")
     assert s["HAYSTACK_CONNECTIONS"]["default"]["PATH"] == str(tmp_path / "index")
     assert s["MEDIA_ROOT"] == str(tmp_path / "uploads")
+
+
+def test_search_uses_the_whoosh_index_unless_search_engine_says_postgres(var_dir):
+    default = load_settings(var_dir, "HAYSTACK_CONNECTIONS")
+    postgres = load_settings(
+        var_dir, "HAYSTACK_CONNECTIONS", SEARCH_ENGINE="postgres", DATABASE_URL="postgres://agora@db.internal/agora"
+    )
+
+    assert default["HAYSTACK_CONNECTIONS"]["default"]["ENGINE"] == "search.backend.BilingualWhooshEngine"
+    assert postgres["HAYSTACK_CONNECTIONS"]["default"]["ENGINE"] == "search.postgres.PostgresEngine"
+
+
+def test_postgres_search_on_sqlite_is_refused_with_what_to_do(var_dir):
+    said = settings_error(var_dir, SEARCH_ENGINE="postgres")
+
+    assert "SEARCH_ENGINE=postgres searches with PostgreSQL's full-text search" in said
+    assert "set DATABASE_URL to a PostgreSQL database" in said
+
+
+def test_an_unknown_search_engine_is_refused_with_the_choices(var_dir):
+    assert "SEARCH_ENGINE must be whoosh or postgres, not 'solr'" in settings_error(var_dir, SEARCH_ENGINE="solr")
 
 
 def test_database_url_replaces_the_sqlite_default(var_dir):

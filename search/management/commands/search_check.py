@@ -8,15 +8,11 @@ class Command(BaseCommand):
     help = "Compare the search index with the database; list differences and exit 1 if there are any."
 
     def handle(self, *args, **options):
-        searcher = connections["default"].get_backend().searcher()
-        indexed = {}
-        for fields in searcher.all_stored_fields():
-            if fields.get("django_ct") == "forum.post":
-                indexed[int(fields["django_id"])] = fields
+        indexed = connections["default"].get_backend().indexed_votes()
         expected = dict(indexable_posts().values_list("pk", "score"))
         missing = sorted(set(expected) - set(indexed))
         extra = sorted(set(indexed) - set(expected))
-        stale = sorted(pk for pk in set(expected) & set(indexed) if int(indexed[pk].get("votes", 0)) != expected[pk])
+        stale = sorted(pk for pk in set(expected) & set(indexed) if indexed[pk] != expected[pk])
         for label, ids in (
             ("missing from the index", missing),
             ("in the index but not visible", extra),
