@@ -1,21 +1,50 @@
-"""Search fixtures: a clean index and queue for every test, categories, a thread factory, and helpers.
+"""Search fixtures: the backend, a clean index and queue for every test, and helpers.
 
-The Whoosh index lives in one temporary folder for the whole run
-(tests/conftest.py), so each test here starts by emptying it and the
-IndexTask queue. Content is made through forum services, as the site makes
+Every test here runs on Whoosh and, when the database is PostgreSQL, again on
+PostgreSQL's full-text search (search/postgres.py). The Whoosh index lives in one
+temporary folder for the whole run (tests/conftest.py), so each test here starts
+by emptying the index and the IndexTask queue. Content is made through forum services, as the site makes
 it; on_commit callbacks do not run in these tests, so `index_now()` applies
 the queued updates, as the post-commit hook or search_worker would.
 """
 
+import threading
+
 import pytest
+from django.conf import settings
+from django.db import connection
 from haystack import connections
 
 from search.models import IndexTask
 from search.queue import apply_all
 
+# Every search test runs on each backend the database allows: Whoosh always, PostgreSQL's
+# full-text search when the database is PostgreSQL. A test of Whoosh's own machinery
+# (its files, its lock, its searcher) is marked whoosh_only.
+ENGINES = ["whoosh", "postgres"] if connection.vendor == "postgresql" else ["whoosh"]
+
+
+def pytest_generate_tests(metafunc):
+    if "search_engine" in metafunc.fixturenames:
+        engines = ["whoosh"] if metafunc.definition.get_closest_marker("whoosh_only") else ENGINES
+        metafunc.parametrize("search_engine", engines, indirect=True)
+
 
 @pytest.fixture(autouse=True)
-def clean_index(db):
+def search_engine(request):
+    """The search backend this test runs on (settings.SEARCH_ENGINES), for every thread."""
+    engine = request.param
+    connection_settings = connections.connections_info["default"]
+    previous = connection_settings["ENGINE"]
+    connection_settings["ENGINE"] = settings.SEARCH_ENGINES[engine]
+    connections.thread_local = threading.local()  # every thread's backend is made again
+    yield engine
+    connection_settings["ENGINE"] = previous
+    connections.thread_local = threading.local()
+
+
+@pytest.fixture(autouse=True)
+def clean_index(db, search_engine):
     """An empty index and an empty queue: the index folder is shared by the whole run."""
     IndexTask.objects.all().delete()
     connections["default"].get_backend().rebuild([])

@@ -150,6 +150,7 @@ def folder_keeps_its_inode(monkeypatch):
     return backend
 
 
+@pytest.mark.whoosh_only
 def test_a_search_sees_a_rebuild_even_when_the_new_folder_has_the_old_ones_inode(
     forum, search_page, folder_keeps_its_inode
 ):

@@ -4,15 +4,21 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from haystack import connections
 
 from forum import services
 from moderation import actions
+from search.models import SearchDocument
+from search.postgres import LISTS, STORED, PostgresSearchBackend, tsquery
 
 
 def stored_documents() -> dict[int, dict]:
     """The stored fields of every document, by post id, read back as haystack reads them (booleans, dates)."""
     backend = connections["default"].get_backend()
+    if isinstance(backend, PostgresSearchBackend):
+        return {row["django_id"]: row for row in SearchDocument.objects.values("id", "django_id", *STORED)}
     return {
         int(fields["django_id"]): {name: backend._to_python(value) for name, value in fields.items()}
         for fields in backend.searcher().all_stored_fields()
@@ -22,8 +28,24 @@ def stored_documents() -> dict[int, dict]:
 def matching(field: str, value) -> set[int]:
     """Post ids whose document has `value` in `field` (for fields indexed without being stored)."""
     backend = connections["default"].get_backend()
+    if isinstance(backend, PostgresSearchBackend):
+        return _matching_rows(field, value)
     query = backend.parser.parse(f"{field}:{backend._from_python(value)}")
     return {int(hit["django_id"]) for hit in backend.searcher().search(query, limit=None)}
+
+
+def _matching_rows(field: str, value) -> set[int]:
+    """matching() on PostgreSQL: a text field is the part of the tsvector weighted as that field."""
+    if field in {"title", "text"}:
+        weight = "a" if field == "title" else "b"
+        sql, params = tsquery("plainto_tsquery", value)
+        found = RawSQL(f"ts_filter(document, '{{{weight}}}') @@ {sql}", params, output_field=BooleanField())  # noqa: S611
+        rows = SearchDocument.objects.filter(found)
+    elif field in LISTS:
+        rows = SearchDocument.objects.filter(**{f"{field}__contains": [value]})
+    else:
+        rows = SearchDocument.objects.filter(**{field: value})
+    return set(rows.values_list("django_id", flat=True))
 
 
 @pytest.fixture

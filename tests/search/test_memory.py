@@ -2,8 +2,11 @@
 
 from array import array
 
+import pytest
 from haystack import connections
 from whoosh.filedb.structfile import BufferFile
+
+pytestmark = pytest.mark.whoosh_only  # Whoosh's files and searcher
 
 
 def _segment_files(reader):

@@ -302,6 +302,7 @@ def lock_holder(thread):
         holder.process.wait()
 
 
+@pytest.mark.whoosh_only
 def test_a_reply_made_while_another_process_holds_the_index_is_saved_and_applied_later(
     search_page, thread, other_member, lock_holder, django_capture_on_commit_callbacks, settings, caplog, capsys
 ):
@@ -332,6 +333,7 @@ def test_a_reply_made_while_another_process_holds_the_index_is_saved_and_applied
     call_command("search_check")
 
 
+@pytest.mark.whoosh_only
 def test_the_next_commit_applies_what_an_earlier_one_could_not(
     search_page, thread, other_member, member, lock_holder, django_capture_on_commit_callbacks, settings
 ):
