@@ -217,6 +217,8 @@ class PostgresSearchBackend(BaseSearchBackend):
                     SearchDocument.objects.bulk_create(self._rows(batch))
                     batch = []
             SearchDocument.objects.bulk_create(self._rows(batch))
+            with connection.cursor() as cursor:  # the planner's figures for the new rows
+                cursor.execute("ANALYZE search_document")
         return count
 
     def clear(self, models=None, commit=True):

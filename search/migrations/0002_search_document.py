@@ -30,7 +30,11 @@ def create_postgres_parts(apps, schema_editor):
             f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {stemmer}"
         )
     schema_editor.execute(f"ALTER TABLE search_document ADD COLUMN document tsvector GENERATED ALWAYS AS ({DOCUMENT}) STORED")
-    schema_editor.execute("CREATE INDEX search_document_gin ON search_document USING gin (document)")
+    # Without the pending list (fastupdate): every write goes into the index itself, so that
+    # searches never scan the index queue's latest rows one by one until a vacuum.
+    schema_editor.execute(
+        "CREATE INDEX search_document_gin ON search_document USING gin (document) WITH (fastupdate = off)"
+    )
 
 
 def drop_postgres_parts(apps, schema_editor):
