@@ -153,11 +153,22 @@ def _open_questions(count: int, *, besides) -> list[int]:
     return [thread.pk for thread in threads]
 
 
+SEARCHES = {
+    "1 word": "/search/?q=lampe",
+    "2 words": "/search/?q=lampe+wifi",
+    "3 words": "/search/?q=halo+update+router",
+}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--searches-only", action="store_true", help="Only the search page's queries.")
     options = parser.parse_args()
     visitor, member = Client(), Client()
+    if options.searches_only:
+        print(json.dumps({name: measure(visitor, url, options.requests) for name, url in SEARCHES.items()}))
+        return
     member.force_login(Member.objects.filter(username="alice").first())
     results = {}
     for name, url in pages().items():
@@ -165,12 +176,7 @@ def main():
             "visitor": measure(visitor, url, options.requests),
             "member": measure(member, url, options.requests),
         }
-    searches = {
-        "1 word": "/search/?q=lampe",
-        "2 words": "/search/?q=lampe+wifi",
-        "3 words": "/search/?q=halo+update+router",
-    }
-    results["search queries"] = {name: measure(visitor, url, options.requests) for name, url in searches.items()}
+    results["search queries"] = {name: measure(visitor, url, options.requests) for name, url in SEARCHES.items()}
     results["answer"] = answer_figures(options.requests)
     results["trivial view"] = measure(visitor, "/healthz", options.requests)
     print(json.dumps(results))

@@ -6,6 +6,7 @@
     python -m bench.run --only redis-sockets   # one row: 5,000 sockets on one daphne with Redis
     python -m bench.run --only ideas           # /ideas/ and /roadmap/: 10,000 ideas, 200,000 votes
     python -m bench.run --only answering       # choosing whom to invite to answer, at the scale's size
+    BENCH_DATABASE_URL=postgres://… python -m bench.run --only postgres-search   # search on PostgreSQL
 
 Everything runs in a temporary folder: a fresh database seeded with seed_demo,
 a fresh Whoosh index, daphne processes on loopback ports. Pages under load are
@@ -115,6 +116,8 @@ TARGETS = {
     "invitees_ms": 20,  # choosing whom to invite to answer a new question, p95 (1,000 members, 100,000 posts)
     "invitees_queries": 4,
     "search_p95_ms": 100,
+    # Search on PostgreSQL (SEARCH_ENGINE=postgres): the page, whichever words, within this.
+    "postgres_search_p95_ms": 50,
     "seed_seconds_per_100k": 120,
     "server_mb": 500,
 }
@@ -228,6 +231,44 @@ def pages(site, scale, report):
             figure["p50_ms"] < TARGETS["search_p50_ms"] and figure["p95_ms"] < TARGETS["search_p95_ms"],
         )
     _answer_rows(report, figures.get("answer"))
+
+
+def postgres_search(site, scale, report):
+    """The rebuild and the search page's queries on PostgreSQL's full-text search, beside Whoosh's rows."""
+    if not site.env["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit("Search on PostgreSQL needs a PostgreSQL database: set BENCH_DATABASE_URL=postgres://…")
+    site.env["PAGE_CACHE"] = "false"
+    whoosh = json.loads(site.python("bench.pages", "--requests", str(scale["requests"]), "--searches-only").stdout)
+    site.env["SEARCH_ENGINE"] = "postgres"
+    try:
+        start = time.perf_counter()
+        output = site.manage("rebuild_index").stdout
+        seconds = time.perf_counter() - start
+        indexed = int(re.search(r"Indexed ([\d,]+) posts in", output).group(1).replace(",", ""))
+        site.env["PAGE_CACHE"] = "false"
+        searches = json.loads(
+            site.python("bench.pages", "--requests", str(scale["requests"]), "--searches-only").stdout
+        )
+    finally:
+        site.env["PAGE_CACHE"] = "true"
+        del site.env["SEARCH_ENGINE"]
+    rate = round(indexed / seconds)
+    report.data["postgres search"] = {"rebuild": {"posts": indexed, "seconds": round(seconds, 1), "posts_per_s": rate}}
+    report.data["postgres search"]["queries"] = searches
+    report.data["postgres search"]["whoosh queries"] = whoosh
+    report.add(
+        "index rebuild, PostgreSQL",
+        f"{rate:,} posts/s",
+        f">= {TARGETS['rebuild_posts_per_s']:,}",
+        rate >= TARGETS["rebuild_posts_per_s"],
+    )
+    for name, figure in searches.items():
+        report.add(
+            f"search, {name}, PostgreSQL: p50 / p95",
+            f"{figure['p50_ms']} / {figure['p95_ms']} ms (Whoosh {whoosh[name]['p50_ms']} / {whoosh[name]['p95_ms']})",
+            f"p95 < {TARGETS['postgres_search_p95_ms']} ms",
+            figure["p95_ms"] < TARGETS["postgres_search_p95_ms"],
+        )
 
 
 def _answer_rows(report, figure):
@@ -659,7 +700,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     parser.add_argument(
         "--only",
-        choices=["redis-sockets", "ideas", "answering"],
+        choices=["redis-sockets", "ideas", "answering", "postgres-search"],
         help="Only these rows, on a minimal site (the scale sets its size).",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
@@ -673,12 +714,17 @@ def main():
         if options.only == "answering":
             seed(site, scale, report)  # the expertise and the members of a community of the scale's size
             answering(site, scale, report)
+        elif options.only == "postgres-search":
+            seed(site, scale, report)  # with Whoosh's rebuild, to compare
+            postgres_search(site, scale, report)
         elif options.only:
             seed(site, SCALES["tiny"], Report())  # members and sessions; the rows read no other content
             {"redis-sockets": sockets_on_redis, "ideas": ideas}[options.only](site, scale, report)
         else:
             seed(site, scale, report)
             pages(site, scale, report)
+            if site.env["DATABASE_URL"].startswith("postgres"):
+                postgres_search(site, scale, report)
             ideas(site, scale, report)
             if not options.quick:
                 server(site, scale, report)
