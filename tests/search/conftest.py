@@ -20,13 +20,15 @@ from search.queue import apply_all
 
 # Every search test runs on each backend the database allows: Whoosh always, PostgreSQL's
 # full-text search when the database is PostgreSQL. A test of Whoosh's own machinery
-# (its files, its lock, its searcher) is marked whoosh_only.
+# (its files, its lock, its searcher) is marked whoosh_only, one of PostgreSQL's postgres.
 ENGINES = ["whoosh", "postgres"] if connection.vendor == "postgresql" else ["whoosh"]
 
 
 def pytest_generate_tests(metafunc):
     if "search_engine" in metafunc.fixturenames:
-        engines = ["whoosh"] if metafunc.definition.get_closest_marker("whoosh_only") else ENGINES
+        marked = metafunc.definition.get_closest_marker
+        # A test of one backend: a postgres one runs (or skips, tests/conftest.py) on PostgreSQL only.
+        engines = ["whoosh"] if marked("whoosh_only") else ["postgres"] if marked("postgres") else ENGINES
         metafunc.parametrize("search_engine", engines, indirect=True)
 
 
