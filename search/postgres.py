@@ -26,7 +26,6 @@ from django.db.models.expressions import RawSQL
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, log_query
 from haystack.inputs import Exact
 from haystack.models import SearchResult
-from haystack.utils import get_identifier
 
 from search.analysis import WORD, composed
 from search.models import SearchDocument
@@ -194,9 +193,11 @@ class PostgresSearchBackend(BaseSearchBackend):
         post apply one after the other.
         """
         fields = [field.name for field in SearchDocument._meta.concrete_fields if not field.primary_key]
+        # Rows in the order of their ids, so that two writers take their locks in the same order.
+        documents = sorted(documents, key=lambda document: document["id"])
         with transaction.atomic():
             if removed:
-                SearchDocument.objects.filter(id__in=removed).delete()
+                SearchDocument.objects.filter(id__in=sorted(removed)).delete()
             if documents:
                 SearchDocument.objects.bulk_create(
                     self._rows(documents), update_conflicts=True, unique_fields=["id"], update_fields=fields
@@ -220,15 +221,6 @@ class PostgresSearchBackend(BaseSearchBackend):
             with connection.cursor() as cursor:  # the planner's figures for the new rows
                 cursor.execute("ANALYZE search_document")
         return count
-
-    def clear(self, models=None, commit=True):
-        SearchDocument.objects.all().delete()
-
-    def update(self, index, iterable, commit=True):
-        self.write([index.full_prepare(obj) for obj in iterable], [])
-
-    def remove(self, obj_or_string, commit=True):
-        self.write([], [get_identifier(obj_or_string)])
 
 
 def _stored(value):

@@ -1,11 +1,14 @@
-"""What the PostgreSQL backend adds to the suite that runs on both: its rebuild is one transaction."""
+"""What the PostgreSQL backend adds to the suite that runs on both: several writers at once,
+and a rebuild in one transaction."""
 
 import pytest
 from haystack import connections
 from haystack.query import SearchQuerySet
 
-from search.queue import all_documents
+from search.models import IndexTask
+from search.queue import all_documents, apply_pending, indexable_count
 from tests.conftest import all_at_once
+from tests.search.test_index_documents import stored_documents
 
 pytestmark = [
     pytest.mark.postgres,
@@ -34,3 +37,20 @@ def test_searches_read_the_old_index_until_a_rebuild_commits(make_thread, discus
 
     assert seen_meanwhile == [{kept.pk, dropped.pk}]
     assert found("pump") == {kept.pk}
+
+
+def test_two_processes_applying_the_same_queue_at_once_both_succeed(
+    make_thread, discussion, member, other_member, settings
+):
+    """Without Whoosh's single writer, every process may apply the queue: rows take their own locks."""
+    settings.SEARCH_INLINE_UPDATES = False  # queued only, as with search_worker
+    threads = [
+        make_thread(category=discussion, author=member, title=f"Boiler {n} restarts", replies=[(other_member, "Same.")])
+        for n in range(20)
+    ]
+    assert IndexTask.objects.count() == 40
+
+    assert all_at_once([apply_pending, apply_pending]) == []
+
+    assert found("boiler") == {thread.pk for thread in threads}
+    assert len(stored_documents()) == indexable_count() == 40
