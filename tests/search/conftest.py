@@ -3,9 +3,9 @@
 Every test here runs on Whoosh and, when the database is PostgreSQL, again on
 PostgreSQL's full-text search (search/postgres.py). The Whoosh index lives in one
 temporary folder for the whole run (tests/conftest.py), so each test here starts
-by emptying the index and the IndexTask queue. Content is made through forum services, as the site makes
-it; on_commit callbacks do not run in these tests, so `index_now()` applies
-the queued updates, as the post-commit hook or search_worker would.
+by emptying the index and the IndexTask queue. Content is made through forum
+services, as the site makes it; on_commit callbacks do not run in these tests, so
+`index_now()` applies the queued updates, as the post-commit hook or search_worker would.
 """
 
 import threading
