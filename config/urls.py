@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("answering.urls")),
     path("", include("ideas.urls")),
+    path("", include("reading.urls")),
     path("", include("forum.urls")),
 ]
 

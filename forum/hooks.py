@@ -67,3 +67,53 @@ def provide_category_page(kind: str, view: Callable):
 
 def category_page(kind: str) -> Callable | None:
     return _category_pages.get(kind)
+
+
+# Thread lists (home, category, tag) as each member sees them -------------------------------
+
+_row_marks: list[Callable] = []
+_thread_filters: dict[str, tuple] = {}
+
+
+def provide_row_marks(fill: Callable):
+    """What a thread list shows of each thread for its reader (read state: new, unread replies).
+
+    fill(request, rows) -> {thread pk: (href, mark HTML)}: rows are the `RowState`s that
+    forum.rendering recorded for the page's rows; a thread left out keeps its plain link and no
+    mark. Called once per member's page: it must read what it needs in one query for all rows.
+    """
+    _row_marks.append(fill)
+
+
+def fill_row_marks(request, rows: dict) -> dict:
+    """Each row's two slots (forum.rendering.row_slots) filled for the reader: a provider's
+    link and mark, else the thread's own link and nothing."""
+    found = {}
+    for fill in _row_marks:
+        found.update(fill(request, rows))
+    parts = {}
+    for pk, row in rows.items():
+        href, mark = found.get(pk, (row.url, ""))
+        parts[f"row-link:{pk}"], parts[f"row-mark:{pk}"] = href, mark
+    return parts
+
+
+def marks_rows() -> bool:
+    return bool(_row_marks)
+
+
+def provide_thread_filter(name: str, label, apply: Callable):
+    """A filter of the home and category lists that depends on the member who reads them (new,
+    unread). apply(member, threads) -> threads; offered to members only, and a filtered list is
+    the reader's own page."""
+    _thread_filters[name] = (label, apply)
+
+
+def thread_filters() -> list[tuple[str, str]]:
+    """(name, label) of each member's filter."""
+    return [(name, label) for name, (label, _apply) in _thread_filters.items()]
+
+
+def thread_filter(name: str) -> Callable | None:
+    entry = _thread_filters.get(name)
+    return entry[1] if entry else None

@@ -1,0 +1,34 @@
+"""What each member has read: per thread, the last post read.
+
+A row is written by reading.tracker (what a page reported as read, a few seconds later), by
+the member's own posts (they read the thread up to what they wrote) and by "mark all as read";
+pages only read it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ReadState(models.Model):
+    """How far a member has read a thread.
+
+    `read_at` and `post_id` are the last post read (its created_at and id: posts are in that
+    order); `replies_read` is how many visible replies came up to it when it was recorded, so
+    that a list shows the unread replies as `thread.reply_count - replies_read` without counting
+    posts per thread. A reply hidden by moderators after that makes the figure one lower than it
+    should be until the member reads on; never negative.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey("forum.Thread", on_delete=models.CASCADE, related_name="+")
+    post_id = models.BigIntegerField(null=True, blank=True)
+    read_at = models.DateTimeField()
+    replies_read = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "thread"], name="one_read_state_per_thread")]
+
+    def __str__(self):
+        return f"{self.member_id} read thread {self.thread_id} up to post {self.post_id}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reading import views
+
+app_name = "reading"
+urlpatterns = [
+    path("reading/seen/", views.seen, name="seen"),
+    path("t/<slug:slug>/<int:thread_id>/unread/", views.first_unread, name="first_unread"),
+    path("c/<slug:slug>/read/", views.mark_category_read, name="mark_category_read"),
+]
