@@ -117,3 +117,57 @@ def thread_filters() -> list[tuple[str, str]]:
 def thread_filter(name: str) -> Callable | None:
     entry = _thread_filters.get(name)
     return entry[1] if entry else None
+
+
+_list_panels: list[tuple[Callable, Callable]] = []
+
+
+def provide_list_panel(render: Callable, fill: Callable):
+    """A part of the thread lists' pages that an app above the forum shows (a member's watch
+    settings and "mark all as read"). render(request, *, category=None, tag=None) -> HTML or ""
+    is rendered with the page, into the copy members share; fill(request, fills) -> {slot name:
+    part} makes the reader's own slots of it, as provide_thread_panel's do."""
+    _list_panels.append((render, fill))
+
+
+def list_panels(request, *, category=None, tag=None) -> str:
+    return "".join(render(request, category=category, tag=tag) for render, _fill in _list_panels)
+
+
+def fill_list_panels(request, fills: dict) -> dict:
+    parts = {}
+    for _render, fill in _list_panels:
+        parts.update(fill(request, fills))
+    return parts
+
+
+_latest_exclusions: list[Callable] = []
+
+
+def provide_latest_exclusion(function: Callable):
+    """function(member) -> Q over threads, or None: the threads a member asked to leave out of
+    their latest list on the home page (muted categories and tags)."""
+    _latest_exclusions.append(function)
+
+
+def latest_exclusions(member) -> list:
+    return [q for q in (function(member) for function in _latest_exclusions) if q is not None]
+
+
+_new_thread_audiences: list[Callable] = []
+
+
+def provide_new_thread_audience(function: Callable):
+    """function(thread) -> {why: queryset of member pks (a `values("member")`)}: the members who
+    asked to be told of each new thread like this one, by why ("watched": they watch its
+    category or one of its tags; "followed_author": they follow its author). Reactions that tell
+    members (notifications) read it without knowing who keeps those wishes. Called inside the
+    thread's transaction, once its tags are set."""
+    _new_thread_audiences.append(function)
+
+
+def new_thread_audiences(thread) -> dict:
+    audiences = {}
+    for function in _new_thread_audiences:
+        audiences.update(function(thread))
+    return audiences

@@ -60,10 +60,13 @@ class HomePage:
     threads: Page
 
 
-def home_page(viewer, page_number=1, *, only=None) -> HomePage:
-    """`only(viewer, threads) -> threads`: a member's own filter (forum.hooks.thread_filter)."""
+def home_page(viewer, page_number=1, *, only=None, leave_out=()) -> HomePage:
+    """`only(viewer, threads) -> threads`: a member's own filter (forum.hooks.thread_filter);
+    `leave_out`: Qs of threads the member asked not to see here (forum.hooks.latest_exclusions)."""
     categories = list(readable_categories(viewer))
     threads = visible_threads(viewer)
+    for q in leave_out:
+        threads = threads.exclude(q)
     if only is not None:
         threads = only(viewer, threads)
     threads = _thread_list(threads.order_by("-last_activity_at", "-id"))

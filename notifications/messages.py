@@ -108,6 +108,8 @@ def text(notification) -> str:
         message = _("New status for “%(title)s”: %(status)s")
     elif kind == Kind.HELP_INVITE:
         message = _("Can you help? “%(title)s” is waiting for an answer")
+    elif kind == Kind.WATCHED_THREAD:
+        message = _("%(actor)s started “%(title)s”, where you watch new threads")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

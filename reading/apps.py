@@ -5,17 +5,21 @@ from django.utils.translation import pgettext_lazy
 
 class ReadingConfig(AppConfig):
     """What is new for each member: read state, unread counts and the "new" and "unread"
-    filters of the forum's lists (given to the forum through forum.hooks)."""
+    filters of the forum's lists, watching categories and tags (given to the forum, and through
+    it to notifications, through forum.hooks)."""
 
     name = "reading"
     verbose_name = _("Reading")
 
     def ready(self):
         from forum import hooks
-        from reading import marks, receivers, selectors
+        from reading import marks, panels, receivers, selectors, watching
 
         receivers.connect()
         hooks.provide_row_marks(marks.fill_rows)
         hooks.provide_thread_panel(marks.render_panel, marks.fill_panel)
+        hooks.provide_list_panel(panels.render, panels.fill)
+        hooks.provide_latest_exclusion(watching.muted_q)
+        hooks.provide_new_thread_audience(watching.watchers)
         hooks.provide_thread_filter("new", pgettext_lazy("filter: threads", "New"), selectors.new_threads)
         hooks.provide_thread_filter("unread", pgettext_lazy("filter: threads", "Unread"), selectors.unread_threads)

@@ -8,6 +8,7 @@ pages only read it.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ReadState(models.Model):
@@ -32,3 +33,38 @@ class ReadState(models.Model):
 
     def __str__(self):
         return f"{self.member_id} read thread {self.thread_id} up to post {self.post_id}"
+
+
+class Watch(models.Model):
+    """How a member wants to hear of a category's or a tag's threads (no row: as everyone)."""
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", _("Watching")
+        TRACKING = "tracking", _("Tracking")
+        MUTED = "muted", _("Muted")
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("forum.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__isnull=False, tag__isnull=True)
+                | models.Q(category__isnull=True, tag__isnull=False),
+                name="watch_one_category_or_one_tag",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "category"], condition=models.Q(category__isnull=False), name="one_watch_per_category"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "tag"], condition=models.Q(tag__isnull=False), name="one_watch_per_tag"
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "level"], name="watch_category_level")]
+
+    def __str__(self):
+        target = f"category {self.category_id}" if self.category_id else f"tag {self.tag_id}"
+        return f"{self.member_id} {self.level} {target}"

@@ -25,24 +25,24 @@ def _states(member) -> QuerySet[ReadState]:
     return ReadState.objects.filter(member=member, thread=OuterRef("pk"))
 
 
-def _new_q(member) -> Q:
+def new_q(member) -> Q:
     return Q(created_at__gte=new_since()) & ~Q(author=member) & ~Exists(_states(member))
 
 
-def _unread_q(member) -> Q:
+def unread_q(member) -> Q:
     return Q(Exists(_states(member).filter(replies_read__lt=OuterRef("reply_count"))))
 
 
 def new_threads(member, threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    return threads.filter(_new_q(member))
+    return threads.filter(new_q(member))
 
 
 def unread_threads(member, threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    return threads.filter(_unread_q(member))
+    return threads.filter(unread_q(member))
 
 
 def new_or_unread(member, threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    return threads.filter(_new_q(member) | _unread_q(member))
+    return threads.filter(new_q(member) | unread_q(member))
 
 
 def replies_up_to(thread_pk: int, created_at: datetime, post_pk: int) -> int:

@@ -45,14 +45,19 @@ def advance(*, member_pk: int, thread_pk: int, post_pk: int | None, read_at: dat
 
 def read_own_post(post: Post):
     """A member who writes in a thread has read it up to what they wrote (a forum event's
-    receiver, in the post's transaction)."""
-    thread = post.thread
-    advance(
-        member_pk=post.author_id,
-        thread_pk=thread.pk,
-        post_pk=post.pk,
-        read_at=post.created_at,
-        replies=0 if post.is_opening else thread.reply_count,
+    receiver, in the post's transaction): one statement, since a new post is the thread's
+    last."""
+    state = {"post_id": post.pk, "read_at": post.created_at, "updated_at": timezone.now()}
+    state["replies_read"] = 0 if post.is_opening else post.thread.reply_count
+    _upsert([ReadState(member_id=post.author_id, thread_id=post.thread_id, **state)])
+
+
+def _upsert(states: list[ReadState]):
+    ReadState.objects.bulk_create(
+        states,
+        update_conflicts=True,
+        unique_fields=["member", "thread"],
+        update_fields=["post_id", "read_at", "replies_read", "updated_at"],
     )
 
 
@@ -65,14 +70,10 @@ def mark_category_read(*, member, category: Category) -> int:
         .values_list("pk", "reply_count", "last_activity_at")
     )
     now = timezone.now()
-    with transaction.atomic():
-        ReadState.objects.bulk_create(
-            [
-                ReadState(member=member, thread_id=pk, post_id=None, read_at=last, replies_read=replies, updated_at=now)
-                for pk, replies, last in threads
-            ],
-            update_conflicts=True,
-            unique_fields=["member", "thread"],
-            update_fields=["post_id", "read_at", "replies_read", "updated_at"],
-        )
+    _upsert(
+        [
+            ReadState(member=member, thread_id=pk, post_id=None, read_at=last, replies_read=replies, updated_at=now)
+            for pk, replies, last in threads
+        ]
+    )
     return len(threads)

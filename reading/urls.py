@@ -5,6 +5,7 @@ from reading import views
 app_name = "reading"
 urlpatterns = [
     path("reading/seen/", views.seen, name="seen"),
+    path("watch/", views.watch, name="watch"),
     path("t/<slug:slug>/<int:thread_id>/unread/", views.first_unread, name="first_unread"),
     path("c/<slug:slug>/read/", views.mark_category_read, name="mark_category_read"),
 ]

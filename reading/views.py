@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from taggit.models import Tag
 
 from forum import permissions
 from forum import selectors as forum_selectors
 from forum.models import Post
-from reading import selectors, services
+from reading import panels, selectors, services, watching
 from reading.tracker import tracker
 
 
@@ -52,3 +54,33 @@ def mark_category_read(request, slug):
     services.mark_category_read(member=request.user, category=category)
     messages.success(request, _("Every thread in %(category)s is marked as read.") % {"category": category.local_name})
     return redirect(category.get_absolute_url())
+
+
+@require_POST
+@login_required
+def watch(request):
+    """Set the member's level for a category (`category=<slug>`) or a tag (`tag=<slug>`)."""
+    level = request.POST.get("level", "")
+    if level not in watching.LEVELS:
+        return HttpResponse(_("Choose one of the levels offered."), status=400, content_type="text/plain")
+    if slug := request.POST.get("category"):
+        category = forum_selectors.category_for(request.user, slug)
+        watching.set_watch(member=request.user, level=level, category=category)
+        name, back = category.local_name, category.get_absolute_url()
+    elif slug := request.POST.get("tag"):
+        tag = Tag.objects.filter(slug=slug).first()
+        # A tag exists for a member only through a thread they may read (as on its page).
+        if tag is None or not forum_selectors.tag_threads(slug, request.user).paginator.count:
+            raise Http404
+        watching.set_watch(member=request.user, level=level, tag=tag)
+        name, back = f"#{tag.name}", reverse("forum:tag", args=[tag.slug])
+    else:
+        return HttpResponse(_("Say which category or tag."), status=400, content_type="text/plain")
+    messages.success(
+        request, _("Saved: %(name)s is now “%(level)s” for you.") % {"name": name, "level": _level_name(level)}
+    )
+    return redirect(back)
+
+
+def _level_name(level: str) -> str:
+    return next(name for value, name, _help in panels.level_choices() if value == level)

@@ -6,6 +6,7 @@ the reader (new, unread) makes the page the reader's own.
 """
 
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
 from forum import hooks, selectors
 from forum.permissions import can_start_thread
@@ -14,7 +15,22 @@ from web.pagecache import shared_page
 
 
 def _fill_rows(request, fills) -> dict:
-    return hooks.fill_row_marks(request, fills["rows"]) if "rows" in fills else {}
+    rows = hooks.fill_row_marks(request, fills["rows"]) if "rows" in fills else {}
+    return {**rows, **hooks.fill_list_panels(request, fills)}
+
+
+def _panels(request, **target):
+    return mark_safe(hooks.list_panels(request, **target))  # noqa: S308 (rendered by templates)
+
+
+def _latest_for(request):
+    """What a member left out of their latest list (muted categories and tags): their own page."""
+    if not request.user.is_authenticated:
+        return []
+    exclusions = hooks.latest_exclusions(request.user)
+    if exclusions:
+        pagecache.personal(request)
+    return exclusions
 
 
 def _reader_filter(request, allowed=()) -> tuple[str, object]:
@@ -33,7 +49,7 @@ def _member_filters(request) -> list:
 @shared_page(fill=_fill_rows)
 def home(request):
     filter, apply = _reader_filter(request)
-    page = selectors.home_page(request.user, request.GET.get("page"), only=apply)
+    page = selectors.home_page(request.user, request.GET.get("page"), only=apply, leave_out=_latest_for(request))
     return render(
         request,
         "forum/home.html",
@@ -42,6 +58,7 @@ def home(request):
             "threads": page.threads,
             "filter": filter,
             "member_filters": _member_filters(request),
+            "list_panel": _panels(request),
         },
     )
 
@@ -65,6 +82,7 @@ def category(request, slug):
             "threads": threads,
             "filter": filter,
             "member_filters": _member_filters(request),
+            "list_panel": _panels(request, category=category),
             "can_start": can_start_thread(request.user, category),
         },
     )
@@ -76,4 +94,6 @@ def tag(request, slug):
     # A tag exists for a reader only through a thread they may read: one used only in
     # staff-only threads answers exactly like a tag never used, so its name tells nothing.
     found = threads.paginator.count > 0
-    return render(request, "forum/tag.html", {"slug": slug, "threads": threads}, status=200 if found else 404)
+    panel = _panels(request, tag=slug) if found else ""
+    context = {"slug": slug, "threads": threads, "list_panel": panel}
+    return render(request, "forum/tag.html", context, status=200 if found else 404)

@@ -129,8 +129,8 @@ def test_a_members_home_with_unread_counts_takes_at_most_8_queries(
     read_some(member, fifty_threads)
     client = as_(member)
 
-    # The first page after a start also reads the site's announcement, cached from then on.
-    for limit in (9, 8):
+    # The first page also reads the site's announcement and the member's watches, cached from then on.
+    for limit in (10, 8):
         with django_assert_max_num_queries(limit):
             html = client.get("/").content.decode()
 
@@ -174,3 +174,24 @@ def test_filtered_lists_are_never_shared_between_members(settings, other_member,
     as_(other_member).get("/?filter=new")
 
     assert as_(carol).get("/?filter=new").get("X-Page-Cache") != "hit"
+
+
+def test_a_member_who_tracks_a_category_and_a_tag_pays_one_query_for_each_on_the_home_page(
+    settings, member, fifty_threads, discussion, django_assert_max_num_queries
+):
+    from taggit.models import Tag
+
+    from reading import watching
+
+    settings.THREADS_PER_PAGE = 50
+    read_some(member, fifty_threads)
+    fifty_threads[0].tags.add("lamps")
+    watching.set_watch(member=member, level="tracking", category=discussion)
+    watching.set_watch(member=member, level="watching", tag=Tag.objects.get(slug="lamps"))
+    client = as_(member)
+    client.get("/")
+
+    with django_assert_max_num_queries(10):
+        html = client.get("/").content.decode()
+
+    assert "What you track" in html and "#lamps" in html
