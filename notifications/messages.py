@@ -110,6 +110,8 @@ def text(notification) -> str:
         message = _("Can you help? “%(title)s” is waiting for an answer")
     elif kind == Kind.WATCHED_THREAD:
         message = _("%(actor)s started “%(title)s”, where you watch new threads")
+    elif kind == Kind.FOLLOWED_MEMBER:
+        message = _("%(actor)s, whom you follow, started “%(title)s”")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     IDEA_STATUS = "idea_status", _("New statuses of ideas you support or follow")
     HELP_INVITE = "help_invite", _("Questions you could answer")
     WATCHED_THREAD = "watched_thread", _("New threads in categories and tags you watch")
+    FOLLOWED_MEMBER = "followed_member", _("New threads by members you follow")
 
 
 class Notification(models.Model):

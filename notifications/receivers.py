@@ -138,12 +138,13 @@ def on_access_changed(sender, member, ended_session=None, **kwargs):
 
 
 # Why a member asked to hear of each new thread (forum.hooks.new_thread_audiences), and the kind they are told by.
-AUDIENCE_KINDS = {"watched": Kind.WATCHED_THREAD}
+AUDIENCE_KINDS = {"watched": Kind.WATCHED_THREAD, "followed_author": Kind.FOLLOWED_MEMBER}
 
 
 def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):
     """The mentioned, then those who asked to hear of each new thread like it (watching its
-    category or a tag), each told once; notify_each keeps those who may not read it out."""
+    category or a tag, following its author), each told once; notify_each keeps those who may
+    not read it out."""
     told = [(m, Kind.MENTION) for m in mentioned]
     for why, members in hooks.new_thread_audiences(thread).items():
         if why in AUDIENCE_KINDS:

@@ -68,3 +68,22 @@ class Watch(models.Model):
     def __str__(self):
         target = f"category {self.category_id}" if self.category_id else f"tag {self.tag_id}"
         return f"{self.member_id} {self.level} {target}"
+
+
+class MemberFollow(models.Model):
+    """A member follows another: what they post and are credited for fills the follower's
+    /following/, and their new threads may notify the follower."""
+
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    followed = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="follow_a_member_once"),
+            models.CheckConstraint(condition=~models.Q(follower=models.F("followed")), name="follow_no_one_self"),
+        ]
+        indexes = [models.Index(fields=["followed", "follower"], name="member_follow_followed")]
+
+    def __str__(self):
+        return f"{self.follower_id} follows {self.followed_id}"

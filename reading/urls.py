@@ -6,6 +6,8 @@ app_name = "reading"
 urlpatterns = [
     path("reading/seen/", views.seen, name="seen"),
     path("watch/", views.watch, name="watch"),
+    path("following/", views.following_page, name="following"),
+    path("u/<str:username>/follow/", views.follow_member, name="follow_member"),
     path("t/<slug:slug>/<int:thread_id>/unread/", views.first_unread, name="first_unread"),
     path("c/<slug:slug>/read/", views.mark_category_read, name="mark_category_read"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,7 +12,8 @@ from taggit.models import Tag
 from forum import permissions
 from forum import selectors as forum_selectors
 from forum.models import Post
-from reading import panels, selectors, services, watching
+from profiles.models import Member
+from reading import feed, following, panels, selectors, services, watching
 from reading.tracker import tracker
 
 
@@ -84,3 +85,35 @@ def watch(request):
 
 def _level_name(level: str) -> str:
     return next(name for value, name, _help in panels.level_choices() if value == level)
+
+
+@require_POST
+@login_required
+def follow_member(request, username):
+    """Follow (`action=follow`) or stop following (`action=unfollow`) a member, from their profile."""
+    followed = get_object_or_404(Member, username=username, is_active=True)
+    action = request.POST.get("action")
+    if action == "follow":
+        following.follow_member(follower=request.user, followed=followed)
+        messages.success(
+            request, _("You follow %(name)s: what they post is on your Following page.") % {"name": followed.name}
+        )
+    elif action == "unfollow":
+        following.unfollow_member(follower=request.user, followed=followed)
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": followed.name})
+    else:
+        return HttpResponse(_("Say whether to follow or to stop."), status=400, content_type="text/plain")
+    return redirect("profiles:profile", followed.username)
+
+
+@login_required
+@require_GET
+def following_page(request):
+    return render(
+        request,
+        "reading/following.html",
+        {
+            "activity": feed.following_feed(request.user, request.GET.get("page")),
+            "followed": feed.followed_members(request.user),
+        },
+    )
