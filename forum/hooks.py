@@ -9,6 +9,8 @@ listens to forum.events.post_attempted and may refuse.
 import logging
 from collections.abc import Callable
 
+from web.pagecache import Panels
+
 log = logging.getLogger(__name__)
 
 _related_threads: Callable | None = None
@@ -33,26 +35,12 @@ def related_threads(viewer, thread) -> list:
         return []
 
 
-_thread_panels: list[tuple[Callable, Callable]] = []
-
-
-def provide_thread_panel(render: Callable, fill: Callable):
-    """A part of the thread page's head that an app above the forum shows (an idea's status and
-    votes). render(request, thread) -> HTML or "" is rendered with the page, into the copy
-    that members share; fill(request, fills) -> {slot name: part} makes the reader's own slots
-    of it, from what render recorded in request.shared_page.fills (web/pagecache.py)."""
-    _thread_panels.append((render, fill))
-
-
-def thread_panels(request, thread) -> str:
-    return "".join(render(request, thread) for render, _fill in _thread_panels)
-
-
-def fill_thread_panels(request, fills: dict) -> dict:
-    parts = {}
-    for _render, fill in _thread_panels:
-        parts.update(fill(request, fills))
-    return parts
+# A part of the thread page's head that an app above the forum shows (an idea's status and
+# votes): render(request, thread), fill(request, fills) (web.pagecache.Panels).
+_thread_panels = Panels()
+provide_thread_panel = _thread_panels.provide
+thread_panels = _thread_panels.render
+fill_thread_panels = _thread_panels.fill
 
 
 _category_pages: dict[str, Callable] = {}
@@ -119,26 +107,12 @@ def thread_filter(name: str) -> Callable | None:
     return entry[1] if entry else None
 
 
-_list_panels: list[tuple[Callable, Callable]] = []
-
-
-def provide_list_panel(render: Callable, fill: Callable):
-    """A part of the thread lists' pages that an app above the forum shows (a member's watch
-    settings and "mark all as read"). render(request, *, category=None, tag=None) -> HTML or ""
-    is rendered with the page, into the copy members share; fill(request, fills) -> {slot name:
-    part} makes the reader's own slots of it, as provide_thread_panel's do."""
-    _list_panels.append((render, fill))
-
-
-def list_panels(request, *, category=None, tag=None) -> str:
-    return "".join(render(request, category=category, tag=tag) for render, _fill in _list_panels)
-
-
-def fill_list_panels(request, fills: dict) -> dict:
-    parts = {}
-    for _render, fill in _list_panels:
-        parts.update(fill(request, fills))
-    return parts
+# A part of the thread lists' pages that an app above the forum shows (a member's watch
+# settings, "mark all as read"): render(request, *, category=None, tag=None), fill(request, fills).
+_list_panels = Panels()
+provide_list_panel = _list_panels.provide
+list_panels = _list_panels.render
+fill_list_panels = _list_panels.fill
 
 
 _latest_exclusions: list[Callable] = []
