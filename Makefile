@@ -23,12 +23,13 @@ demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	@# Notification emails, response-target checks and invitations to answer run in background
+	@# Notification emails, response-target checks, invitations to answer and bookmarks' reminders run in background
 	@# loops that stop with the server.
 	$(PY) manage.py send_notification_emails --loop & emails=$$!; \
 	$(PY) manage.py check_response_targets --loop & targets=$$!; \
 	$(PY) manage.py invite_answerers --loop & invitations=$$!; \
-	trap 'kill $$emails $$targets $$invitations 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py send_reminders --loop & reminders=$$!; \
+	trap 'kill $$emails $$targets $$invitations $$reminders 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 serve: $(VENV)/.installed

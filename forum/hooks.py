@@ -145,3 +145,17 @@ def new_thread_audiences(thread) -> dict:
     for function in _new_thread_audiences:
         audiences.update(function(thread))
     return audiences
+
+
+_due_reminders: list[Callable] = []
+
+
+def provide_due_reminders(function: Callable):
+    """function(now) -> the reminders about threads and posts now due (bookmarks), each with
+    `member`, `thread`, `post` (or None), `note` and `url`, marked as sent: the caller holds the
+    transaction in which it tells the members (notifications' `send_reminders`)."""
+    _due_reminders.append(function)
+
+
+def claim_due_reminders(now) -> list:
+    return [reminder for function in _due_reminders for reminder in function(now)]

@@ -142,6 +142,7 @@ def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> 
     return {
         "can_reply": can_reply,
         "may_report": member_pk is not None and not viewer.is_suspended and post.author_id != member_pk,
+        "is_member": member_pk is not None,
         "moderates": moderates,
         "thread_path": (thread.slug, thread.pk),
     }

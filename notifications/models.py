@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     HELP_INVITE = "help_invite", _("Questions you could answer")
     WATCHED_THREAD = "watched_thread", _("New threads in categories and tags you watch")
     FOLLOWED_MEMBER = "followed_member", _("New threads by members you follow")
+    BOOKMARK_REMINDER = "bookmark_reminder", _("Reminders of your bookmarks")
 
 
 class Notification(models.Model):

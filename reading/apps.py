@@ -14,7 +14,7 @@ class ReadingConfig(AppConfig):
     def ready(self):
         from forum import hooks
         from profiles import hooks as profile_hooks
-        from reading import following, marks, panels, receivers, selectors, watching
+        from reading import bookmarks, following, marks, panels, receivers, selectors, watching
 
         receivers.connect()
         hooks.provide_row_marks(marks.fill_rows)
@@ -24,5 +24,6 @@ class ReadingConfig(AppConfig):
         hooks.provide_new_thread_audience(watching.watchers)
         hooks.provide_new_thread_audience(following.followers_of_author)
         profile_hooks.provide_profile_panel(following.render_panel, following.fill_panel)
+        hooks.provide_due_reminders(bookmarks.claim_due_reminders)
         hooks.provide_thread_filter("new", pgettext_lazy("filter: threads", "New"), selectors.new_threads)
         hooks.provide_thread_filter("unread", pgettext_lazy("filter: threads", "Unread"), selectors.unread_threads)

@@ -87,3 +87,38 @@ class MemberFollow(models.Model):
 
     def __str__(self):
         return f"{self.follower_id} follows {self.followed_id}"
+
+
+class Bookmark(models.Model):
+    """A thread (no post) or a post a member keeps, with a note and an optional reminder."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey("forum.Thread", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    remind_at = models.DateTimeField(_("remind me"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "thread"], condition=models.Q(post__isnull=True), name="bookmark_a_thread_once"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "post"], condition=models.Q(post__isnull=False), name="bookmark_a_post_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "-created_at"], name="bookmark_member_recent"),
+            models.Index(fields=["remind_at"], condition=models.Q(reminded_at__isnull=True), name="bookmark_due"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.member_id} keeps {'post ' + str(self.post_id) if self.post_id else 'thread ' + str(self.thread_id)}"
+        )
+
+    def get_absolute_url(self):
+        return self.post.get_absolute_url() if self.post_id else self.thread.get_absolute_url()

@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
@@ -13,7 +15,8 @@ from forum import permissions
 from forum import selectors as forum_selectors
 from forum.models import Post
 from profiles.models import Member
-from reading import feed, following, panels, selectors, services, watching
+from reading import bookmarks, feed, following, panels, selectors, services, watching
+from reading.forms import BookmarkForm
 from reading.tracker import tracker
 
 
@@ -117,3 +120,48 @@ def following_page(request):
             "followed": feed.followed_members(request.user),
         },
     )
+
+
+def _target_ids(data) -> dict:
+    try:
+        if "post" in data:
+            return {"post_pk": int(data["post"])}
+        return {"thread_pk": int(data["thread"])}
+    except (KeyError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def edit_bookmark(request):
+    """Keep a thread (`?thread=<id>`) or a post (`?post=<id>`), with a note and a reminder."""
+    thread, post = bookmarks.target_for(request.user, **_target_ids(request.GET))
+    existing = bookmarks.bookmark_of(request.user, thread, post)
+    initial = {"note": existing.note, "remind_at": existing.remind_at} if existing else None
+    form = BookmarkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bookmarks.save_bookmark(member=request.user, thread=thread, post=post, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("remind_at", error)
+        else:
+            messages.success(request, _("Bookmarked: find it again in your bookmarks."))
+            return redirect(post.get_absolute_url() if post else thread.get_absolute_url())
+    status = 400 if form.errors else 200
+    context = {"form": form, "thread": thread, "post": post, "existing": existing}
+    return render(request, "reading/bookmark_form.html", context, status=status)
+
+
+@require_POST
+@login_required
+def remove_bookmark(request, pk):
+    if not bookmarks.remove_bookmark(member=request.user, pk=pk):
+        raise Http404
+    messages.success(request, _("The bookmark is removed."))
+    return redirect("reading:bookmarks")
+
+
+@login_required
+@require_GET
+def bookmarks_page(request):
+    page = forum_selectors.paginate(bookmarks.bookmarks_of(request.user), request.GET.get("page"), 25)
+    return render(request, "reading/bookmarks.html", {"bookmarks": page, "now": timezone.now()})

@@ -5,13 +5,13 @@ marks of a whole page, and members' shared copies keeping each reader's marks th
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from forum import services as forum
 from forum.models import Post, Thread
 from reading import services
 from reading.models import ReadState
+from tests.reading.clients import as_
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +39,6 @@ def public_thread(make_thread, discussion, member, other_member):
 @pytest.fixture
 def staff_thread(make_thread, staff_category, staff_member):
     return make_thread(category=staff_category, author=staff_member, title=STAFF_TITLE)
-
-
-def as_(person) -> Client:
-    client = Client()
-    if person is not None:
-        client.force_login(person)
-    return client
 
 
 @pytest.mark.parametrize("role", ROLES)

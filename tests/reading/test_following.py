@@ -14,15 +14,9 @@ from notifications.models import Kind, Notification, Preference
 from reading import following
 from reading.models import MemberFollow
 from reputation.models import BadgeAward
+from tests.reading.clients import as_
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(member) -> Client:
-    client = Client()
-    if member is not None:
-        client.force_login(member)
-    return client
 
 
 @pytest.fixture

@@ -9,14 +9,9 @@ from forum import services as forum
 from notifications.models import Kind, Notification, Preference
 from reading import watching
 from reading.models import Watch
+from tests.reading.clients import as_
 
 pytestmark = pytest.mark.django_db
-
-
-def as_(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def watched_news(member):

@@ -4,20 +4,17 @@ the first unread reply, where "new since your last visit" starts, the filters an
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from forum import services as forum
 from forum.models import Post, Thread
 from reading.models import ReadState
+from tests.reading.clients import as_
 
 pytestmark = pytest.mark.django_db
 
 
-def reader(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
+reader = as_
 
 
 @pytest.fixture
