@@ -65,7 +65,11 @@ EVERYONE = [
     *("home", "category", "thread", "idea", "ideas", "ideas category", "roadmap"),
     *("profile", "leaderboard", "badges", "search"),
 ]
-MEMBERS = [*EVERYONE, "notifications", "notification preferences", "questions for you", "answering preferences"]
+MEMBERS = [
+    *EVERYONE,
+    *("notifications", "notification preferences", "questions for you", "answering preferences"),
+    *("following", "bookmarks"),
+]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
 # role: (username in the demo community, the main pages that role has)
@@ -106,6 +110,8 @@ def paths(manage):
         "notification preferences": "/notifications/preferences/",
         "questions for you": "/answer/",
         "answering preferences": "/answer/preferences/",
+        "following": "/following/",
+        "bookmarks": "/bookmarks/",
         "moderation queue": "/mod/",
         "moderation log": "/mod/log/",
         "staff queue": "/staff/",
