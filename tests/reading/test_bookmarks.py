@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forum import services as forum
 from forum.models import Post
+from notifications import email
 from notifications.models import Kind, Notification
 from notifications.reminders import send_due
 from reading import bookmarks
@@ -212,3 +213,27 @@ def test_a_reminder_about_a_thread_now_staff_only_tells_nothing(member, thread, 
     send_due()
 
     assert not Notification.objects.filter(recipient=member, kind=Kind.BOOKMARK_REMINDER).exists()
+
+
+def test_a_reminder_left_unread_is_emailed_by_default(settings, member, thread, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    due(
+        bookmarks.save_bookmark(
+            member=member, thread=thread, note="Try it", remind_at=timezone.now() + timedelta(hours=1)
+        )
+    )
+    send_due()
+
+    email.send_due(now=timezone.now() + timedelta(minutes=settings.NOTIFICATION_EMAIL_DELAY_MINUTES, seconds=30))
+
+    sent = [m for m in mailoutbox if m.to == [member.email]]
+    assert len(sent) == 1 and "Scenes for a reading evening" in sent[0].body
+
+
+def test_a_suspended_member_still_keeps_bookmarks(make_member, thread):
+    suspended = make_member("sam", suspended_until=timezone.now() + timedelta(days=3), suspension_reason="Spam")
+
+    response = as_(suspended).post(f"/bookmarks/new/?thread={thread.pk}", {"note": "Read later"})
+
+    assert response.status_code == 302
+    assert Bookmark.objects.filter(member=suspended).exists()

@@ -145,3 +145,17 @@ def test_starting_a_thread_marks_it_read_for_its_author(make_thread, discussion,
     started = make_thread(category=discussion, author=member)
 
     assert state(member, started).replies_read == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/?filter=new", "/?filter=unread", "/c/general/", "/following/", "/bookmarks/", "THREAD", "UNREAD"]
+)
+def test_no_page_of_a_member_writes_to_the_database_on_a_get(member_client, thread, url):
+    url = {"THREAD": thread.get_absolute_url(), "UNREAD": f"{thread.get_absolute_url()}unread/"}.get(url, url)
+    member_client.get(url)  # the caches warm
+
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(url)
+
+    assert response.status_code in (200, 302)
+    assert writes(queries.captured_queries) == []
