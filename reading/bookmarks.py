@@ -82,10 +82,11 @@ class Reminder:
 
 def claim_due_reminders(now=None) -> list[Reminder]:
     """The reminders due, each marked as sent: the caller holds the transaction in which it
-    tells the members (so a failure leaves them due)."""
+    tells the members (so a failure leaves them due). On PostgreSQL, rows another round holds
+    are skipped, so two runners never remind twice."""
     now = now or timezone.now()
     due = list(
-        Bookmark.objects.select_for_update()
+        Bookmark.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(remind_at__lte=now, reminded_at__isnull=True)
         .select_related("member", "thread__category", "post")
         .order_by("remind_at", "pk")[:REMINDERS_PER_ROUND]
