@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from reading import selectors
 from web import pagecache
 
-SINCE = "reading-since"
+SINCE, SCRIPTLESS = "reading-since", "reading-scriptless"
 
 
 def unread_url(thread_url: str) -> str:
@@ -47,7 +47,12 @@ def render_panel(request, thread) -> str:
     page.fills["reading"] = {"replies": thread.reply_count, "url": thread.get_absolute_url()}
     return render_to_string(
         "reading/_panel.html",
-        {"thread": thread, "since": page[SINCE], "seen_url": reverse("reading:seen")},
+        {
+            "thread": thread,
+            "since": page[SINCE],
+            "scriptless": page[SCRIPTLESS],
+            "seen_url": reverse("reading:seen"),
+        },
         request=request,
     )
 
@@ -56,13 +61,13 @@ def fill_panel(request, fills: dict) -> dict:
     if "reading" not in fills:
         return {}
     member, thread = pagecache.member(request), fills["thread"]
+    posts = sorted(fills.get("before_post", {}).values())
+    parts = {SINCE: "", SCRIPTLESS: _scriptless_form(request, thread, posts)}
     state = selectors.read_state(member, thread.pk)
     unread = fills["reading"]["replies"] - state[2] if state is not None else 0
     if state is None or unread <= 0:
-        return {SINCE: ""}
-    posts = sorted(fills.get("before_post", {}).values())
+        return parts
     first = next((pk for created_at, pk in posts if selectors.is_after(created_at, pk, state)), None)
-    parts = {}
     if first is not None:
         parts[f"before-post:{first}"] = format_html(
             '<p class="new-since" id="new-since"><span>{}</span></p>', gettext("New since your last visit")
@@ -73,3 +78,13 @@ def fill_panel(request, fills: dict) -> dict:
     ) % {"count": unread}
     parts[SINCE] = format_html('<p class="reading-since"><a href="{}">{}</a></p>', href, label)
     return parts
+
+
+def _scriptless_form(request, thread, posts: list) -> str:
+    """Without JavaScript nothing reports the reading: a button does, up to the page's last reply."""
+    if not posts:
+        return ""
+    return render_to_string(
+        "reading/_mark_page_read.html",
+        {"thread": thread, "post": posts[-1][1], "next": request.get_full_path(), "csrf_token": pagecache.CSRF},
+    )

@@ -13,10 +13,12 @@ reports: the first report after a quiet spell is written at once (in that report
 later ones wait for a timer that writes the whole buffer when the interval is over. So each
 member's read state is written at most once per interval per process; with several server
 processes, each writes its own members' reports. A crash loses the positions of the last
-interval at most, which the reader's next report restores. `READING_FLUSH_SECONDS = 0`
-writes each report at once (the tests).
+interval at most, which the reader's next report restores; a process that stops normally
+writes its buffer on the way out. `READING_FLUSH_SECONDS = 0` writes each report at once (the
+tests).
 """
 
+import atexit
 import logging
 import threading
 import time
@@ -74,6 +76,12 @@ class Tracker:
         finally:
             close_old_connections()
 
+    def flush_at_exit(self):
+        try:
+            self.flush()
+        except Exception:
+            log.exception("read positions could not be written on the way out")
+
     def reset(self):
         """Forget the buffer and the interval (for tests)."""
         with self._lock:
@@ -83,3 +91,4 @@ class Tracker:
 
 
 tracker = Tracker()
+atexit.register(tracker.flush_at_exit)

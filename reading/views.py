@@ -18,13 +18,15 @@ from profiles.models import Member
 from reading import bookmarks, feed, following, panels, selectors, services, watching
 from reading.forms import BookmarkForm
 from reading.tracker import tracker
+from web.redirects import is_same_site
 
 
 @require_POST
 def seen(request):
-    """A page reports the last post its member read (static/js/reading.js): kept, written a few
-    seconds later (reading.tracker). 204; 400 for a malformed report; 404 for a post the member
-    may not read; a visitor's report is refused and writes nothing."""
+    """A page reports the last post its member read (static/js/reading.js's beacon, or the button
+    of a page read without JavaScript, which names the page to go `next`): kept, written a few
+    seconds later (reading.tracker). 204 (or back to `next`); 400 for a malformed report; 404 for
+    a post the member may not read; a visitor's report is refused and writes nothing."""
     if not request.user.is_authenticated:
         return HttpResponse(_("Log in to keep track of what you read."), status=403, content_type="text/plain")
     try:
@@ -37,6 +39,10 @@ def seen(request):
     if not permissions.can_see_post_body(request.user, post):
         raise Http404
     tracker.record(member_pk=request.user.pk, thread_pk=thread_pk, post_pk=post_pk)
+    if is_same_site(request, next_page := request.POST.get("next", "")):
+        # The button of a page read without JavaScript, back on the page it came from.
+        messages.success(request, _("Marked as read up to here."))
+        return redirect(next_page)
     return HttpResponse(status=204)
 
 

@@ -159,3 +159,37 @@ def test_no_page_of_a_member_writes_to_the_database_on_a_get(member_client, thre
 
     assert response.status_code in (200, 302)
     assert writes(queries.captured_queries) == []
+
+
+def test_a_page_read_without_javascript_is_marked_read_with_its_button(member_client, member, thread):
+    last = posts(thread)[-1]
+    html = member_client.get(thread.get_absolute_url()).content.decode()
+    scriptless = html[html.index("<noscript>") : html.index("</noscript>")]
+    assert f'name="post" value="{last.pk}"' in scriptless and "Mark this page as read" in scriptless
+
+    response = member_client.post(
+        "/reading/seen/", {"thread": thread.pk, "post": last.pk, "next": thread.get_absolute_url()}, follow=True
+    )
+
+    assert response.redirect_chain[0] == (thread.get_absolute_url(), 302)
+    assert "Marked as read up to here." in response.content.decode()
+    assert state(member, thread).post_id == last.pk
+
+
+def test_the_buttons_next_goes_nowhere_off_the_site(member_client, thread):
+    response = member_client.post(
+        "/reading/seen/", {"thread": thread.pk, "post": posts(thread)[-1].pk, "next": "https://evil.example/"}
+    )
+
+    assert response.status_code == 204
+
+
+def test_positions_still_buffered_are_written_when_the_process_stops(settings, member, thread):
+    settings.READING_FLUSH_SECONDS = 60
+    tracker.record(member_pk=member.pk, thread_pk=thread.pk, post_pk=posts(thread)[1].pk)
+    tracker.record(member_pk=member.pk, thread_pk=thread.pk, post_pk=posts(thread)[3].pk)
+    assert state(member, thread).post_id == posts(thread)[1].pk
+
+    tracker.flush_at_exit()
+
+    assert state(member, thread).post_id == posts(thread)[3].pk
