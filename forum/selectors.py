@@ -63,15 +63,24 @@ class HomePage:
     threads: Page
 
 
-def home_page(viewer, page_number=1) -> HomePage:
+def home_page(viewer, page_number=1, *, only=None, leave_out=()) -> HomePage:
+    """`only(viewer, threads) -> threads`: a member's own filter (forum.hooks.thread_filter);
+    `leave_out`: Qs of threads the member asked not to see here (forum.hooks.latest_exclusions)."""
     categories = list(readable_categories(viewer))
-    threads = _thread_list(visible_threads(viewer).order_by("-last_activity_at", "-id"))
+    threads = visible_threads(viewer)
+    for q in leave_out:
+        threads = threads.exclude(q)
+    if only is not None:
+        threads = only(viewer, threads)
+    threads = _thread_list(threads.order_by("-last_activity_at", "-id"))
     return HomePage(categories=categories, threads=paginate(threads, page_number, settings.THREADS_PER_PAGE))
 
 
-def category_threads(category: Category, viewer, *, filter: str = "latest", page_number=1) -> Page:
+def category_threads(category: Category, viewer, *, filter: str = "latest", page_number=1, only=None) -> Page:
     threads = Thread.objects.filter(category=category, visibility=Visibility.VISIBLE)
-    if filter == "unanswered":
+    if only is not None:
+        threads = only(viewer, threads).order_by("-last_activity_at", "-id")
+    elif filter == "unanswered":
         threads = unanswered(threads).order_by("-created_at", "-id")
     elif filter == "solved":
         threads = threads.filter(accepted_answer__isnull=False).order_by("-last_activity_at", "-id")
@@ -279,6 +288,13 @@ def page_of_post(post: Post, viewer) -> int:
         .count()
     )
     return before // settings.POSTS_PER_PAGE + 1
+
+
+def post_address(post: Post, viewer) -> str:
+    """The address of one post: its page of the thread, at its anchor."""
+    page = page_of_post(post, viewer)
+    suffix = f"?page={page}" if page > 1 else ""
+    return f"{post.thread.get_absolute_url()}{suffix}#post-{post.pk}"
 
 
 def post_history(post: Post):
