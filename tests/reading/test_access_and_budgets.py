@@ -173,7 +173,6 @@ def test_filtered_lists_are_never_shared_between_members(settings, other_member,
 def test_a_member_who_tracks_a_category_and_a_tag_pays_one_query_for_each_on_the_home_page(
     settings, member, fifty_threads, discussion, django_assert_max_num_queries
 ):
-
     settings.THREADS_PER_PAGE = 50
     read_some(member, fifty_threads)
     fifty_threads[0].tags.add("lamps")
