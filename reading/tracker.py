@@ -24,7 +24,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +69,13 @@ class Tracker:
             services.record_reads(positions)
 
     def _flush_later(self):
+        """The timer's thread: its database connections are its own, closed when it is done."""
         try:
             self.flush()
         except Exception:
             log.exception("read positions could not be written")
         finally:
-            close_old_connections()
+            connections.close_all()
 
     def flush_at_exit(self):
         try:

@@ -14,7 +14,8 @@ from web import pagecache
 from web.pagecache import shared_page
 
 
-def _fill_rows(request, fills) -> dict:
+def _fill_lists(request, fills) -> dict:
+    """A member's own parts of a list page: each row's link and mark, and the panels' slots."""
     rows = hooks.fill_row_marks(request, fills["rows"]) if "rows" in fills else {}
     return {**rows, **hooks.fill_list_panels(request, fills)}
 
@@ -46,7 +47,7 @@ def _member_filters(request) -> list:
     return hooks.thread_filters() if request.user.is_authenticated else []
 
 
-@shared_page(fill=_fill_rows)
+@shared_page(fill=_fill_lists)
 def home(request):
     filter, apply = _reader_filter(request)
     page = selectors.home_page(request.user, request.GET.get("page"), only=apply, leave_out=_latest_for(request))
@@ -63,7 +64,7 @@ def home(request):
     )
 
 
-@shared_page(fill=_fill_rows)
+@shared_page(fill=_fill_lists)
 def category(request, slug):
     category = selectors.category_for(request.user, slug)
     own_page = hooks.category_page(category.kind)
@@ -88,7 +89,7 @@ def category(request, slug):
     )
 
 
-@shared_page(fill=_fill_rows)
+@shared_page(fill=_fill_lists)
 def tag(request, slug):
     threads = selectors.tag_threads(slug, request.user, request.GET.get("page"))
     # A tag exists for a reader only through a thread they may read: one used only in

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from taggit.models import Tag
 
 from forum import services as forum
 from forum.models import Post, Thread
-from reading import services
+from reading import bookmarks, following, services, watching
 from reading.models import ReadState
 from tests.reading.clients import as_
 
@@ -172,10 +173,6 @@ def test_filtered_lists_are_never_shared_between_members(settings, other_member,
 def test_a_member_who_tracks_a_category_and_a_tag_pays_one_query_for_each_on_the_home_page(
     settings, member, fifty_threads, discussion, django_assert_max_num_queries
 ):
-    from taggit.models import Tag
-
-    from reading import watching
-
     settings.THREADS_PER_PAGE = 50
     read_some(member, fifty_threads)
     fifty_threads[0].tags.add("lamps")
@@ -188,3 +185,13 @@ def test_a_member_who_tracks_a_category_and_a_tag_pays_one_query_for_each_on_the
         html = client.get("/").content.decode()
 
     assert "What you track" in html and "#lamps" in html
+
+
+@pytest.mark.parametrize("model", ["readstate", "watch", "memberfollow", "bookmark"])
+def test_the_admin_shows_reading_rows_and_never_changes_them(admin_client, admin_member, member, public_thread, model):
+    bookmarks.save_bookmark(member=member, thread=public_thread)
+    watching.set_watch(member=member, level="watching", category=public_thread.category)
+    following.follow_member(follower=admin_member, followed=member)
+
+    assert admin_client.get(f"/admin/reading/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/reading/{model}/add/").status_code == 403

@@ -1,5 +1,7 @@
 """Reading is recorded from what pages report, a few seconds later, never on a page view."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -193,3 +195,20 @@ def test_positions_still_buffered_are_written_when_the_process_stops(settings, m
     tracker.flush_at_exit()
 
     assert state(member, thread).post_id == posts(thread)[3].pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_held_back_are_written_by_the_timer_when_the_interval_is_over(settings, member, thread):
+    settings.READING_FLUSH_SECONDS = 1
+    first, _second, third = posts(thread)[1:]
+    tracker.record(member_pk=member.pk, thread_pk=thread.pk, post_pk=first.pk)  # written at once
+    tracker.record(member_pk=member.pk, thread_pk=thread.pk, post_pk=third.pk)  # held back
+    assert state(member, thread).post_id == first.pk
+
+    for _ in range(40):  # the timer's thread writes about a second after the first report
+        if state(member, thread).post_id == third.pk:
+            break
+        time.sleep(0.1)
+
+    assert state(member, thread).post_id == third.pk
+    assert tracker.pending() == {}
