@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from taggit.models import Tag
 
@@ -193,8 +193,21 @@ _THREAD_POSTS = {
 # compiled once (web/prepared.py).
 _VOTED = Prepared(lambda voter, posts: Vote.objects.filter(voter=voter, post_id__in=posts).values_list("post_id"))
 _FOLLOW_LEVEL = Prepared(
-    lambda thread, member: (
-        Follow.objects.filter(thread_id=thread, member=member).order_by("pk").values_list("level")[:1]
+    lambda thread, member: Follow.objects.filter(thread_id=thread, member=member).order_by().values_list("level")
+)
+# Both in one statement, for the thread page: (post id, "") for each vote, (None, level) for the
+# follow (one per member and thread at most).
+_READER_STATE = Prepared(
+    lambda member, thread, posts: (
+        Vote.objects.filter(voter=member, post_id__in=posts)
+        .order_by()
+        .values_list("post_id", Value("", output_field=CharField()))
+        .union(
+            Follow.objects.filter(thread_id=thread, member=member)
+            .order_by()
+            .values_list(Value(None, output_field=BigIntegerField()), "level"),
+            all=True,
+        )
     )
 )
 
@@ -212,6 +225,18 @@ def follow_level(viewer, thread_id: int) -> str | None:
         return None
     rows = _FOLLOW_LEVEL.rows(thread=thread_id, member=viewer.pk)
     return rows[0][0] if rows else None
+
+
+def reader_state(viewer, thread_id: int, post_ids: list[int]) -> tuple[set[int], str | None]:
+    """`voted(viewer, post_ids)` and `follow_level(viewer, thread_id)` in one read: what a
+    member's thread page fills in for them on every view."""
+    if not roles.is_member(viewer):
+        return set(), None
+    if not post_ids:
+        return set(), follow_level(viewer, thread_id)
+    rows = _READER_STATE.rows(member=viewer.pk, thread=thread_id, posts=list(post_ids))
+    level = next((level for post_id, level in rows if post_id is None), None)
+    return {post_id for post_id, _level in rows if post_id is not None}, level
 
 
 @dataclass

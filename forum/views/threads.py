@@ -22,11 +22,12 @@ def _fill_thread(request, fills) -> dict:
         return {}  # a page of the thread's errors
     viewer, thread = pagecache.member(request), fills["thread"]
     states = list(fills.get("actions", {}).values())
-    selectors.attach_viewer_state(thread, viewer, states, selectors.voted(viewer, [s.pk for s in states]))
+    voted, follow_level = selectors.reader_state(viewer, thread.pk, [s.pk for s in states])
+    selectors.attach_viewer_state(thread, viewer, states, voted)
     own = rendering.actions_for(
         viewer, thread, states, can_reply=permissions.can_reply(viewer, thread), moderates=roles.is_moderator(viewer)
     )
-    own["follow"] = rendering.follow_form(thread, selectors.follow_level(viewer, thread.pk))
+    own["follow"] = rendering.follow_form(thread, follow_level)
     own.update((f"before-post:{pk}", "") for pk in fills.get("before_post", ()))
     return {**own, **hooks.fill_thread_panels(request, fills)}
 

@@ -17,8 +17,9 @@ from forum.models import Post, Thread, Vote
 from profiles.models import Member
 
 THREAD_PAGE_MAX = 12
-# A member's thread page reads one more row: how far they read the thread (reading/).
-MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 1
+# A member's page reads their own state besides: session, member, unread count, how far they read
+# the thread (reading/), their votes and follow state (one statement), within the same budget.
+MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX
 LIST_PAGE_MAX = 10
 
 
