@@ -7,6 +7,7 @@
     python -m bench.run --only ideas           # /ideas/ and /roadmap/: 10,000 ideas, 200,000 votes
     python -m bench.run --only answering       # choosing whom to invite to answer, at the scale's size
     BENCH_DATABASE_URL=postgres://… python -m bench.run --only postgres-search   # search on PostgreSQL
+    python -m bench.run --only reading         # the member home with unread counts; read positions under load
 
 Everything runs in a temporary folder: a fresh database seeded with seed_demo,
 a fresh Whoosh index, daphne processes on loopback ports. Pages under load are
@@ -118,6 +119,8 @@ TARGETS = {
     "search_p95_ms": 100,
     # Search on PostgreSQL (SEARCH_ENGINE=postgres): the page, whichever words, within this.
     "postgres_search_p95_ms": 50,
+    "reading_home_queries": 8,  # a member's home with their unread counts and new marks
+    "reading_home_p50_ms": 40,  # as the member's thread page
     "seed_seconds_per_100k": 120,
     "server_mb": 500,
 }
@@ -353,6 +356,56 @@ def answering(site, scale, report):
         )
     due = figures["due"]
     report.add("questions due for a round of invitations: p50 / p95", f"{due['p50_ms']} / {due['p95_ms']} ms")
+
+
+def reading(site, scale, report):
+    """The member home with unread counts, and read positions while members read and post at once."""
+    figures = json.loads(
+        site.python(
+            "bench.reading",
+            *("--requests", str(scale["requests"]), "--members", str(scale["repliers"])),
+            *("--seconds", str(scale["load_seconds"])),
+        ).stdout
+    )
+    report.data["reading"] = figures
+    sizes = figures["sizes"]
+    where = f"{sizes['threads']:,} threads, {sizes['read_states']:,} read"
+    for name, figure in figures["member home"].items():
+        # Tracking a category adds the one query that counts its new and unread threads.
+        budget = TARGETS["reading_home_queries"] + name.endswith("tracking a category")
+        report.add(
+            f"member home with unread counts, {name} ({where}): queries",
+            figure["queries"],
+            f"<= {budget}",
+            figure["queries"] <= budget,
+        )
+        report.add(
+            f"member home with unread counts, {name}: p50 / p95",
+            f"{figure['p50_ms']} / {figure['p95_ms']} ms",
+            f"p50 < {TARGETS['reading_home_p50_ms']} ms",
+            figure["p50_ms"] < TARGETS["reading_home_p50_ms"],
+        )
+    load = figures["reading and posting"]
+    interval = load["interval_s"]
+    spaced = load["shortest_gap_s"] is None or load["shortest_gap_s"] >= interval * 0.9
+    report.add(
+        f"read positions, {load['members']} members reading and posting for {load['seconds']:g} s: writes",
+        f"{load['writes']} writes of {load['positions_per_write']} positions "
+        f"(shortest gap {load['shortest_gap_s']} s), "
+        f"{load['reports']} reports, {load['positions_behind']} behind, {len(load['failed'])} failed",
+        f"<= 1 per {interval} s, 0 behind, 0 failed",
+        spaced and load["positions_behind"] == 0 and not load["failed"],
+    )
+    report.add(
+        "read positions: a report handled in p50 / p95", f"{load['report']['p50_ms']} / {load['report']['p95_ms']} ms"
+    )
+    if load["reply"]:
+        report.add(
+            f"read positions: replies meanwhile ({load['replies']}) p50 / p95",
+            f"{load['reply']['p50_ms']} / {load['reply']['p95_ms']} ms",
+            f"p95 < {TARGETS['replies_p95_ms']} ms",
+            load["reply"]["p95_ms"] < TARGETS["replies_p95_ms"],
+        )
 
 
 @dataclass
@@ -700,7 +753,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     parser.add_argument(
         "--only",
-        choices=["redis-sockets", "ideas", "answering", "postgres-search"],
+        choices=["redis-sockets", "ideas", "answering", "reading", "postgres-search"],
         help="Only these rows, on a minimal site (the scale sets its size).",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
@@ -717,6 +770,9 @@ def main():
         elif options.only == "postgres-search":
             seed(site, scale, report)  # with Whoosh's rebuild, to compare
             postgres_search(site, scale, report)
+        elif options.only == "reading":
+            seed(site, scale, report)  # the threads and members of a community of the scale's size
+            reading(site, scale, report)
         elif options.only:
             seed(site, SCALES["tiny"], Report())  # members and sessions; the rows read no other content
             {"redis-sockets": sockets_on_redis, "ideas": ideas}[options.only](site, scale, report)
@@ -729,6 +785,7 @@ def main():
             if not options.quick:
                 server(site, scale, report)
                 sockets_on_redis(site, scale, report)
+            reading(site, scale, report)
             answering(site, scale, report)
     finally:
         site.close()

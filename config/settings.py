@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "contributions",
     "moderation",
     "notifications",
+    "reading",
     "answering",
     "staff",
     "demo",
@@ -461,6 +462,11 @@ THREADS_PER_DAY = env_int("THREADS_PER_DAY", 20)
 # Email a notification only if it is still unread after this many minutes.
 NOTIFICATION_EMAIL_DELAY_MINUTES = env_int("NOTIFICATION_EMAIL_DELAY_MINUTES", 10)
 POSTS_PER_PAGE = 20
+# Read state (reading/): a thread started in the last READING_NEW_DAYS days that a member never
+# opened is new to them; the positions pages report are written at most once every
+# READING_FLUSH_SECONDS per process (reading/tracker.py).
+READING_NEW_DAYS = env_int("READING_NEW_DAYS", 14)
+READING_FLUSH_SECONDS = env_int("READING_FLUSH_SECONDS", 5)
 
 # Votes a member may hold at once on the open ideas of one category (ideas/services.py);
 # 0: no cap. A vote on an idea done, declined or merged is given back.

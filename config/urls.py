@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("answering.urls")),
     path("", include("ideas.urls")),
     path("", include("uploads.urls")),
+    path("", include("reading.urls")),
     path("", include("forum.urls")),
 ]
 

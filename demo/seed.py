@@ -29,6 +29,8 @@ from moderation import limits, reports
 from notifications import announcements
 from profiles.models import Member
 from profiles.services import grant_role
+from reading import bookmarks, following, watching
+from reading import services as reading
 from reputation import badges, expertise, ledger
 from web.markdown import render_markdown
 
@@ -90,6 +92,7 @@ def seed_forum(options: Options, stream=sys.stdout):
         _create_moderation_history(cast, crowd, rng)
         _create_staff_workspace(cast)
         _create_waiting_questions(cast, categories)
+        _create_reading(cast, categories)
 
 
 def _create_cast(stream) -> dict[str, Member]:
@@ -393,6 +396,30 @@ def _create_staff_workspace(cast):
         thread=Thread.objects.filter(title__startswith="Ma lampe Halo").first() or bridge,
         expires_at=timezone.now() + timedelta(days=3),
     )
+
+
+def _create_reading(cast, categories):
+    """What is new for alice: threads she read partway (unread replies since), members she
+    follows, a category she watches and one she tracks, a bookmark with a reminder."""
+    alice = cast["alice"]
+    for thread in Thread.objects.filter(reply_count__gte=3).exclude(author=alice).order_by("-last_activity_at")[:6]:
+        first_reply = thread.posts.filter(is_opening=False).order_by("created_at", "pk").first()
+        reading.advance(
+            member_pk=alice.pk, thread_pk=thread.pk, post_pk=first_reply.pk, read_at=first_reply.created_at, replies=1
+        )
+    for followed in ("david", "chloe", "sophie"):
+        following.follow_member(follower=alice, followed=cast[followed])
+    following.follow_member(follower=cast["bruno"], followed=alice)
+    watching.set_watch(member=alice, level=watching.Level.WATCHING, category=categories["help"])
+    watching.set_watch(member=alice, level=watching.Level.TRACKING, category=categories["questions"])
+    kept = Thread.objects.filter(category=categories["help"]).order_by("created_at").first()
+    if kept is not None:
+        bookmarks.save_bookmark(
+            member=alice,
+            thread=kept,
+            note="À relire avant la mise à jour",
+            remind_at=timezone.now() + timedelta(days=2),
+        )
 
 
 def _create_waiting_questions(cast, categories):

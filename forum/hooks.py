@@ -9,6 +9,8 @@ listens to forum.events.post_attempted and may refuse.
 import logging
 from collections.abc import Callable
 
+from web.pagecache import Panels
+
 log = logging.getLogger(__name__)
 
 _related_threads: Callable | None = None
@@ -33,26 +35,12 @@ def related_threads(viewer, thread) -> list:
         return []
 
 
-_thread_panels: list[tuple[Callable, Callable]] = []
-
-
-def provide_thread_panel(render: Callable, fill: Callable):
-    """A part of the thread page's head that an app above the forum shows (an idea's status and
-    votes). render(request, thread) -> HTML or "" is rendered with the page, into the copy
-    that members share; fill(request, fills) -> {slot name: part} makes the reader's own slots
-    of it, from what render recorded in request.shared_page.fills (web/pagecache.py)."""
-    _thread_panels.append((render, fill))
-
-
-def thread_panels(request, thread) -> str:
-    return "".join(render(request, thread) for render, _fill in _thread_panels)
-
-
-def fill_thread_panels(request, fills: dict) -> dict:
-    parts = {}
-    for _render, fill in _thread_panels:
-        parts.update(fill(request, fills))
-    return parts
+# A part of the thread page's head that an app above the forum shows (an idea's status and
+# votes): render(request, thread), fill(request, fills) (web.pagecache.Panels).
+_thread_panels = Panels()
+provide_thread_panel = _thread_panels.provide
+thread_panels = _thread_panels.render
+fill_thread_panels = _thread_panels.fill
 
 
 _category_pages: dict[str, Callable] = {}
@@ -82,3 +70,107 @@ def provide_pictures(function: Callable):
 
 def pictures(addresses: set[str]) -> dict:
     return _pictures(addresses) if _pictures is not None else {}
+
+
+# Thread lists (home, category, tag) as each member sees them -------------------------------
+
+_row_marks: list[Callable] = []
+_thread_filters: dict[str, tuple] = {}
+
+
+def provide_row_marks(fill: Callable):
+    """What a thread list shows of each thread for its reader (read state: new, unread replies).
+
+    fill(request, rows) -> {thread pk: (href, mark HTML)}: rows are the `RowState`s that
+    forum.rendering recorded for the page's rows; a thread left out keeps its plain link and no
+    mark. Called once per member's page: it must read what it needs in one query for all rows.
+    """
+    _row_marks.append(fill)
+
+
+def fill_row_marks(request, rows: dict) -> dict:
+    """Each row's two slots (forum.rendering.row_slots) filled for the reader: a provider's
+    link and mark, else the thread's own link and nothing."""
+    found = {}
+    for fill in _row_marks:
+        found.update(fill(request, rows))
+    parts = {}
+    for pk, row in rows.items():
+        href, mark = found.get(pk, (row.url, ""))
+        parts[f"row-link:{pk}"], parts[f"row-mark:{pk}"] = href, mark
+    return parts
+
+
+def marks_rows() -> bool:
+    return bool(_row_marks)
+
+
+def provide_thread_filter(name: str, label, apply: Callable):
+    """A filter of the home and category lists that depends on the member who reads them (new,
+    unread). apply(member, threads) -> threads; offered to members only, and a filtered list is
+    the reader's own page."""
+    _thread_filters[name] = (label, apply)
+
+
+def thread_filters() -> list[tuple[str, str]]:
+    """(name, label) of each member's filter."""
+    return [(name, label) for name, (label, _apply) in _thread_filters.items()]
+
+
+def thread_filter(name: str) -> Callable | None:
+    entry = _thread_filters.get(name)
+    return entry[1] if entry else None
+
+
+# A part of the thread lists' pages that an app above the forum shows (a member's watch
+# settings, "mark all as read"): render(request, *, category=None, tag=None), fill(request, fills).
+_list_panels = Panels()
+provide_list_panel = _list_panels.provide
+list_panels = _list_panels.render
+fill_list_panels = _list_panels.fill
+
+
+_latest_exclusions: list[Callable] = []
+
+
+def provide_latest_exclusion(function: Callable):
+    """function(member) -> Q over threads, or None: the threads a member asked to leave out of
+    their latest list on the home page (muted categories and tags)."""
+    _latest_exclusions.append(function)
+
+
+def latest_exclusions(member) -> list:
+    return [q for q in (function(member) for function in _latest_exclusions) if q is not None]
+
+
+_new_thread_audiences: list[Callable] = []
+
+
+def provide_new_thread_audience(function: Callable):
+    """function(thread) -> {why: queryset of member pks (a `values("member")`)}: the members who
+    asked to be told of each new thread like this one, by why ("watched": they watch its
+    category or one of its tags; "followed_author": they follow its author). Reactions that tell
+    members (notifications) read it without knowing who keeps those wishes. Called inside the
+    thread's transaction, once its tags are set."""
+    _new_thread_audiences.append(function)
+
+
+def new_thread_audiences(thread) -> dict:
+    audiences = {}
+    for function in _new_thread_audiences:
+        audiences.update(function(thread))
+    return audiences
+
+
+_due_reminders: list[Callable] = []
+
+
+def provide_due_reminders(function: Callable):
+    """function(now) -> the reminders about threads and posts now due (bookmarks), each with
+    `member`, `thread`, `post` (or None), `note` and `url`, marked as sent: the caller holds the
+    transaction in which it tells the members (notifications' `send_reminders`)."""
+    _due_reminders.append(function)
+
+
+def claim_due_reminders(now) -> list:
+    return [reminder for function in _due_reminders for reminder in function(now)]

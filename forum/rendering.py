@@ -34,6 +34,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from forum import hooks
 from web.pagecache import CSRF, Renderings, slot
 
 TIME, MODERATE, ACTIONS, STARTED, ACTIVE = (slot(name) for name in ("time", "moderate", "actions", "started", "active"))
@@ -141,6 +142,7 @@ def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> 
     return {
         "can_reply": can_reply,
         "may_report": member_pk is not None and not viewer.is_suspended and post.author_id != member_pk,
+        "is_member": member_pk is not None,
         "moderates": moderates,
         "thread_path": (thread.slug, thread.pk),
     }
@@ -210,13 +212,14 @@ def actions_for(viewer, thread, states: list, *, can_reply: bool, moderates: boo
 _SLOTS = {"time": mark_safe(TIME), "moderate": mark_safe(MODERATE), "actions": mark_safe(ACTIONS)}  # noqa: S308
 
 
-def row_key(thread, heading_level, show_category: bool) -> tuple:
+def row_key(thread, heading_level, show_category: bool, marked: bool = False) -> tuple:
     """Everything forum/_thread_row_content.html shows."""
     category, author, last = thread.category, thread.author, thread.last_poster
     return (
         get_language(),
         heading_level,
         show_category,
+        marked,
         thread.pk,
         thread.title,
         thread.slug,
@@ -233,14 +236,35 @@ def row_key(thread, heading_level, show_category: bool) -> tuple:
     )
 
 
+class RowState(SimpleNamespace):
+    """What a member's marks on a thread row read of its thread (forum.hooks.provide_row_marks),
+    kept with a shared page."""
+
+    FIELDS = ("pk", "reply_count", "created_at", "last_activity_at", "author_id", "category_id")
+
+    @classmethod
+    def of(cls, thread):
+        return cls(url=thread.get_absolute_url(), **{name: getattr(thread, name) for name in cls.FIELDS})
+
+
 def thread_row(context, thread) -> SafeString:
-    """A thread in a list: the same for every reader, but for its times."""
+    """A thread in a list: the same for every reader, but for its times, and on a member's page
+    its link and mark, slots of the page filled for each reader (forum.hooks.fill_row_marks)."""
     heading_level = context.get("heading_level")
     show_category = bool(context.get("show_category"))
+    shared_page = context.get("shared_page")
+    marked = shared_page is not None and hooks.marks_rows()
+    if marked:
+        shared_page.fills.setdefault("rows", {})[thread.pk] = RowState.of(thread)
     html = rows.get_or_render(
-        row_key(thread, heading_level, show_category),
+        row_key(thread, heading_level, show_category, marked),
         lambda: get_template("forum/_thread_row_content.html").render(
-            {"thread": thread, "heading_level": heading_level, "show_category": show_category, "slots": _ROW_SLOTS}
+            {
+                "thread": thread,
+                "heading_level": heading_level,
+                "show_category": show_category,
+                "slots": {**_ROW_SLOTS, **(row_slots(thread.pk) if marked else {})},
+            }
         ),
     )
     html = html.replace(STARTED, relative_time(thread.created_at))
@@ -250,6 +274,21 @@ def thread_row(context, thread) -> SafeString:
 
 
 _ROW_SLOTS = {"started": mark_safe(STARTED), "active": mark_safe(ACTIVE)}  # noqa: S308
+
+
+def row_slots(pk: int) -> dict:
+    """A row's link and mark as slots of a member's page (filled by forum.hooks.fill_row_marks)."""
+    return {"link": mark_safe(slot(f"row-link:{pk}")), "mark": mark_safe(slot(f"row-mark:{pk}"))}  # noqa: S308
+
+
+def before_post(context, post) -> SafeString:
+    """A slot before a post on a member's thread page (where "new since your last visit" starts),
+    filled for each reader by the thread page's panels; nothing on a visitor's page."""
+    shared_page = context.get("shared_page")
+    if shared_page is None or not post.is_reply:
+        return mark_safe("")
+    shared_page.fills.setdefault("before_post", {})[post.pk] = (post.created_at, post.pk)
+    return mark_safe(slot(f"before-post:{post.pk}"))  # noqa: S308
 
 
 def _warn_link(username: str) -> str:

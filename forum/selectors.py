@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from taggit.models import Tag
 
@@ -63,15 +63,24 @@ class HomePage:
     threads: Page
 
 
-def home_page(viewer, page_number=1) -> HomePage:
+def home_page(viewer, page_number=1, *, only=None, leave_out=()) -> HomePage:
+    """`only(viewer, threads) -> threads`: a member's own filter (forum.hooks.thread_filter);
+    `leave_out`: Qs of threads the member asked not to see here (forum.hooks.latest_exclusions)."""
     categories = list(readable_categories(viewer))
-    threads = _thread_list(visible_threads(viewer).order_by("-last_activity_at", "-id"))
+    threads = visible_threads(viewer)
+    for q in leave_out:
+        threads = threads.exclude(q)
+    if only is not None:
+        threads = only(viewer, threads)
+    threads = _thread_list(threads.order_by("-last_activity_at", "-id"))
     return HomePage(categories=categories, threads=paginate(threads, page_number, settings.THREADS_PER_PAGE))
 
 
-def category_threads(category: Category, viewer, *, filter: str = "latest", page_number=1) -> Page:
+def category_threads(category: Category, viewer, *, filter: str = "latest", page_number=1, only=None) -> Page:
     threads = Thread.objects.filter(category=category, visibility=Visibility.VISIBLE)
-    if filter == "unanswered":
+    if only is not None:
+        threads = only(viewer, threads).order_by("-last_activity_at", "-id")
+    elif filter == "unanswered":
         threads = unanswered(threads).order_by("-created_at", "-id")
     elif filter == "solved":
         threads = threads.filter(accepted_answer__isnull=False).order_by("-last_activity_at", "-id")
@@ -184,8 +193,21 @@ _THREAD_POSTS = {
 # compiled once (web/prepared.py).
 _VOTED = Prepared(lambda voter, posts: Vote.objects.filter(voter=voter, post_id__in=posts).values_list("post_id"))
 _FOLLOW_LEVEL = Prepared(
-    lambda thread, member: (
-        Follow.objects.filter(thread_id=thread, member=member).order_by("pk").values_list("level")[:1]
+    lambda thread, member: Follow.objects.filter(thread_id=thread, member=member).order_by().values_list("level")
+)
+# Both in one statement, for the thread page: (post id, "") for each vote, (None, level) for the
+# follow (one per member and thread at most).
+_READER_STATE = Prepared(
+    lambda member, thread, posts: (
+        Vote.objects.filter(voter=member, post_id__in=posts)
+        .order_by()
+        .values_list("post_id", Value("", output_field=CharField()))
+        .union(
+            Follow.objects.filter(thread_id=thread, member=member)
+            .order_by()
+            .values_list(Value(None, output_field=BigIntegerField()), "level"),
+            all=True,
+        )
     )
 )
 
@@ -203,6 +225,18 @@ def follow_level(viewer, thread_id: int) -> str | None:
         return None
     rows = _FOLLOW_LEVEL.rows(thread=thread_id, member=viewer.pk)
     return rows[0][0] if rows else None
+
+
+def reader_state(viewer, thread_id: int, post_ids: list[int]) -> tuple[set[int], str | None]:
+    """`voted(viewer, post_ids)` and `follow_level(viewer, thread_id)` in one read: what a
+    member's thread page fills in for them on every view."""
+    if not roles.is_member(viewer):
+        return set(), None
+    if not post_ids:
+        return set(), follow_level(viewer, thread_id)
+    rows = _READER_STATE.rows(member=viewer.pk, thread=thread_id, posts=list(post_ids))
+    level = next((level for post_id, level in rows if post_id is None), None)
+    return {post_id for post_id, _level in rows if post_id is not None}, level
 
 
 @dataclass
@@ -279,6 +313,13 @@ def page_of_post(post: Post, viewer) -> int:
         .count()
     )
     return before // settings.POSTS_PER_PAGE + 1
+
+
+def post_address(post: Post, viewer) -> str:
+    """The address of one post: its page of the thread, at its anchor."""
+    page = page_of_post(post, viewer)
+    suffix = f"?page={page}" if page > 1 else ""
+    return f"{post.thread.get_absolute_url()}{suffix}#post-{post.pk}"
 
 
 def post_history(post: Post):

@@ -108,6 +108,14 @@ def text(notification) -> str:
         message = _("New status for “%(title)s”: %(status)s")
     elif kind == Kind.HELP_INVITE:
         message = _("Can you help? “%(title)s” is waiting for an answer")
+    elif kind == Kind.WATCHED_THREAD:
+        message = _("%(actor)s started “%(title)s”, where you watch new threads")
+    elif kind == Kind.FOLLOWED_MEMBER:
+        message = _("%(actor)s, whom you follow, started “%(title)s”")
+    elif kind == Kind.BOOKMARK_REMINDER and params.get("note"):
+        message = _("Reminder: “%(title)s” (%(note)s)")
+    elif kind == Kind.BOOKMARK_REMINDER:
+        message = _("Reminder: “%(title)s”")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     TARGET_BREACHED = "target_breached", _("Questions past their response target (staff)")
     IDEA_STATUS = "idea_status", _("New statuses of ideas you support or follow")
     HELP_INVITE = "help_invite", _("Questions you could answer")
+    WATCHED_THREAD = "watched_thread", _("New threads in categories and tags you watch")
+    FOLLOWED_MEMBER = "followed_member", _("New threads by members you follow")
+    BOOKMARK_REMINDER = "bookmark_reminder", _("Reminders of your bookmarks")
 
 
 class Notification(models.Model):

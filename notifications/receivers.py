@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from forum import events as forum_events
+from forum import hooks
 from forum.models import Follow, Visibility
 from forum.permissions import can_read_thread
 from ideas import events as idea_events
@@ -136,8 +137,20 @@ def on_access_changed(sender, member, ended_session=None, **kwargs):
     push.on_commit(lambda: [push.control(push.member_group(member.pk), "access.changed", **fields)])
 
 
+# Why a member asked to hear of each new thread (forum.hooks.new_thread_audiences), and the kind they are told by.
+AUDIENCE_KINDS = {"watched": Kind.WATCHED_THREAD, "followed_author": Kind.FOLLOWED_MEMBER}
+
+
 def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):
-    notify(recipients=mentioned, kind=Kind.MENTION, actor=post.author, thread=thread, post=post, url=_url(post))
+    """The mentioned, then those who asked to hear of each new thread like it (watching its
+    category or a tag, following its author), each told once; notify_each keeps those who may
+    not read it out."""
+    told = [(m, Kind.MENTION) for m in mentioned]
+    for why, members in hooks.new_thread_audiences(thread).items():
+        if why in AUDIENCE_KINDS:
+            people = Member.objects.filter(pk__in=members).only(*roles.ROLE_FIELDS, "language")
+            told += [(m, AUDIENCE_KINDS[why]) for m in people]
+    notify_each(kinds=told, actor=post.author, thread=thread, post=post, url=_url(post))
 
 
 def on_vote_cast(sender, vote, **kwargs):

@@ -32,6 +32,7 @@ DEFAULT_EMAIL = {
     Kind.OFFICIAL_RESPONSE: Preference.Email.IMMEDIATE,
     Kind.IDEA_STATUS: Preference.Email.IMMEDIATE,
     Kind.HELP_INVITE: Preference.Email.IMMEDIATE,
+    Kind.BOOKMARK_REMINDER: Preference.Email.IMMEDIATE,
 }
 
 

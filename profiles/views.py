@@ -6,18 +6,19 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.language import remember_language
-from profiles import roles, selectors, services
+from profiles import hooks, roles, selectors, services
 from profiles.forms import ProfileForm
 from web.pagecache import not_for, shared_page
 
 
-@shared_page
+@shared_page(fill=lambda request, fills: hooks.fill_profile_panels(request, fills))
 def profile(request, username):
     member = selectors.member_for(username)
     if member.username != username:
@@ -31,7 +32,8 @@ def profile(request, username):
         kind=request.GET.get("kind", "replies"),
         page_number=request.GET.get("page"),
     )
-    return render(request, "profiles/profile.html", {"member": member, "view": view})
+    panels = mark_safe(hooks.profile_panels(request, member)) if member.is_active else ""  # noqa: S308 (templates)
+    return render(request, "profiles/profile.html", {"member": member, "view": view, "panels": panels})
 
 
 @login_required

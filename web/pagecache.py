@@ -192,6 +192,30 @@ class SharedRendering:
         return mark_safe(slot(name))  # noqa: S308 (a NUL-delimited marker, replaced before the page leaves)
 
 
+class Panels:
+    """Parts of a page that apps above the page's own app provide, each shared as the page is.
+
+    `provide(render, fill)`: render(request, *args, **kwargs) -> HTML or "" is rendered with the
+    page, into the copy that members share; fill(request, fills) -> {slot name: part} makes the
+    reader's own slots of it, from what render recorded in `request.shared_page.fills`.
+    """
+
+    def __init__(self):
+        self._panels: list[tuple] = []
+
+    def provide(self, render, fill):
+        self._panels.append((render, fill))
+
+    def render(self, request, *args, **kwargs) -> str:
+        return "".join(render(request, *args, **kwargs) for render, _fill in self._panels)
+
+    def fill(self, request, fills: dict) -> dict:
+        parts = {}
+        for _render, fill in self._panels:
+            parts.update(fill(request, fills))
+        return parts
+
+
 def personal(request):
     """The page showed something because of who the reader is: keep it for them alone."""
     page = getattr(request, "shared_page", None)

@@ -30,6 +30,12 @@ def thread_row(context, thread):
     return rendering.thread_row(context, thread)
 
 
+@register.simple_tag(takes_context=True)
+def before_post(context, post):
+    """What starts before a reply for the reader (forum/rendering.py: a slot of a member's page)."""
+    return rendering.before_post(context, post)
+
+
 @register.filter
 def json_ld(data):
     """schema.org data as a <script type="application/ld+json"> element."""

@@ -22,11 +22,13 @@ def _fill_thread(request, fills) -> dict:
         return {}  # a page of the thread's errors
     viewer, thread = pagecache.member(request), fills["thread"]
     states = list(fills.get("actions", {}).values())
-    selectors.attach_viewer_state(thread, viewer, states, selectors.voted(viewer, [s.pk for s in states]))
+    voted, follow_level = selectors.reader_state(viewer, thread.pk, [s.pk for s in states])
+    selectors.attach_viewer_state(thread, viewer, states, voted)
     own = rendering.actions_for(
         viewer, thread, states, can_reply=permissions.can_reply(viewer, thread), moderates=roles.is_moderator(viewer)
     )
-    own["follow"] = rendering.follow_form(thread, selectors.follow_level(viewer, thread.pk))
+    own["follow"] = rendering.follow_form(thread, follow_level)
+    own.update((f"before-post:{pk}", "") for pk in fills.get("before_post", ()))
     return {**own, **hooks.fill_thread_panels(request, fills)}
 
 
@@ -107,9 +109,7 @@ def post(request, post_id):
     """A stable address for one post: sends the reader to its page and anchor."""
     post = get_object_or_404(Post.objects.select_related("thread", "thread__category"), pk=post_id)
     permissions.check_can_read_thread(request.user, post.thread)
-    page = selectors.page_of_post(post, request.user)
-    suffix = f"?page={page}" if page > 1 else ""
-    return redirect(f"{post.thread.get_absolute_url()}{suffix}#post-{post.pk}")
+    return redirect(selectors.post_address(post, request.user))
 
 
 def history(request, post_id):

@@ -25,6 +25,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     assert figures["sockets"]["open_after_idle"] == figures["sockets"]["asked"]
     assert figures["notifications"]["received"] == figures["notifications"]["expected"]
     assert figures["throughput"]["trivial_rps"] > 0
+    assert figures["reading"]["member home"]["rendered"]["queries"] > 0
+    assert figures["reading"]["reading and posting"]["failed"] == []
     # Each page under load answered 200 to the member or visitor it was asked as (a redirect
     # would mean a wrong session or address), beside the bare project's /healthz.
     pages = figures["throughput"]["pages"]

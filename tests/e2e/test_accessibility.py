@@ -68,6 +68,7 @@ EVERYONE = [
 MEMBERS = [
     *EVERYONE,
     *("notifications", "notification preferences", "questions for you", "answering preferences", "add a picture"),
+    *("following", "bookmarks"),
 ]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = ["staff queue", "staff figures", "announcements"]
@@ -110,6 +111,8 @@ def paths(manage):
         "questions for you": "/answer/",
         "answering preferences": "/answer/preferences/",
         "add a picture": "/uploads/new/",
+        "following": "/following/",
+        "bookmarks": "/bookmarks/",
         "moderation queue": "/mod/",
         "moderation log": "/mod/log/",
         "staff queue": "/staff/",

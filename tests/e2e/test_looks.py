@@ -54,7 +54,13 @@ with limits.exempt():
     reply = services.post_reply(thread=thread, author=otto, body="Buy cheap lamps at my shop, spam.example!")
 reports.file_report(reporter=rhea, post=reply, reason="spam")
 announcements.publish(by=stan, message={announcement!r}, thread=thread, expires_at=timezone.now() + timedelta(days=1))
-print("STORY", thread.get_absolute_url())
+from reading import bookmarks, following
+following.follow_member(follower=Member.objects.get(username="mona{token}"), followed=rhea)
+for who in ("mona", "stan", "lena"):
+    bookmarks.save_bookmark(
+        member=Member.objects.get(username=who + "{token}"), thread=thread, post=reply, note="A long note " * 12
+    )
+print("STORY", thread.get_absolute_url(), category.get_absolute_url())
 """
 
 PEOPLE = {
@@ -69,7 +75,7 @@ def story(manage):
     token = secrets.token_hex(3)
     output = manage("shell", "-c", SETUP.format(password=PASSWORD, token=token, announcement=ANNOUNCEMENT)).stdout
     [line] = [line for line in output.splitlines() if line.startswith("STORY ")]
-    return {"token": token, "thread_url": line.split()[1]}
+    return {"token": token, "thread_url": line.split()[1], "category_url": line.split()[2]}
 
 
 def log_in_as(page, story, who, path="/"):
@@ -144,6 +150,10 @@ def test_on_a_phone_pages_fit_the_screen_and_the_header_leaves_room(story, page,
         "/roadmap/",
         "/answer/",
         "/answer/preferences/",
+        story["category_url"],
+        "/following/",
+        "/bookmarks/",
+        f"/u/rhea{story['token']}/",
         queue,
         *(["/mod/"] if role == "moderator and staff" else []),
     ):

@@ -222,7 +222,8 @@ def test_a_shared_page_costs_the_reader_a_few_small_queries(
     for url in (thread.get_absolute_url(), "/", thread.category.get_absolute_url(), f"/u/{answerer.username}/"):
         page(reader(asker), url, shared=False)
         client = reader(reader_one)
-        # Session, member, unread count; on a thread, their votes and their follow state.
+        # Session, member, unread count, how far they read (reading/); on a thread, their votes
+        # and their follow state, in one statement.
         with django_assert_max_num_queries(5):
             page(client, url, shared=True)
 

@@ -13,8 +13,9 @@ from forum.models import Follow
 from notifications.models import Kind, Notification
 
 # The whole request: session and member, the thread, the transaction (post, counters,
-# follow, badges, contribution rows, notifications, index queue) and the pushes after it.
-REPLY_QUERIES = 36
+# follow, badges, contribution rows, notifications, index queue, the author's read position)
+# and the pushes after it.
+REPLY_QUERIES = 37
 
 
 @pytest.fixture
