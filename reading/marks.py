@@ -26,7 +26,7 @@ def fill_rows(request, rows: dict) -> dict:
     member = pagecache.member(request)
     read = selectors.replies_read(member, list(rows))
     new_since = selectors.new_since()
-    marks = {}
+    marks, new_badge = {}, None
     for pk, row in rows.items():
         if pk in read:
             unread = row.reply_count - read[pk]
@@ -35,7 +35,8 @@ def fill_rows(request, rows: dict) -> dict:
                 href = unread_url(row.url)
                 marks[pk] = (href, format_html(' <a class="badge badge-unread" href="{}">{}</a>', href, label))
         elif row.created_at >= new_since and row.author_id != member.pk:
-            marks[pk] = (row.url, format_html(' <span class="badge badge-new">{}</span>', gettext("New")))
+            new_badge = new_badge or format_html(' <span class="badge badge-new">{}</span>', gettext("New"))
+            marks[pk] = (row.url, new_badge)
     return marks
 
 

@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from forum import selectors as forum_selectors
 from reading import watching
 from web import pagecache
 
@@ -33,7 +32,7 @@ def fill(request, fills: dict) -> dict:
     member = pagecache.member(request)
     category, tag = fills["reading_list"]["category"], fills["reading_list"]["tag"]
     if category is None and tag is None:
-        tracked = watching.tracked_counts(member, forum_selectors.visible_threads(member))
+        tracked = watching.tracked_counts(member)
         html = render_to_string("reading/_tracked.html", {"tracked": tracked}) if tracked else ""
         return {TRACKED: html, WATCH: ""}
     if category is not None:

@@ -9,12 +9,13 @@ or an eviction.
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from taggit.models import Tag
 
-from forum.models import Category, Thread
+from forum import selectors as forum_selectors
+from forum.models import Category
 from reading import selectors
 from reading.models import Watch
 
@@ -84,13 +85,17 @@ def watchers(thread) -> dict:
     return {"watched": watching.values("member")}
 
 
-def tracked_counts(member, readable: QuerySet[Thread]) -> list[dict]:
+def tracked_counts(member) -> list[dict]:
     """For each category and tag the member tracks or watches: its new and unread threads among
-    those the member may read (`readable`), in one query for the categories and one for the tags."""
+    those the member may read, in one query for the categories and one for the tags; nothing at
+    all for a member who tracks nothing (most members, on every home page they open)."""
     watches = summary(member)
     followed = (Level.TRACKING, Level.WATCHING)
     categories = [pk for pk, level in watches["categories"].items() if level in followed]
     tags = {pk: slug for pk, (slug, level) in watches["tags"].items() if level in followed}
+    if not categories and not tags:
+        return []
+    readable = forum_selectors.visible_threads(member)
     counts = {
         "new": Count("pk", filter=selectors.new_q(member), distinct=True),
         "unread": Count("pk", filter=selectors.unread_q(member), distinct=True),
