@@ -7,7 +7,6 @@ that viewer may read.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
@@ -141,8 +140,10 @@ def tag_threads(tag_slug: str, viewer, page_number=1) -> Page:
 # SQL through the ORM cost more than the database's answers.
 _THREAD = Prepared(lambda thread: Thread.objects.select_related("category", "author").filter(pk=thread))
 _THREAD_TAGS = Prepared(
-    lambda thread, kind: Tag.objects.filter(
-        taggit_taggeditem_items__object_id=thread, taggit_taggeditem_items__content_type_id=kind
+    lambda thread: Tag.objects.filter(
+        taggit_taggeditem_items__object_id=thread,
+        taggit_taggeditem_items__content_type__app_label=Thread._meta.app_label,
+        taggit_taggeditem_items__content_type__model=Thread._meta.model_name,
     ).order_by("taggit_taggeditem_items__id")
 )
 
@@ -155,7 +156,7 @@ def thread_for(viewer, thread_id: int) -> Thread:
         raise Http404
     thread = found[0]
     permissions.check_can_read_thread(viewer, thread)
-    thread.tag_list = _THREAD_TAGS.objects(thread=thread.pk, kind=ContentType.objects.get_for_model(Thread).pk)
+    thread.tag_list = _THREAD_TAGS.objects(thread=thread.pk)
     return thread
 
 
