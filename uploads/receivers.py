@@ -16,7 +16,7 @@ def on_reply_posted(sender, post, **kwargs):
 
 
 def on_post_edited(sender, post, editor, **kwargs):
-    services.attach_pictures(post=post, writer=editor)
+    services.attach_pictures(post=post, writer=editor, edited=True)
 
 
 def connect():

@@ -78,12 +78,14 @@ def referenced_keys(body: str) -> set[str]:
     return {key for key, _extension in PICTURE_PATH.findall(body)}
 
 
-def attach_pictures(*, post, writer):
+def attach_pictures(*, post, writer, edited: bool = False):
     """Give the post the pictures its message references that `writer` uploaded and no post
-    has yet; take back those it no longer references (an edit removed them: the picture goes
-    with the next `remove_stale_uploads`). Runs in the transaction that wrote the post."""
+    has yet; after an edit, take back those it no longer references (the picture goes with
+    the next `remove_stale_uploads`). Runs in the transaction that wrote the post: a new post
+    without pictures costs it no statement (most replies)."""
     keys = referenced_keys(post.body)
-    Upload.objects.filter(post=post).exclude(key__in=keys).update(post=None)
+    if edited:
+        Upload.objects.filter(post=post).exclude(key__in=keys).update(post=None)
     if keys:
         Upload.objects.filter(key__in=keys, uploader=writer, post__isnull=True).update(post=post)
 
