@@ -35,6 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from forum import hooks
+from profiles.models import Member
 from web.pagecache import CSRF, Renderings, slot
 
 TIME, MODERATE, ACTIONS, STARTED, ACTIVE = (slot(name) for name in ("time", "moderate", "actions", "started", "active"))
@@ -48,21 +49,10 @@ follows = Renderings(CAPACITY)
 
 
 def _member_key(member) -> tuple | None:
+    """What an author card shows of a member (Member.CARD_FIELDS, which thread pages load)."""
     if member is None:
         return None
-    return (
-        member.pk,
-        member.username,
-        member.name,
-        member.avatar.name,
-        member.is_brand_staff,
-        member.staff_title,
-        member.is_moderator,
-        member.reputation,
-        member.gold_badges,
-        member.silver_badges,
-        member.bronze_badges,
-    )
+    return (member.pk, *(getattr(member, name) for name in Member.CARD_FIELDS))
 
 
 def content_key(post, anchor: str) -> tuple:
