@@ -11,6 +11,7 @@ from reading import watching
 from web import pagecache
 
 WATCH, TRACKED = "reading-watch", "reading-tracked"
+# The watch forms, by level, and the tracked counts' boxes, by what they show.
 forms = pagecache.Renderings(4000)
 
 
@@ -33,7 +34,13 @@ def fill(request, fills: dict) -> dict:
     category, tag = fills["reading_list"]["category"], fills["reading_list"]["tag"]
     if category is None and tag is None:
         tracked = watching.tracked_counts(member)
-        html = render_to_string("reading/_tracked.html", {"tracked": tracked}) if tracked else ""
+        html = ""
+        if tracked:
+            key = (
+                get_language(),
+                *((entry["url"], entry["label"], entry["new"], entry["unread"]) for entry in tracked),
+            )
+            html = forms.get_or_render(key, lambda: render_to_string("reading/_tracked.html", {"tracked": tracked}))
         return {TRACKED: html, WATCH: ""}
     if category is not None:
         level, target = watching.level_of(member, category_pk=category[0]), ("category", category[1])

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from forum.models import Category, Post, Thread, Visibility
-from reading import selectors
+from reading import selectors, watching
 from reading.models import ReadState
 
 
@@ -28,6 +28,7 @@ def record_reads(positions: dict[tuple[int, int], int]):
             read_at = posts[post_pk][1]
             replies = selectors.replies_up_to(thread_pk, read_at, post_pk)
             advance(member_pk=member_pk, thread_pk=thread_pk, post_pk=post_pk, read_at=read_at, replies=replies)
+        _forget_counts({member_pk for member_pk, _thread_pk in positions})
 
 
 def advance(*, member_pk: int, thread_pk: int, post_pk: int | None, read_at: datetime, replies: int):
@@ -76,4 +77,13 @@ def mark_category_read(*, member, category: Category) -> int:
             for pk, replies, last in threads
         ]
     )
+    _forget_counts({member.pk})
     return len(threads)
+
+
+def _forget_counts(member_pks: set[int]):
+    """The members' tracked counts (reading.watching) are counted again: forgotten now, and again
+    after the commit, in case a page counted them from the rows of before in between. A member's
+    own post needs nothing: it changes the content's generation."""
+    watching.forget_tracked(member_pks)
+    transaction.on_commit(lambda: watching.forget_tracked(member_pks))

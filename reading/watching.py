@@ -4,7 +4,10 @@ list (muted).
 
 Every member's home page asks which categories and tags they muted and track, so a member's
 watches are kept in the cache (`summary`), read again from the database only after a change
-or an eviction.
+or an eviction. So are the counts of what they track (`tracked_counts`): counting a category's
+threads costs milliseconds, and a member comes back to the home page between reads. The counts
+are kept with what they were counted from (the content's generation, the member's access and
+language, their watches) and forgotten when the member's read states change.
 """
 
 from django.core.cache import cache
@@ -14,18 +17,29 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from taggit.models import Tag
 
+from forum import permissions
 from forum import selectors as forum_selectors
 from forum.models import Category
 from reading import selectors
 from reading.models import Watch
+from web import pagecache
 
 Level = Watch.Level
 NORMAL = "normal"
 LEVELS = (NORMAL, *Level.values)
 
 
+# Counts older than this are counted again even if nothing they depend on changed: a thread
+# stops being new READING_NEW_DAYS after it started, with no write to say so.
+TRACKED_SECONDS = 300
+
+
 def _key(member_pk: int) -> str:
     return f"reading:watches:{member_pk}"
+
+
+def _tracked_key(member_pk: int) -> str:
+    return f"reading:tracked:{member_pk}"
 
 
 def summary(member) -> dict:
@@ -87,14 +101,31 @@ def watchers(thread) -> dict:
 
 def tracked_counts(member) -> list[dict]:
     """For each category and tag the member tracks or watches: its new and unread threads among
-    those the member may read, in one query for the categories and one for the tags; nothing at
-    all for a member who tracks nothing (most members, on every home page they open)."""
+    those the member may read; nothing at all for a member who tracks nothing (most members, on
+    every home page they open). Counted again only when the content, the member's access, language
+    or watches changed, or their read states (`forget_tracked`)."""
     watches = summary(member)
     followed = (Level.TRACKING, Level.WATCHING)
-    categories = [pk for pk, level in watches["categories"].items() if level in followed]
-    tags = {pk: slug for pk, (slug, level) in watches["tags"].items() if level in followed}
+    categories = sorted(pk for pk, level in watches["categories"].items() if level in followed)
+    tags = {pk: slug for pk, (slug, level) in sorted(watches["tags"].items()) if level in followed}
     if not categories and not tags:
         return []
+    stamp = (pagecache.generation(), get_language(), tuple(permissions.readable_accesses(member)), categories, tags)
+    kept = cache.get(_tracked_key(member.pk))
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    found = _count_tracked(member, categories, tags)
+    cache.set(_tracked_key(member.pk), (stamp, found), TRACKED_SECONDS)
+    return found
+
+
+def forget_tracked(member_pks):
+    """These members' read states changed: their tracked counts are counted again."""
+    cache.delete_many([_tracked_key(pk) for pk in member_pks])
+
+
+def _count_tracked(member, categories: list[int], tags: dict[int, str]) -> list[dict]:
+    """One query for the categories and one for the tags."""
     readable = forum_selectors.visible_threads(member)
     counts = {
         "new": Count("pk", filter=selectors.new_q(member), distinct=True),

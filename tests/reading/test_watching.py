@@ -3,10 +3,13 @@ page (tracking), its threads out of the latest list (muted); never a staff-only 
 member who may not read it."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from forum import services as forum
 from notifications.models import Kind, Notification, Preference
+from profiles.services import grant_role
 from reading import watching
 from reading.models import Watch
 from tests.reading.clients import as_
@@ -235,3 +238,56 @@ def test_a_reply_in_a_watched_category_is_not_a_new_thread(member, other_member,
     forum.post_reply(thread=thread, author=other_member, body="Bump.")
 
     assert not watched_news(member).exists()
+
+
+def tracked_box(client) -> str:
+    html = client.get("/").content.decode()
+    start = html.find('id="tracked-heading"')
+    return html[start : html.find("</section>", start)] if start >= 0 else ""
+
+
+def test_tracked_counts_are_kept_until_something_they_count_changes(member, other_member, discussion, make_thread):
+    make_thread(category=discussion, author=other_member)
+    watching.set_watch(member=member, level="tracking", category=discussion)
+    client = as_(member)
+    assert "1 new" in tracked_box(client)
+
+    with CaptureQueriesContext(connection) as counted:
+        tracked_box(client)
+    assert not [q for q in counted.captured_queries if "COUNT(DISTINCT" in q["sql"]]
+
+    make_thread(category=discussion, author=other_member)
+    assert "2 new" in tracked_box(client)
+
+
+def test_reading_a_tracked_thread_counts_it_again(member, other_member, discussion, make_thread, report):
+    thread = make_thread(category=discussion, author=other_member)
+    watching.set_watch(member=member, level="tracking", category=discussion)
+    client = as_(member)
+    assert "1 new" in tracked_box(client)
+
+    report(client, thread.posts.get())
+
+    assert "What you track" not in client.get("/").content.decode()
+
+
+def test_marking_a_tracked_category_read_counts_it_again(member, other_member, discussion, make_thread):
+    make_thread(category=discussion, author=other_member)
+    watching.set_watch(member=member, level="tracking", category=discussion)
+    client = as_(member)
+    assert "1 new" in tracked_box(client)
+
+    client.post("/c/general/read/")
+
+    assert "What you track" not in client.get("/").content.decode()
+
+
+def test_kept_counts_of_a_staff_category_go_with_the_staff_role(staff_member, moderator, staff_category, make_thread):
+    make_thread(category=staff_category, author=moderator, title="Escalations this week")
+    watching.set_watch(member=staff_member, level="tracking", category=staff_category)
+    client = as_(staff_member)
+    assert "Staff room" in tracked_box(client)
+
+    grant_role(member=staff_member, role="member")
+
+    assert "Staff room" not in client.get("/").content.decode()
