@@ -236,6 +236,12 @@ class BilingualWhooshBackend(WhooshSearchBackend):
             raise
         writer.commit()
 
+    def clear(self, models=None, commit=True):
+        """Empty the index (clear_index) as a rebuild of nothing: haystack's own deletes the folder
+        from under every process reading it, whose next search fails. The index holds posts only,
+        so `models` changes nothing."""
+        self.rebuild(iter(()))
+
     def rebuild(self, documents, *, progress=None) -> int:
         """Write every document into a fresh index beside the current one, then swap it in."""
         if not self.setup_complete:

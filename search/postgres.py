@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, log_query
 from haystack.inputs import Exact
 from haystack.models import SearchResult
+from haystack.utils import get_identifier, get_model_ct
 
 from search.analysis import WORD, composed
 from search.models import SearchDocument
@@ -63,6 +64,7 @@ class Compiled:
 
     where: Q
     ranked: list[tuple[str, list]] = field(default_factory=list)
+    everything: bool = False  # no condition at all: haystack's own listing of a model's documents
 
 
 def _compile(node, ranked: list, *, negated: bool = False) -> Q:
@@ -114,7 +116,7 @@ def _narrowing(narrow: str) -> Q:
 class PostgresSearchQuery(BaseSearchQuery):
     def build_query(self):
         ranked: list = []
-        return Compiled(_compile(self.query_filter, ranked), ranked)
+        return Compiled(_compile(self.query_filter, ranked), ranked, everything=not self.query_filter)
 
     def build_query_fragment(self, field, filter_type, value):  # pragma: no cover (build_query does it all)
         raise NotImplementedError("PostgresSearchQuery compiles the whole tree in build_query")
@@ -143,8 +145,10 @@ class PostgresSearchBackend(BaseSearchBackend):
     ):
         """One page of posts matching the compiled query, best first (or in `sort_by`'s order), and
         how many match: one SQL query, whose window counts the matches."""
+        if isinstance(query_string, Compiled) and query_string.everything and kwargs.get("models"):
+            return self._listing(kwargs["models"], narrow_queries, start_offset, end_offset, result_class)
         if not isinstance(query_string, Compiled) or not query_string.ranked:
-            return {"results": [], "hits": 0}  # no word to look for (haystack's "match all")
+            return {"results": [], "hits": 0}  # no word to look for
         documents = SearchDocument.objects.filter(query_string.where)
         for narrow in narrow_queries or ():
             documents = documents.filter(_narrowing(narrow))
@@ -169,6 +173,19 @@ class PostgresSearchBackend(BaseSearchBackend):
             extra = {name: row[name] for name in STORED}
             results.append(result_class(app_label, model_name, str(row["django_id"]), row["rank"], **extra))
         return {"results": results, "hits": rows[0]["hits"]}
+
+    def _listing(self, models, narrow_queries, start_offset, end_offset, result_class) -> dict:
+        """Every document of these models, by id: what haystack's update_index --remove walks to
+        find the stale ones. The search page never asks for it (a search needs a word)."""
+        documents = SearchDocument.objects.filter(django_ct__in=[get_model_ct(model) for model in models])
+        for narrow in narrow_queries or ():
+            documents = documents.filter(_narrowing(narrow))
+        start = start_offset or 0
+        stop = end_offset if end_offset is not None else start + 20
+        rows = documents.order_by("django_id").values("id", "django_ct", "django_id")[start:stop]
+        result_class = result_class or SearchResult
+        results = [result_class(*row["django_ct"].split("."), str(row["django_id"]), 0, id=row["id"]) for row in rows]
+        return {"results": results, "hits": documents.count()}
 
     def indexed_votes(self) -> dict[int, int]:
         """{post id: its votes} as the index holds them, for search_check."""
@@ -202,6 +219,19 @@ class PostgresSearchBackend(BaseSearchBackend):
                 SearchDocument.objects.bulk_create(
                     self._rows(documents), update_conflicts=True, unique_fields=["id"], update_fields=fields
                 )
+
+    # haystack's own commands (update_index, clear_index) write through these three.
+    def update(self, index, iterable, commit=True):
+        self.write([index.full_prepare(obj) for obj in iterable], [])
+
+    def remove(self, obj_or_string, commit=True):
+        self.write([], [get_identifier(obj_or_string)])
+
+    def clear(self, models=None, commit=True):
+        documents = SearchDocument.objects.all()
+        if models:
+            documents = documents.filter(django_ct__in=[get_model_ct(model) for model in models])
+        documents.delete()
 
     def rebuild(self, documents, *, progress=None) -> int:
         """Replace every row in one transaction: readers see the old index until it commits."""

@@ -123,6 +123,28 @@ def test_rebuild_index_keeps_changes_queued_after_it_started(forum, moderator, m
     assert check() == (0, "The index matches the database (23 posts).\n")
 
 
+def test_haystacks_update_index_and_clear_index_work_on_either_backend(forum, search_page):
+    call_command("update_index", stdout=StringIO(), verbosity=0)
+
+    assert check()[0] == 0
+    assert len(search_page(q="sprinkler").results) == 12
+
+    call_command("clear_index", "--noinput", stdout=StringIO(), verbosity=0)
+
+    assert len(search_page(q="sprinkler").results) == 0
+
+
+def test_update_index_with_remove_drops_what_left_the_database(forum, index_now, search_page):
+    index_now()
+    gone = forum[2]
+    Post.objects.filter(thread=gone).delete()  # past the services: nothing queued
+
+    call_command("update_index", "--remove", stdout=StringIO(), verbosity=0)
+
+    assert check()[0] == 0
+    assert len(search_page(q="sprinkler").results) == 11
+
+
 def test_rebuild_of_an_empty_forum(db):
     out = StringIO()
     call_command("rebuild_index", stdout=out)
