@@ -10,10 +10,13 @@ the first unread reply, and the form that static/js/reading.js reports the readi
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from reading import selectors
 from web import pagecache
+
+# The scriptless form of each page, the same for every member who reads it (its token a slot).
+scriptless_forms = pagecache.Renderings(2000)
 
 SINCE, SCRIPTLESS = "reading-since", "reading-scriptless"
 
@@ -85,7 +88,11 @@ def _scriptless_form(request, thread, posts: list) -> str:
     """Without JavaScript nothing reports the reading: a button does, up to the page's last reply."""
     if not posts:
         return ""
-    return render_to_string(
-        "reading/_mark_page_read.html",
-        {"thread": thread, "post": posts[-1][1], "next": request.get_full_path(), "csrf_token": pagecache.CSRF},
+    last, path = posts[-1][1], request.get_full_path()
+    return scriptless_forms.get_or_render(
+        (get_language(), thread.pk, last, path),
+        lambda: render_to_string(
+            "reading/_mark_page_read.html",
+            {"thread": thread, "post": last, "next": path, "csrf_token": pagecache.CSRF},
+        ),
     )
