@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "profiles",
     "forum",
     "ideas",
+    "conversations",
     "uploads",
     "reputation",
     "contributions",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("answering.urls")),
     path("", include("ideas.urls")),
+    path("", include("conversations.urls")),
     path("", include("uploads.urls")),
     path("", include("reading.urls")),
     path("", include("forum.urls")),

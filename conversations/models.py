@@ -1,0 +1,116 @@
+"""Private conversations: a member with the brand's team (or, when MEMBER_MESSAGES is on, with
+another member).
+
+A conversation with the team belongs to the member and to the team as a whole: any brand
+staff member may read it and join it; the staff who wrote in it are its participants.
+Moderators read one only while a report on it is open. Nothing here is ever public: no
+search index, feed, profile or figure reads these tables.
+
+Cached numbers (message_count, the members' unread_conversations) change only in
+conversations/services.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Conversation(models.Model):
+    class Kind(models.TextChoices):
+        TEAM = "team", _("With the team")
+        MEMBERS = "members", _("Between members")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEAM)
+    subject = models.CharField(_("subject"), max_length=150)
+    # The member who talks with the team (team conversations); None between members.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Its topic, for the response target (the category's, as for public questions).
+    category = models.ForeignKey("forum.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The public thread it continues, when staff took it private.
+    thread = models.ForeignKey("forum.Thread", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
+    message_count = models.PositiveIntegerField(default=0, editable=False)
+    # The staff workspace: who took it, and since when the member waits for the team.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    awaiting_since = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("conversations:conversation", args=[self.pk])
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind == self.Kind.TEAM
+
+
+class Participant(models.Model):
+    """A member in a conversation, with where they stopped reading."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField(default=timezone.now)
+    # Set when a message by someone else arrives, cleared when the member reads it; the
+    # member's unread_conversations counts these rows.
+    unread = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "member"], name="one_participant_row")]
+        indexes = [models.Index(fields=["member", "conversation"], name="participant_inbox")]
+
+    def __str__(self):
+        return f"{self.member_id} in {self.conversation_id}"
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "id"], name="message_in_conversation")]
+
+    def __str__(self):
+        return f"message {self.pk} in {self.conversation_id}"
+
+
+class Report(models.Model):
+    """A participant asked moderators to look: while it is open, moderators may read the conversation."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "reporter"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_conversation_report",
+            )
+        ]
+
+    def __str__(self):
+        return f"report on conversation {self.conversation_id}"

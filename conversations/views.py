@@ -1,0 +1,218 @@
+"""/messages/: the inbox, a conversation, writing to the team, and what staff and moderators do."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conversations import permissions, selectors, services
+from conversations.forms import MessageForm, NewConversationForm, TakePrivateForm
+from conversations.models import Conversation, Message
+from forum import selectors as forum_selectors
+from forum.models import Category, Post, Visibility
+from forum.permissions import readable_accesses
+from profiles import roles
+from profiles.models import Member
+from web.redirects import redirect_back
+
+
+def _conversation(request, pk: int):
+    """The conversation, or 404 for a reader who may not read it."""
+    try:
+        conversation = selectors.conversation_for(pk)
+    except Conversation.DoesNotExist:
+        raise Http404(_("No such conversation.")) from None
+    permissions.check_can_read(
+        request.user, conversation, participant_ids=conversation.participant_ids, reported=conversation.is_reported
+    )
+    return conversation
+
+
+@login_required
+def inbox(request):
+    box = request.GET.get("box", "")
+    if box == "reported" and roles.is_moderator(request.user):
+        page = selectors.reported(page_number=request.GET.get("page"))
+    else:
+        box, page = "", selectors.inbox(request.user, page_number=request.GET.get("page"))
+    return render(request, "conversations/inbox.html", {"page": page, "box": box})
+
+
+@login_required
+def new(request):
+    """A member writes to the team; with ?thread=<id>, staff continue that thread in private."""
+    if request.GET.get("thread", "").isdigit():
+        return _take_private(request, int(request.GET["thread"]))
+    permissions.check_can_contact_team(request.user)
+    categories = Category.objects.filter(kind=Category.Kind.QUESTIONS, access__in=readable_accesses(request.user))
+    initial = {"category": categories.filter(slug=request.GET.get("category", "")).first()}
+    form = NewConversationForm(request.POST or None, categories=categories, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.start_team_conversation(member=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            flash.success(request, _("Your message is on its way to the team."))
+            return redirect(conversation)
+    status = 400 if form.errors else 200
+    return render(request, "conversations/new.html", {"form": form}, status=status)
+
+
+def _take_private(request, thread_id: int):
+    permissions.check_can_take_private(request.user)
+    thread = forum_selectors.thread_for(request.user, thread_id)
+    authors = Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).values("author")
+    people = list(
+        Member.objects.filter(Q(pk=thread.author_id) | Q(pk__in=authors), is_active=True)
+        .exclude(pk=request.user.pk)
+        .order_by("display_name", "username")
+    )
+    initial = {
+        "member": request.GET.get("member") or thread.author.username,
+        "subject": thread.title,
+        "public_note": _("We are continuing this conversation in private."),
+    }
+    form = TakePrivateForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = next(m for m in people if m.username == data["member"])
+        try:
+            conversation = services.take_private(
+                thread=thread,
+                by=request.user,
+                member=member,
+                subject=data["subject"],
+                body=data["body"],
+                public_note=data["public_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(conversation)
+    status = 400 if form.errors else 200
+    return render(request, "conversations/new.html", {"form": form, "thread": thread}, status=status)
+
+
+@login_required
+def conversation(request, pk):
+    conversation = _conversation(request, pk)
+    return _page(request, conversation, MessageForm())
+
+
+def _page(request, conversation, form, status=200):
+    member = request.user
+    page = selectors.messages(conversation, page_number=request.GET.get("page"))
+    if member.pk in conversation.unread_for and not page.has_next():
+        services.mark_read(conversation=conversation, member=member)
+        member.unread_conversations = max(0, member.unread_conversations - 1)  # the header of this page
+    participant_ids = conversation.participant_ids
+    context = {
+        "conversation": conversation,
+        "page": page,
+        "form": form,
+        "may_write": permissions.can_write(member, conversation, participant_ids=participant_ids),
+        "is_participant": member.pk in participant_ids,
+        "is_team_staff": conversation.is_team and roles.is_brand_staff(member),
+        "moderates": roles.is_moderator(member),
+    }
+    if context["is_team_staff"]:
+        context["colleagues"] = Member.objects.filter(roles.brand_staff_q(), is_active=True).order_by(
+            "display_name", "username"
+        )
+    return render(request, "conversations/conversation.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reply(request, pk):
+    conversation = _conversation(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.post_message(
+                conversation=conversation, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(f"{conversation.get_absolute_url()}#message-{message.pk}")
+    return _page(request, conversation, form, status=400)
+
+
+@login_required
+def message(request, pk):
+    """One message as the page shows it: what a live update fetches."""
+    found = get_object_or_404(Message.objects.select_related("author"), pk=pk)
+    conversation = _conversation(request, found.conversation_id)
+    context = {"message": found, "conversation_member_id": conversation.member_id}
+    return render(request, "conversations/_message.html", context)
+
+
+@login_required
+@require_POST
+def join(request, pk):
+    conversation = _conversation(request, pk)
+    services.join_conversation(conversation=conversation, member=request.user)
+    flash.success(request, _("You joined the conversation."))
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    conversation = _conversation(request, pk)
+    permissions.check_can_assign(request.user, conversation)  # before any input check: 403, never 400
+    action, to = request.POST.get("action"), None
+    if action == "claim":
+        to = request.user
+    elif action == "assign":
+        to = Member.objects.filter(username=request.POST.get("to", ""), is_active=True).first()
+        if to is None:
+            flash.error(request, _("Choose the colleague to assign the conversation to."))
+            return redirect_back(request, conversation.get_absolute_url())
+    elif action != "release":
+        flash.error(request, _("Unknown action."))
+        return redirect_back(request, conversation.get_absolute_url())
+    try:
+        services.assign_conversation(conversation=conversation, by=request.user, to=to)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    return redirect_back(request, conversation.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report(request, pk):
+    conversation = _conversation(request, pk)
+    try:
+        reason = request.POST.get("reason", "")
+        services.report_conversation(conversation=conversation, reporter=request.user, reason=reason)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    else:
+        flash.success(request, _("Thank you: the moderators will read this conversation."))
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+def resolve(request, pk):
+    conversation = _conversation(request, pk)
+    services.resolve_reports(conversation=conversation, by=request.user)
+    flash.success(request, _("The report is closed; the conversation is private again."))
+    return redirect(reverse("conversations:inbox") + "?box=reported")
+
+
+@login_required
+@require_POST
+def read(request, pk):
+    """The page showed a message that arrived live: it is read (the header's count follows)."""
+    conversation = _conversation(request, pk)
+    services.mark_read(conversation=conversation, member=request.user)
+    return HttpResponse(status=204)
