@@ -8,3 +8,9 @@ class ConversationsConfig(AppConfig):
     name = "conversations"
     label = "conversations"
     verbose_name = _("Private conversations")
+
+    def ready(self):
+        from conversations import notes
+        from forum import hooks
+
+        hooks.provide_staff_notes(notes.render)

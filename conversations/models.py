@@ -76,15 +76,23 @@ class Participant(models.Model):
         return f"{self.member_id} in {self.conversation_id}"
 
 
-class Message(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+class Written(models.Model):
+    """Markdown by a member, kept with its sanitized rendering (web.markdown)."""
+
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField()
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class Message(Written):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+
+    class Meta(Written.Meta):
         indexes = [models.Index(fields=["conversation", "id"], name="message_in_conversation")]
 
     def __str__(self):
@@ -114,3 +122,21 @@ class Report(models.Model):
 
     def __str__(self):
         return f"report on conversation {self.conversation_id}"
+
+
+class InternalNote(Written):
+    """A note by staff or a moderator on a public thread, for staff and moderators alone.
+
+    Shown on their thread pages after the post that was the thread's latest when it was written;
+    never in a feed, the search index, a member's notification, an email, a live push or
+    structured data: nothing but conversations/notes.py reads this table for a page.
+    """
+
+    thread = models.ForeignKey("forum.Thread", on_delete=models.CASCADE, related_name="+")
+    after_post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta(Written.Meta):
+        indexes = [models.Index(fields=["after_post", "created_at"], name="note_after_post")]
+
+    def __str__(self):
+        return f"note {self.pk} on thread {self.thread_id}"

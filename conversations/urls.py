@@ -14,4 +14,5 @@ urlpatterns = [
     path("messages/<int:pk>/report/", views.report, name="report"),
     path("messages/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("messages/message/<int:pk>/", views.message, name="message"),
+    path("messages/notes/<int:thread_id>/", views.add_note, name="add_note"),
 ]

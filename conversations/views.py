@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import permissions, selectors, services
+from conversations import notes, permissions, selectors, services
 from conversations.forms import MessageForm, NewConversationForm, TakePrivateForm
 from conversations.models import Conversation, Message
 from forum import selectors as forum_selectors
-from forum.models import Category, Post, Visibility
+from forum.models import Category, Post, Thread, Visibility
 from forum.permissions import readable_accesses
 from profiles import roles
 from profiles.models import Member
@@ -216,3 +216,17 @@ def read(request, pk):
     conversation = _conversation(request, pk)
     services.mark_read(conversation=conversation, member=request.user)
     return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def add_note(request, thread_id):
+    """Staff and moderators write an internal note on a public thread."""
+    thread = get_object_or_404(Thread.objects.select_related("category"), pk=thread_id)
+    notes.check_can_write_note(request.user, thread)  # before any input check: 403, never 400
+    try:
+        note = notes.add_note(thread=thread, author=request.user, body=request.POST.get("body", ""))
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+        return redirect(thread)
+    return redirect(f"{reverse('forum:post', args=[note.after_post_id])}" if note.after_post_id else thread)

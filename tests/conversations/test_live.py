@@ -4,7 +4,7 @@ through the real ASGI stack and the configured channel layer (Redis in CI's seco
 import pytest
 from channels.db import database_sync_to_async
 
-from conversations import services
+from conversations import notes, services
 from notifications import consumers
 from notifications.consumers import CLOSE_ACCESS_CHANGED
 from tests.notifications.test_access_on_delivery import messages_until_quiet
@@ -65,3 +65,16 @@ async def test_a_staff_participant_whose_role_is_taken_away_receives_nothing_mor
 
     assert await messages_until_quiet(sophie) == [{"closed": CLOSE_ACCESS_CHANGED}]
     assert of_type(await messages_until_quiet(alice), "conversation.message")  # her own other tabs follow
+
+
+async def test_a_note_is_never_pushed_to_the_members_reading_its_thread(
+    sockets, questions, make_thread, member, staff_member
+):
+    thread = await database_sync_to_async(make_thread)(category=questions, author=member, title="Lamp blinks")
+    alice = await open_for(sockets, member)
+    await alice.send_json_to({"type": "subscribe", "thread": thread.pk})
+    assert (await alice.receive_json_from())["type"] == "subscribed"
+
+    await database_sync_to_async(notes.add_note)(thread=thread, author=staff_member, body="Known firmware bug.")
+
+    assert await messages_until_quiet(alice) == []
