@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from forum.forms import BodyField
@@ -40,3 +41,19 @@ class TakePrivateForm(MessageForm):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [(m.username, m.name) for m in people]
+
+
+class SavedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=240)
+    language = forms.ChoiceField(label=_("Language"))
+    body = BodyField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown. {member} becomes the member’s name, {me} yours, {site} the site’s."),
+    )
+
+    field_order = ["title", "language", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES

@@ -140,3 +140,22 @@ class InternalNote(Written):
 
     def __str__(self):
         return f"note {self.pk} on thread {self.thread_id}"
+
+
+class SavedReply(models.Model):
+    """A reply staff write once and insert many times, in one language; placeholders in its body
+    ({member}, {me}, {site}) are filled when it is inserted (conversations/saved_replies.py)."""
+
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title

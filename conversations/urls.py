@@ -15,4 +15,8 @@ urlpatterns = [
     path("messages/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("messages/message/<int:pk>/", views.message, name="message"),
     path("messages/notes/<int:thread_id>/", views.add_note, name="add_note"),
+    path("messages/replies/", views.library, name="library"),
+    path("messages/replies/search/", views.search_saved, name="search_saved"),
+    path("messages/replies/<int:pk>/", views.edit_saved, name="edit_saved"),
+    path("messages/replies/<int:pk>/delete/", views.delete_saved, name="delete_saved"),
 ]

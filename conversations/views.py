@@ -3,16 +3,17 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import notes, permissions, selectors, services
-from conversations.forms import MessageForm, NewConversationForm, TakePrivateForm
-from conversations.models import Conversation, Message
+from conversations import notes, permissions, saved_replies, selectors, services
+from conversations.forms import MessageForm, NewConversationForm, SavedReplyForm, TakePrivateForm
+from conversations.models import Conversation, Message, SavedReply
 from forum import selectors as forum_selectors
 from forum.models import Category, Post, Thread, Visibility
 from forum.permissions import readable_accesses
@@ -102,7 +103,16 @@ def _take_private(request, thread_id: int):
 @login_required
 def conversation(request, pk):
     conversation = _conversation(request, pk)
-    return _page(request, conversation, MessageForm())
+    return _page(request, conversation, MessageForm(initial={"body": _inserted(request, conversation)}))
+
+
+def _inserted(request, conversation) -> str:
+    """A saved reply staff chose to start from (?insert=<id>), its placeholders filled."""
+    chosen = request.GET.get("insert", "")
+    if not (chosen.isdigit() and len(chosen) < 12 and roles.is_brand_staff(request.user)):
+        return ""
+    reply = SavedReply.objects.filter(pk=int(chosen)).first()
+    return saved_replies.fill(reply.body, member=conversation.member, writer=request.user) if reply else ""
 
 
 def _page(request, conversation, form, status=200):
@@ -121,6 +131,11 @@ def _page(request, conversation, form, status=200):
         "is_team_staff": conversation.is_team and roles.is_brand_staff(member),
         "moderates": roles.is_moderator(member),
     }
+    if context["is_team_staff"] and context["may_write"]:
+        query = request.GET.get("saved", "")[:100]
+        context["saved_query"] = query
+        language = conversation.member.language if conversation.member else None
+        context["saved_results"] = list(saved_replies.search(query, language=language)) if query else []
     if context["is_team_staff"]:
         context["colleagues"] = Member.objects.filter(roles.brand_staff_q(), is_active=True).order_by(
             "display_name", "username"
@@ -230,3 +245,75 @@ def add_note(request, thread_id):
         flash.error(request, " ".join(error.messages))
         return redirect(thread)
     return redirect(f"{reverse('forum:post', args=[note.after_post_id])}" if note.after_post_id else thread)
+
+
+@login_required
+def library(request):
+    """The saved replies staff share: search them, add one."""
+    saved_replies.check_can_use(request.user)
+    form = SavedReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved_replies.save_reply(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            flash.success(request, _("The saved reply is in the library."))
+            return redirect("conversations:library")
+    query = request.GET.get("q", "")[:100]
+    replies = saved_replies.search(query) if query else SavedReply.objects.all()
+    page = Paginator(replies, 25).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": query, "placeholders": saved_replies.PLACEHOLDERS}
+    return render(request, "conversations/library.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def edit_saved(request, pk):
+    saved_replies.check_can_use(request.user)
+    reply = get_object_or_404(SavedReply, pk=pk)
+    form = SavedReplyForm(
+        request.POST or None, initial={"title": reply.title, "body": reply.body, "language": reply.language}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved_replies.save_reply(by=request.user, reply=reply, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            flash.success(request, _("The saved reply is updated."))
+            return redirect("conversations:library")
+    context = {"form": form, "reply": reply, "placeholders": saved_replies.PLACEHOLDERS}
+    return render(request, "conversations/saved_reply.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def delete_saved(request, pk):
+    saved_replies.check_can_use(request.user)
+    saved_replies.delete_reply(by=request.user, reply=get_object_or_404(SavedReply, pk=pk))
+    flash.success(request, _("The saved reply is deleted."))
+    return redirect("conversations:library")
+
+
+@login_required
+def search_saved(request):
+    """Saved replies for the composer's search box, filled for the conversation being answered."""
+    saved_replies.check_can_use(request.user)
+    conversation_id = request.GET.get("conversation", "")
+    member = None
+    if conversation_id.isdigit() and len(conversation_id) < 12:
+        member = _conversation(request, int(conversation_id)).member
+    replies = saved_replies.search(request.GET.get("q", "")[:100], language=member.language if member else None)
+    return JsonResponse(
+        {
+            "replies": [
+                {
+                    "id": reply.pk,
+                    "title": reply.title,
+                    "language": reply.language,
+                    "body": saved_replies.fill(reply.body, member=member, writer=request.user),
+                }
+                for reply in replies
+            ]
+        }
+    )
