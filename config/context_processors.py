@@ -17,6 +17,8 @@ def site(request):
         # The member menu links to the accounts linked with an identity provider when there is one.
         "SIGN_IN_PROVIDERS": bool(settings.OIDC_PROVIDERS),
         "announcement": announcement,
+        # The profile pages offer to write privately to a member when that is open.
+        "MEMBER_MESSAGES": settings.MEMBER_MESSAGES,
         "announcement_link": link(announcement) if announcement else "",
     }
     user = getattr(request, "user", None)

@@ -57,3 +57,10 @@ class SavedReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
+
+
+class MemberConversationForm(MessageForm):
+    subject = forms.CharField(
+        label=_("Subject"), max_length=TITLE_MAX * 2, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    field_order = ["subject", "body"]

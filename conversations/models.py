@@ -159,3 +159,17 @@ class SavedReply(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Block(models.Model):
+    """A member who does not want private messages from another: neither may write to the other."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")]
+
+    def __str__(self):
+        return f"{self.blocker_id} blocks {self.blocked_id}"

@@ -22,7 +22,7 @@ def inbox(member, *, page_number=None):
     """The member's conversations, latest first, each with whether it has something unread."""
     rows = (
         Participant.objects.filter(member=member)
-        .select_related("conversation__member", "conversation__assignee")
+        .select_related("conversation__member", "conversation__started_by")
         .order_by("-conversation__last_message_at", "-conversation_id")
     )
     return Paginator(rows, INBOX_PER_PAGE).get_page(page_number)

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import events, live, permissions
+from conversations import between_members, events, live, permissions
 from conversations.models import Conversation, Message, Participant, Report
 from forum import permissions as forum_permissions
 from forum.services import post_reply
@@ -53,7 +53,7 @@ def _clear_unread(conversation, member) -> bool:
     return False
 
 
-def _write(conversation, *, author, body: str) -> Message:
+def write(conversation, *, author, body: str) -> Message:
     """The message and every count it changes. The caller holds the transaction, with the
     conversation locked, and has checked the author may write."""
     body = clean_body(body)
@@ -82,7 +82,7 @@ def _write(conversation, *, author, body: str) -> Message:
     return message
 
 
-def _clean_subject(subject: str) -> str:
+def clean_subject(subject: str) -> str:
     """A thread title's rules (length, no control characters), said of a subject."""
     try:
         return clean_title(subject)
@@ -101,14 +101,28 @@ def _clean_subject(subject: str) -> str:
 def start_team_conversation(*, member: Member, subject: str, body: str, category=None) -> Conversation:
     """A member writes to the brand's team."""
     permissions.check_can_contact_team(member)
-    subject = _clean_subject(subject)
+    subject = clean_subject(subject)
     clean_body(body)  # refused before any row is written
     with transaction.atomic():
         conversation = Conversation.objects.create(
             kind=Conversation.Kind.TEAM, subject=subject, member=member, started_by=member, category=category
         )
         Participant.objects.create(conversation=conversation, member=member)
-        message = _write(conversation, author=member, body=body)
+        message = write(conversation, author=member, body=body)
+        events.conversation_started.send(sender=Conversation, conversation=conversation, message=message)
+    return conversation
+
+
+def start_member_conversation(*, sender: Member, recipient: Member, subject: str, body: str) -> Conversation:
+    """A member writes privately to another (when MEMBER_MESSAGES is on: conversations/between_members.py)."""
+    between_members.check_can_write_to(sender, recipient)
+    subject = clean_subject(subject)
+    clean_body(body)
+    between_members.take_limit(sender, "conversation")
+    with transaction.atomic():
+        conversation = Conversation.objects.create(kind=Conversation.Kind.MEMBERS, subject=subject, started_by=sender)
+        Participant.objects.bulk_create(Participant(conversation=conversation, member=m) for m in (sender, recipient))
+        message = write(conversation, author=sender, body=body)
         events.conversation_started.send(sender=Conversation, conversation=conversation, message=message)
     return conversation
 
@@ -120,7 +134,7 @@ def take_private(*, thread, by: Member, member: Member, subject: str, body: str,
     forum_permissions.check_can_read_thread(by, thread)
     if not roles.is_member(member) or member.pk == by.pk or not forum_permissions.can_read_thread(member, thread):
         raise ValidationError(_("Choose a member of this thread to write to."), code="member")
-    subject = _clean_subject(subject)
+    subject = clean_subject(subject)
     clean_body(body)
     with transaction.atomic():
         conversation = Conversation.objects.create(
@@ -131,10 +145,8 @@ def take_private(*, thread, by: Member, member: Member, subject: str, body: str,
             category=thread.category,
             thread=thread,
         )
-        Participant.objects.bulk_create(
-            [Participant(conversation=conversation, member=member), Participant(conversation=conversation, member=by)]
-        )
-        message = _write(conversation, author=by, body=body)
+        Participant.objects.bulk_create(Participant(conversation=conversation, member=m) for m in (member, by))
+        message = write(conversation, author=by, body=body)
         events.conversation_started.send(sender=Conversation, conversation=conversation, message=message)
         if public_note.strip():
             post_reply(thread=thread, author=by, body=public_note, official=False)
@@ -144,8 +156,10 @@ def take_private(*, thread, by: Member, member: Member, subject: str, body: str,
 def post_message(*, conversation: Conversation, author: Member, body: str) -> Message:
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        permissions.check_can_write(author, conversation, participant_ids=participant_ids(conversation))
-        return _write(conversation, author=author, body=body)
+        people = participant_ids(conversation)
+        permissions.check_can_write(author, conversation, participant_ids=people)
+        between_members.check_reply(conversation, author, people)
+        return write(conversation, author=author, body=body)
 
 
 def join_conversation(*, conversation: Conversation, member: Member) -> bool:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("messages/message/<int:pk>/", views.message, name="message"),
     path("messages/notes/<int:thread_id>/", views.add_note, name="add_note"),
     path("messages/replies/", views.library, name="library"),
+    path("messages/block/<str:username>/", views.block, name="block"),
     path("messages/replies/search/", views.search_saved, name="search_saved"),
     path("messages/replies/<int:pk>/", views.edit_saved, name="edit_saved"),
     path("messages/replies/<int:pk>/delete/", views.delete_saved, name="delete_saved"),

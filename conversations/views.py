@@ -11,14 +11,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conversations import notes, permissions, saved_replies, selectors, services
-from conversations.forms import MessageForm, NewConversationForm, SavedReplyForm, TakePrivateForm
-from conversations.models import Conversation, Message, SavedReply
+from conversations import between_members, notes, permissions, saved_replies, selectors, services
+from conversations.forms import (
+    MemberConversationForm,
+    MessageForm,
+    NewConversationForm,
+    SavedReplyForm,
+    TakePrivateForm,
+)
+from conversations.models import Block, Conversation, Message, SavedReply
 from forum import selectors as forum_selectors
 from forum.models import Category, Post, Thread, Visibility
 from forum.permissions import readable_accesses
 from profiles import roles
 from profiles.models import Member
+from web.limits import RateLimited
 from web.redirects import redirect_back
 
 
@@ -49,6 +56,8 @@ def new(request):
     """A member writes to the team; with ?thread=<id>, staff continue that thread in private."""
     if request.GET.get("thread", "").isdigit():
         return _take_private(request, int(request.GET["thread"]))
+    if request.GET.get("to"):
+        return _to_member(request, get_object_or_404(Member, username=request.GET["to"], is_active=True))
     permissions.check_can_contact_team(request.user)
     categories = Category.objects.filter(kind=Category.Kind.QUESTIONS, access__in=readable_accesses(request.user))
     initial = {"category": categories.filter(slug=request.GET.get("category", "")).first()}
@@ -63,6 +72,28 @@ def new(request):
             return redirect(conversation)
     status = 400 if form.errors else 200
     return render(request, "conversations/new.html", {"form": form}, status=status)
+
+
+def _to_member(request, recipient):
+    """A member writes to another (MEMBER_MESSAGES)."""
+    between_members.check_can_write_to(request.user, recipient)
+    form = MemberConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.start_member_conversation(
+                sender=request.user, recipient=recipient, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            response = render(request, "conversations/new.html", {"form": form, "recipient": recipient}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        else:
+            return redirect(conversation)
+    status = 400 if form.errors else 200
+    return render(request, "conversations/new.html", {"form": form, "recipient": recipient}, status=status)
 
 
 def _take_private(request, thread_id: int):
@@ -130,6 +161,8 @@ def _page(request, conversation, form, status=200):
         "is_participant": member.pk in participant_ids,
         "is_team_staff": conversation.is_team and roles.is_brand_staff(member),
         "moderates": roles.is_moderator(member),
+        "others": [p for p in conversation.people if p.pk != member.pk] if not conversation.is_team else [],
+        "blocked": set() if conversation.is_team else _blocked_by(member, conversation.participant_ids),
     }
     if context["is_team_staff"] and context["may_write"]:
         query = request.GET.get("saved", "")[:100]
@@ -141,6 +174,10 @@ def _page(request, conversation, form, status=200):
             "display_name", "username"
         )
     return render(request, "conversations/conversation.html", context, status=status)
+
+
+def _blocked_by(member, ids) -> set[int]:
+    return set(Block.objects.filter(blocker=member, blocked__in=ids).values_list("blocked", flat=True))
 
 
 @login_required
@@ -155,6 +192,11 @@ def reply(request, pk):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            response = _page(request, conversation, form, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         else:
             return redirect(f"{conversation.get_absolute_url()}#message-{message.pk}")
     return _page(request, conversation, form, status=400)
@@ -317,3 +359,21 @@ def search_saved(request):
             ]
         }
     )
+
+
+@login_required
+@require_POST
+def block(request, username):
+    """Stop private messages with a member, both ways (or allow them again)."""
+    other = get_object_or_404(Member, username=username)
+    if request.POST.get("action") == "unblock":
+        between_members.unblock(blocker=request.user, blocked=other)
+        flash.success(request, _("%(name)s can write to you again.") % {"name": other.name})
+    else:
+        try:
+            between_members.block(blocker=request.user, blocked=other)
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
+        else:
+            flash.success(request, _("Neither of you can write privately to the other now."))
+    return redirect_back(request, reverse("conversations:inbox"))
