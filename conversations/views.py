@@ -29,6 +29,11 @@ from web.limits import RateLimited
 from web.redirects import redirect_back
 
 
+def _id(value) -> int | None:
+    """An id from the query string, or None ("²".isdigit() is True; int("²") fails)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 def _conversation(request, pk: int):
     """The conversation, or 404 for a reader who may not read it."""
     try:
@@ -54,8 +59,8 @@ def inbox(request):
 @login_required
 def new(request):
     """A member writes to the team; with ?thread=<id>, staff continue that thread in private."""
-    if request.GET.get("thread", "").isdigit():
-        return _take_private(request, int(request.GET["thread"]))
+    if (thread_id := _id(request.GET.get("thread"))) is not None:
+        return _take_private(request, thread_id)
     if request.GET.get("to"):
         return _to_member(request, get_object_or_404(Member, username=request.GET["to"], is_active=True))
     permissions.check_can_contact_team(request.user)
@@ -139,10 +144,10 @@ def conversation(request, pk):
 
 def _inserted(request, conversation) -> str:
     """A saved reply staff chose to start from (?insert=<id>), its placeholders filled."""
-    chosen = request.GET.get("insert", "")
-    if not (chosen.isdigit() and len(chosen) < 12 and roles.is_brand_staff(request.user)):
+    chosen = _id(request.GET.get("insert"))
+    if chosen is None or not roles.is_brand_staff(request.user):
         return ""
-    reply = SavedReply.objects.filter(pk=int(chosen)).first()
+    reply = SavedReply.objects.filter(pk=chosen).first()
     return saved_replies.fill(reply.body, member=conversation.member, writer=request.user) if reply else ""
 
 
@@ -341,10 +346,9 @@ def delete_saved(request, pk):
 def search_saved(request):
     """Saved replies for the composer's search box, filled for the conversation being answered."""
     saved_replies.check_can_use(request.user)
-    conversation_id = request.GET.get("conversation", "")
-    member = None
-    if conversation_id.isdigit() and len(conversation_id) < 12:
-        member = _conversation(request, int(conversation_id)).member
+    conversation_id, member = _id(request.GET.get("conversation")), None
+    if conversation_id is not None:
+        member = _conversation(request, conversation_id).member
     replies = saved_replies.search(request.GET.get("q", "")[:100], language=member.language if member else None)
     return JsonResponse(
         {

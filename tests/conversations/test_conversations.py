@@ -176,3 +176,15 @@ def test_an_admin_opening_a_conversation_in_the_admin_leaves_an_audit_entry(clie
     [entry] = Action.objects.all()
     assert entry.kind == Action.Kind.READ_CONVERSATION and entry.actor == admin_member
     assert entry.target == f"conversation:{conversation.pk}" and entry.member_id == conversation.member_id
+
+
+@pytest.mark.parametrize("query", ["thread=²", "thread=99999999999999999999", "to=nobody-here"])
+def test_a_bad_address_on_the_contact_form_is_a_4xx_never_a_500(client, staff_member, query):
+    client.force_login(staff_member)
+    assert client.get(f"{reverse('conversations:new')}?{query}").status_code in (200, 403, 404)
+
+
+def test_a_bad_saved_reply_or_conversation_id_is_ignored(client, conversation, staff_member):
+    client.force_login(staff_member)
+    assert client.get(conversation.get_absolute_url(), {"insert": "²"}).status_code == 200
+    assert client.get(reverse("conversations:search_saved"), {"q": "x", "conversation": "²"}).status_code == 200
