@@ -19,6 +19,10 @@ message_posted = Signal()
 # assignee (Member or None), previous (Member or None).
 conversation_assigned = Signal()
 
+# A conversation with the team passed its topic's response target while the member waited.
+# Arguments: conversation, recipients (its assignee, or the brand's staff).
+conversation_target_breached = Signal()
+
 # A participant reported a conversation to the moderators. Arguments: report.
 conversation_reported = Signal()
 

@@ -41,6 +41,8 @@ class Conversation(models.Model):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     awaiting_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Staff were told it passed its topic's response target (once per wait).
+    target_breach_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_message_at", "-id"]

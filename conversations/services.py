@@ -5,6 +5,8 @@ receivers (notifications, staff, moderation) write their rows in the same transa
 live pushes to the participants leave after the commit (conversations/live.py).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -70,6 +72,8 @@ def write(conversation, *, author, body: str) -> Message:
         from_team = roles.is_brand_staff(author) and author.pk != conversation.member_id
         changes["awaiting_since"] = None if from_team else conversation.awaiting_since or now
         conversation.awaiting_since = changes["awaiting_since"]
+        if from_team:
+            changes["target_breach_notified_at"] = None  # the next wait has its own alert
     Conversation.objects.filter(pk=conversation.pk).update(**changes)
     conversation.last_message_at = now
     conversation.message_count += 1
@@ -229,3 +233,34 @@ def record_admin_view(*, conversation: Conversation, by: Member):
     """An admin opened the conversation in the Django admin: the audit log says so (moderation)."""
     with transaction.atomic():
         events.conversation_opened_in_admin.send(sender=Conversation, conversation=conversation, by=by)
+
+
+def notify_target_breaches(now=None) -> int:
+    """Tell the assignee (or every brand staff member when unassigned), once per wait, of
+    conversations with the team past their topic's response target, as for public questions.
+    Returns how many conversations."""
+    now = now or timezone.now()
+    waiting = Conversation.objects.filter(
+        kind=Conversation.Kind.TEAM,
+        awaiting_since__isnull=False,
+        target_breach_notified_at__isnull=True,
+        category__response_target_hours__isnull=False,
+    ).select_related("category", "assignee")
+    staff, count = None, 0
+    for conversation in waiting:
+        if now - conversation.awaiting_since <= timedelta(hours=conversation.category.response_target_hours):
+            continue
+        with transaction.atomic():
+            taken = Conversation.objects.filter(pk=conversation.pk, target_breach_notified_at__isnull=True).update(
+                target_breach_notified_at=now
+            )
+            if not taken:
+                continue  # another run took it
+            if conversation.assignee is None and staff is None:
+                staff = list(Member.objects.filter(roles.brand_staff_q(), is_active=True))
+            recipients = [conversation.assignee] if conversation.assignee is not None else staff
+            events.conversation_target_breached.send(
+                sender=Conversation, conversation=conversation, recipients=recipients
+            )
+            count += 1
+    return count

@@ -188,3 +188,20 @@ def test_a_bad_saved_reply_or_conversation_id_is_ignored(client, conversation, s
     client.force_login(staff_member)
     assert client.get(conversation.get_absolute_url(), {"insert": "²"}).status_code == 200
     assert client.get(reverse("conversations:search_saved"), {"q": "x", "conversation": "²"}).status_code == 200
+
+
+def test_a_conversation_past_its_topics_target_tells_staff_once_until_they_answer(
+    start, member, staff_member, questions
+):
+    questions.response_target_hours = 4
+    questions.save()
+    conversation = start(member, category=questions)
+    later = timezone.now() + timedelta(hours=5)
+    assert services.notify_target_breaches(timezone.now()) == 0  # not yet
+    assert services.notify_target_breaches(later) == 1
+    assert services.notify_target_breaches(later) == 0  # once per wait
+    [told] = Notification.objects.filter(recipient=staff_member, kind=Kind.TARGET_BREACHED)
+    assert told.url == conversation.get_absolute_url()
+    services.post_message(conversation=conversation, author=staff_member, body="On it.")
+    services.post_message(conversation=conversation, author=member, body="Thanks, one more thing.")
+    assert services.notify_target_breaches(later + timedelta(hours=5)) == 1  # a new wait, a new alert
