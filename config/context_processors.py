@@ -17,6 +17,8 @@ def site(request):
         # The member menu links to the accounts linked with an identity provider when there is one.
         "SIGN_IN_PROVIDERS": bool(settings.OIDC_PROVIDERS),
         "announcement": announcement,
+        # The profile pages offer to write privately to a member when that is open.
+        "MEMBER_MESSAGES": settings.MEMBER_MESSAGES,
         "announcement_link": link(announcement) if announcement else "",
     }
     user = getattr(request, "user", None)
@@ -26,6 +28,7 @@ def site(request):
         # The header's links follow the role rules (profiles/roles.py), not the raw flags.
         context["moderates"] = roles.is_moderator(user)
         context["sees_staff_areas"] = roles.sees_staff_areas(user)
+        context["brand_staff"] = roles.is_brand_staff(user)
         # Counted when the header shows it, once: a page shared between members leaves the
         # header's menu to be filled for each of them (web/pagecache.py), and counts it then.
         context["unread_notifications"] = cache(partial(unread_count, user))

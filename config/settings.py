@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "profiles",
     "forum",
     "ideas",
+    "conversations",
     "uploads",
     "reputation",
     "contributions",
@@ -447,6 +448,14 @@ LOGGING = {
 THREADS_PER_PAGE = 25
 # Visitors' pages served from the cache for up to a minute (web/pagecache.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
+# Private conversations between members (conversations with the team are always on): off unless
+# asked for; then for members with at least this reputation, so many new conversations and
+# messages a day each (under POSTING_LIMITS; staff and moderators are exempt).
+MEMBER_MESSAGES = env_bool("MEMBER_MESSAGES", False)
+MEMBER_MESSAGES_MIN_REPUTATION = env_int("MEMBER_MESSAGES_MIN_REPUTATION", 20)
+MEMBER_CONVERSATIONS_PER_DAY = env_int("MEMBER_CONVERSATIONS_PER_DAY", 5)
+MEMBER_MESSAGES_PER_DAY = env_int("MEMBER_MESSAGES_PER_DAY", 100)
 
 # Moderation: reports and posting limits (staff and moderators are exempt from limits).
 POSTING_LIMITS = env_bool("POSTING_LIMITS", True)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("answering.urls")),
     path("", include("ideas.urls")),
+    path("", include("conversations.urls")),
     path("", include("uploads.urls")),
     path("", include("reading.urls")),
 ]

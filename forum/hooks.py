@@ -35,6 +35,22 @@ def related_threads(viewer, thread) -> list:
         return []
 
 
+_staff_notes: Callable | None = None
+
+
+def provide_staff_notes(function: Callable):
+    """function(request, thread, posts) -> {post pk: HTML}: what staff and moderators see after
+    each post of a thread page (internal notes). Asked only for readers who see staff areas,
+    whose pages are never shared (the thread view also marks them personal)."""
+    global _staff_notes
+    _staff_notes = function
+    return function
+
+
+def staff_notes(request, thread, posts) -> dict:
+    return _staff_notes(request, thread, posts) if _staff_notes is not None else {}
+
+
 # A part of the thread page's head that an app above the forum shows (an idea's status and
 # votes): render(request, thread), fill(request, fills) (web.pagecache.Panels).
 _thread_panels = Panels()

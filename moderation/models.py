@@ -76,6 +76,7 @@ class Action(models.Model):
         UNACCEPT = "unaccept", _("Cleared an accepted answer for the asker")
         IDEA_STATUS = "idea_status", _("Set an idea's status")
         IDEA_MERGED = "idea_merged", _("Merged an idea into another")
+        READ_CONVERSATION = "read_private", _("Opened a private conversation in the admin")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_actions"

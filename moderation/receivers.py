@@ -3,6 +3,7 @@
 Connected in ModerationConfig.ready(); runs inside the sender's transaction.
 """
 
+from conversations import events as conversation_events
 from forum import events as forum_events
 from ideas import events as idea_events
 from moderation import audit, limits
@@ -77,8 +78,21 @@ def on_idea_merged(sender, duplicate, into, by, note, moved, change, **kwargs):
     )
 
 
+def on_conversation_opened_in_admin(sender, conversation, by, **kwargs):
+    """Private conversations are read by their participants; an admin who opens one is on record."""
+    Action.objects.create(
+        actor=by,
+        kind=Action.Kind.READ_CONVERSATION,
+        target=f"conversation:{conversation.pk}",
+        member=conversation.member,
+    )
+
+
 def connect():
     uid = "moderation"
+    conversation_events.conversation_opened_in_admin.connect(
+        on_conversation_opened_in_admin, dispatch_uid=f"{uid}.conversation_opened"
+    )
     forum_events.post_attempted.connect(limits.on_post_attempted, dispatch_uid=f"{uid}.limits")
     forum_events.post_edited.connect(on_post_edited, dispatch_uid=f"{uid}.post_edited")
     forum_events.reply_endorsed.connect(on_reply_endorsed, dispatch_uid=f"{uid}.reply_endorsed")

@@ -10,11 +10,13 @@ subscribed before the change.
 An audience is a small dict that travels through the channel layer:
     {"thread": [category access, thread visibility, thread author id]}
     {"role": "moderator"} or {"role": "staff"}
+    {"conversation": [its member's id, whether it is with the team, participant ids]}
 and None for messages meant for the member's own group alone (an unread count).
 """
 
 import hashlib
 
+from conversations.permissions import may_read as may_read_conversation
 from forum.models import Thread
 from forum.permissions import can_read
 from profiles import roles
@@ -44,6 +46,10 @@ def may_receive(member, audience: dict | None) -> bool:
     if "thread" in audience:
         access, visibility, author_id = audience["thread"]
         if not can_read(member, access=access, visibility=visibility, author_id=author_id):
+            return False
+    if "conversation" in audience:
+        owner_id, team, participant_ids = audience["conversation"]
+        if not may_read_conversation(member, owner_id=owner_id, team=team, participant_ids=participant_ids):
             return False
     role = audience.get("role")
     if role == "moderator":

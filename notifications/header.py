@@ -29,6 +29,8 @@ def _key(member) -> tuple:
         member.name,
         member.avatar.name,
         member.is_superuser,
+        member.is_brand_staff,
+        member.unread_conversations,
         bool(settings.OIDC_PROVIDERS),
     )
 

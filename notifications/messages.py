@@ -116,6 +116,11 @@ def text(notification) -> str:
         message = _("Reminder: “%(title)s” (%(note)s)")
     elif kind == Kind.BOOKMARK_REMINDER:
         message = _("Reminder: “%(title)s”")
+    elif kind == Kind.MESSAGE:
+        # Never the message, nor the subject: the notification's email and push say only who wrote.
+        message = _("%(actor)s sent you a private message")
+    elif kind == Kind.NEW_REPORT and notification.data.get("conversation"):
+        message = _("A private conversation was reported: “%(title)s”")
     elif kind == Kind.NEW_REPORT:
         message = ngettext(
             "New report on “%(title)s”",

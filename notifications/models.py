@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     WATCHED_THREAD = "watched_thread", _("New threads in categories and tags you watch")
     FOLLOWED_MEMBER = "followed_member", _("New threads by members you follow")
     BOOKMARK_REMINDER = "bookmark_reminder", _("Reminders of your bookmarks")
+    MESSAGE = "message", _("Private messages")
 
 
 class Notification(models.Model):

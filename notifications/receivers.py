@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from conversations import events as conversation_events
 from forum import events as forum_events
 from forum import hooks
 from forum.models import Follow, Visibility
@@ -226,8 +227,27 @@ def on_member_suspended(sender, member, by, until, reason, **kwargs):
     notify(recipients=[member], kind=Kind.SUSPENDED, actor=by, data={"reason": reason, "until": until.isoformat()})
 
 
+def on_message_posted(sender, message, recipients, **kwargs):
+    conversation = message.conversation
+    notify(recipients=recipients, kind=Kind.MESSAGE, actor=message.author, url=conversation.get_absolute_url())
+
+
+def on_conversation_reported(sender, report, **kwargs):
+    conversation = report.conversation
+    notify(
+        recipients=list(Member.objects.filter(roles.moderators_q(), is_active=True)),
+        kind=Kind.NEW_REPORT,
+        data={"conversation": conversation.pk, "title": conversation.subject},
+        url=conversation.get_absolute_url(),
+    )
+
+
 def connect():
     uid = "notifications"
+    conversation_events.message_posted.connect(on_message_posted, dispatch_uid=f"{uid}.message_posted")
+    conversation_events.conversation_reported.connect(
+        on_conversation_reported, dispatch_uid=f"{uid}.conversation_reported"
+    )
     forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")
     forum_events.thread_posted.connect(on_thread_posted, dispatch_uid=f"{uid}.thread_posted")
     forum_events.vote_cast.connect(on_vote_cast, dispatch_uid=f"{uid}.vote_cast")

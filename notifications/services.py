@@ -33,6 +33,7 @@ DEFAULT_EMAIL = {
     Kind.IDEA_STATUS: Preference.Email.IMMEDIATE,
     Kind.HELP_INVITE: Preference.Email.IMMEDIATE,
     Kind.BOOKMARK_REMINDER: Preference.Email.IMMEDIATE,
+    Kind.MESSAGE: Preference.Email.IMMEDIATE,
 }
 
 

@@ -77,6 +77,9 @@ class Member(AbstractUser):
     silver_badges = models.PositiveIntegerField(default=0, editable=False)
     bronze_badges = models.PositiveIntegerField(default=0, editable=False)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # Private conversations with something unread, for the header (kept by conversations/services.py,
+    # so that every page shows it without a query).
+    unread_conversations = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MemberManager()
 

@@ -1,5 +1,6 @@
 """Notify assignees and breached targets; keep the staff queue count live."""
 
+from conversations import events as conversation_events
 from forum import events as forum_events
 from notifications.models import Kind
 from notifications.services import notify
@@ -33,8 +34,41 @@ def on_thread_posted(sender, thread, **kwargs):
         queue_changed()
 
 
+def on_conversation_assigned(sender, conversation, by, assignee, **kwargs):
+    if assignee is not None:
+        notify(
+            recipients=[assignee],
+            kind=Kind.ASSIGNED,
+            actor=by,
+            data={"title": conversation.subject},
+            url=conversation.get_absolute_url(),
+        )
+    conversations_changed()
+
+
+def on_conversation_target_breached(sender, conversation, recipients, **kwargs):
+    notify(
+        recipients=recipients,
+        kind=Kind.TARGET_BREACHED,
+        data={"title": conversation.subject},
+        url=conversation.get_absolute_url(),
+    )
+
+
+def conversations_changed(*args, **kwargs):
+    """The count of conversations with the team that wait for an answer, live in the workspace."""
+    from conversations.selectors import team_queue_count
+
+    push.on_commit(lambda: [push.relay(STAFF, {"type": "staff.conversations", "count": team_queue_count()})])
+
+
 def connect():
     uid = "staff"
+    conversation_events.conversation_assigned.connect(on_conversation_assigned, dispatch_uid=f"{uid}.conv_assigned")
+    conversation_events.message_posted.connect(conversations_changed, dispatch_uid=f"{uid}.conv_message")
+    conversation_events.conversation_target_breached.connect(
+        on_conversation_target_breached, dispatch_uid=f"{uid}.conv_breached"
+    )
     forum_events.thread_assigned.connect(on_thread_assigned, dispatch_uid=f"{uid}.assigned")
     forum_events.response_target_breached.connect(on_target_breached, dispatch_uid=f"{uid}.breached")
     forum_events.reply_posted.connect(on_reply_posted, dispatch_uid=f"{uid}.reply_posted")

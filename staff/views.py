@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from conversations import selectors as conversation_selectors
 from forum.models import Thread
 from forum.services import assign_thread, set_no_response_needed
 from notifications import announcements
@@ -44,10 +45,33 @@ def queue(request):
             "category": request.GET.get("category", ""),
             "tag": request.GET.get("tag", ""),
             "categories": selectors.question_categories(request.user),
-            "colleagues": Member.objects.filter(roles.brand_staff_q(), is_active=True).order_by(
-                "display_name", "username"
-            ),
+            "colleagues": _colleagues(),
             "queue_count": selectors.queue_count(),
+        },
+    )
+
+
+def _colleagues():
+    return Member.objects.filter(roles.brand_staff_q(), is_active=True).order_by("display_name", "username")
+
+
+@login_required
+def conversations(request):
+    """Conversations with the team waiting for an answer: claimed and assigned as public questions.
+    Brand staff only: moderators read a private conversation only once it is reported."""
+    if not roles.is_brand_staff(request.user):
+        raise PermissionDenied(_("Only brand staff can read conversations with the team."))
+    scope = request.GET.get("scope", "all")
+    scope = scope if scope in conversation_selectors.SCOPES else "all"
+    page = conversation_selectors.team_queue(request.user, scope=scope, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "staff/conversations.html",
+        {
+            "page": page,
+            "scope": scope,
+            "colleagues": _colleagues(),
+            "conversations_count": conversation_selectors.team_queue_count(),
         },
     )
 

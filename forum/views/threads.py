@@ -42,6 +42,9 @@ def thread(request, slug, thread_id):
     _share(request, thread, data)
     context = _post_context(request.user, thread)
     moderates = context["moderates"]
+    staff_view = roles.sees_staff_areas(request.user)
+    if staff_view:
+        _staff_notes(request, thread, data)
     return render(
         request,
         "forum/thread.html",
@@ -52,13 +55,22 @@ def thread(request, slug, thread_id):
             # For search engines, which read as visitors; a member's page skips the work.
             "json_ld": None if request.user.is_authenticated else thread_json_ld(data, request),
             "reply_form": ReplyForm() if context["can_reply"] else None,
-            "staff_view": roles.sees_staff_areas(request.user),
+            "staff_view": staff_view,
             "replies_officially": roles.is_brand_staff(request.user),
             "related": hooks.related_threads(request.user, thread),
             "panels": mark_safe(hooks.thread_panels(request, thread)),  # noqa: S308 (rendered by templates)
             "move_categories": selectors.readable_categories(request.user) if moderates else (),
         },
     )
+
+
+def _staff_notes(request, thread, data):
+    """Internal notes after the posts they follow, for staff and moderators: their rendering is
+    theirs alone (never a copy members or visitors are given)."""
+    pagecache.personal(request)
+    notes = hooks.staff_notes(request, thread, list(data.page))
+    for post in data.page:
+        post.staff_notes = notes.get(post.pk, "")
 
 
 def _share(request, thread, data):

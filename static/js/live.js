@@ -12,6 +12,7 @@
   const bell = document.getElementById("bell");
   const panel = document.getElementById("bell-panel");
   const threadPage = document.querySelector("[data-thread]");
+  const conversationPage = document.querySelector("[data-conversation]");
   const storageKey = "agora.lastNotification";
   const storageKeyAt = "agora.lastNotificationAt";
   let lastSeen = Number(sessionStorage.getItem(storageKey) || 0);
@@ -73,6 +74,17 @@
     return texts[document.documentElement.lang] ?? Object.values(texts)[0];
   }
 
+  // An article rendered by the server for this reader, or null when it is not for them (hidden
+  // meanwhile, access changed: a reload tells) or already on the page.
+  async function fetchArticle(url, selector) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok) return null;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text(); // the page's own template, from sanitized content
+    const article = holder.querySelector(selector);
+    return article && !document.getElementById(article.id) ? article : null;
+  }
+
   async function insertReply(message) {
     if (!threadPage || Number(threadPage.dataset.thread) !== message.thread) return;
     const count = document.getElementById("reply-count");
@@ -82,12 +94,8 @@
     if (!document.getElementById("posts") || !onLastPage) return;
     // The push names the post; its article comes from the server rendered for this reader,
     // as the page renders it on load (their vote, accept, edit, report, moderation buttons).
-    const response = await fetch(message.url, { credentials: "same-origin", headers: { Accept: "text/html" } });
-    if (!response.ok) return; // not for this reader (hidden meanwhile, access changed): a reload tells
-    const holder = document.createElement("div");
-    holder.innerHTML = await response.text(); // the page's own template, from sanitized content
-    const article = holder.querySelector("article.post");
-    if (!article || document.getElementById(article.id)) return;
+    const article = await fetchArticle(message.url, "article.post");
+    if (!article) return;
     article.classList.add("is-new");
     // Fetches can finish out of order: keep the posts in the order of their ids, as on load.
     const later = [...document.querySelectorAll("#posts > article.post")]
@@ -95,6 +103,34 @@
     if (later) later.before(article); else document.getElementById("posts").append(article);
     document.querySelector(".thread-page .empty-state")?.remove();
     document.querySelector("#posts .replies-heading")?.removeAttribute("hidden");
+  }
+
+  function setInbox(count) {
+    const inboxCount = document.getElementById("inbox-count");
+    if (!inboxCount || typeof count !== "number") return;
+    inboxCount.textContent = String(count);
+    inboxCount.closest(".inbox-link").dataset.unread = String(count);
+  }
+
+  // A message in the private conversation open in this tab: fetched rendered for this reader
+  // (the page checks access again), appended in the order of the ids.
+  async function insertMessage(message) {
+    if (!conversationPage || Number(conversationPage.dataset.conversation) !== message.conversation) return;
+    const list = document.getElementById("messages");
+    if (!list || document.getElementById("message-" + message.message)) return;
+    if (document.querySelector(".pagination a[rel=next]")) return;
+    const article = await fetchArticle(message.url, "article.message");
+    if (!article) return;
+    article.classList.add("is-new");
+    const later = [...list.querySelectorAll("article.message")]
+      .find((other) => Number(other.dataset.message) > message.message);
+    if (later) later.before(article); else list.append(article);
+    // Read here: the server marks it read when this page is loaded again; tell it now.
+    fetch(location.pathname + "read/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } }).catch(() => {});
+  }
+
+  function csrfToken() {
+    return document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
   }
 
   function showAnnouncement(message) {
@@ -131,6 +167,16 @@
         break;
       case "reply":
         insertReply(message).catch(() => { /* offline: the next load shows it */ });
+        break;
+      case "conversation.message":
+        setInbox(message.inbox);
+        insertMessage(message).catch(() => { /* offline: the next load shows it */ });
+        break;
+      case "inbox":
+        setInbox(message.count);
+        break;
+      case "staff.conversations":
+        document.querySelectorAll("[data-staff-conversations]").forEach((el) => { el.textContent = String(message.count); });
         break;
       case "staff.queue":
         document.querySelectorAll("[data-staff-queue]").forEach((el) => { el.textContent = String(message.count); });

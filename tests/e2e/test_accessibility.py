@@ -68,10 +68,10 @@ EVERYONE = [
 MEMBERS = [
     *EVERYONE,
     *("notifications", "notification preferences", "questions for you", "answering preferences", "add a picture"),
-    *("following", "bookmarks"),
+    *("following", "bookmarks", "messages", "contact the team"),
 ]
 MODERATION = ["moderation queue", "moderation log"]
-STAFF = ["staff queue", "staff figures", "announcements"]
+STAFF = ["staff queue", "staff figures", "announcements", "staff conversations", "saved replies"]
 # role: (username in the demo community, the main pages that role has)
 ROLES = {
     "visitor": (None, [*EVERYONE, "log-in", "sign-up"]),
@@ -118,6 +118,10 @@ def paths(manage):
         "staff queue": "/staff/",
         "staff figures": "/staff/figures/",
         "announcements": "/staff/announcements/",
+        "messages": "/messages/",
+        "contact the team": "/messages/new/",
+        "staff conversations": "/staff/conversations/",
+        "saved replies": "/messages/replies/",
     }
 
 

@@ -250,6 +250,7 @@ def test_the_email_defaults_are_right_away_for_direct_news_and_off_for_the_rest(
         Kind.IDEA_STATUS: Preference.Email.IMMEDIATE,  # the answer ideas wait for
         Kind.HELP_INVITE: Preference.Email.IMMEDIATE,  # a question waits for the member's answer
         Kind.BOOKMARK_REMINDER: Preference.Email.IMMEDIATE,  # the member asked to be reminded then
+        Kind.MESSAGE: Preference.Email.IMMEDIATE,  # someone wrote to the member in private
     }
 
 
