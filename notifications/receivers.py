@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conversations import events as conversation_events
+from conversations import live as conversation_live
 from forum import events as forum_events
 from forum import hooks
 from forum.models import Follow, Visibility
@@ -229,7 +230,14 @@ def on_member_suspended(sender, member, by, until, reason, **kwargs):
 
 def on_message_posted(sender, message, recipients, **kwargs):
     conversation = message.conversation
-    notify(recipients=recipients, kind=Kind.MESSAGE, actor=message.author, url=conversation.get_absolute_url())
+    notify(
+        recipients=recipients,
+        kind=Kind.MESSAGE,
+        actor=message.author,
+        url=conversation.get_absolute_url(),
+        # The push goes only to who may still read the conversation when it arrives.
+        audience=lambda: conversation_live.audience(conversation.pk),
+    )
 
 
 def on_conversation_reported(sender, report, **kwargs):

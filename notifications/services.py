@@ -81,17 +81,29 @@ def _eligible(recipients: Iterable, *, actor, thread) -> list:
     return list(members.values())
 
 
-def notify(*, recipients: Iterable, kind: str, actor=None, thread=None, post=None, data=None, url="") -> list:
+def notify(
+    *, recipients: Iterable, kind: str, actor=None, thread=None, post=None, data=None, url="", audience=None
+) -> list:
     """Notify each recipient once, unless it is the actor, cannot read the thread, or muted it.
 
+    `audience`: for news of something other than a thread, a function read after the commit
+    that returns who may receive the live push (notifications.access), or None if no one may.
     The caller holds the transaction. Returns the notifications written or collapsed into (Told).
     """
     return notify_each(
-        kinds=[(member, kind) for member in recipients], actor=actor, thread=thread, post=post, data=data, url=url
+        kinds=[(member, kind) for member in recipients],
+        actor=actor,
+        thread=thread,
+        post=post,
+        data=data,
+        url=url,
+        audience=audience,
     )
 
 
-def notify_each(*, kinds: Iterable[tuple], actor=None, thread=None, post=None, data=None, url="") -> list:
+def notify_each(
+    *, kinds: Iterable[tuple], actor=None, thread=None, post=None, data=None, url="", audience=None
+) -> list:
     """notify() with a kind for each recipient, given as (member, kind) pairs: a reply tells the
     people it quotes, mentions, the thread's author and its followers, each their own kind.
 
@@ -135,7 +147,8 @@ def notify_each(*, kinds: Iterable[tuple], actor=None, thread=None, post=None, d
         Told(n.pk, n.recipient_id, n.kind, 1, n.data, n.shown_on_site, now)
         for n in Notification.objects.bulk_create(new)
     ]
-    _push_on_commit([t for t in told if t.shown_on_site], {m.pk: m for m in members}, actor=actor, thread=thread)
+    shown = [t for t in told if t.shown_on_site]
+    _push_on_commit(shown, {m.pk: m for m in members}, actor=actor, thread=thread, audience_of=audience)
     return told
 
 
@@ -189,7 +202,7 @@ def renotify(*, recipients: Iterable, kind: str, match: dict, actor=None, thread
     return rows
 
 
-def _push_on_commit(told: list[Told], members, *, actor, thread):
+def _push_on_commit(told: list[Told], members, *, actor, thread, audience_of=None):
     """After the commit, push each notification to its member's sockets.
 
     The notifications go out as this transaction wrote them, all by `actor` about `thread`:
@@ -208,6 +221,10 @@ def _push_on_commit(told: list[Told], members, *, actor, thread):
             audience = access.of_threads([thread.pk]).get(thread.pk)
             if audience is None:
                 return []  # the thread is gone since
+        if audience_of is not None:
+            audience = audience_of()
+            if audience is None:
+                return []  # what it is about is gone since
         by_language = defaultdict(list)
         for n in told:
             member = members.get(n.recipient_id)

@@ -3,10 +3,13 @@ through the real ASGI stack and the configured channel layer (Redis in CI's seco
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import transaction
 
-from conversations import notes, services
+from conversations import live, notes, services
 from notifications import consumers
 from notifications.consumers import CLOSE_ACCESS_CHANGED
+from notifications.models import Kind
+from notifications.services import notify
 from tests.notifications.test_access_on_delivery import messages_until_quiet
 from tests.notifications.test_socket import session_cookie_for
 
@@ -78,3 +81,27 @@ async def test_a_note_is_never_pushed_to_the_members_reading_its_thread(
     await database_sync_to_async(notes.add_note)(thread=thread, author=staff_member, body="Known firmware bug.")
 
     assert await messages_until_quiet(alice) == []
+
+
+def notify_of(conversation, member, staff_member, audience):
+    with transaction.atomic():
+        notify(
+            recipients=[member],
+            kind=Kind.MESSAGE,
+            actor=staff_member,
+            url=conversation.get_absolute_url(),
+            audience=audience,
+        )
+
+
+async def test_a_messages_notification_is_pushed_with_the_conversations_audience_read_after_the_commit(
+    sockets, conversation, member, staff_member
+):
+    alice = await open_for(sockets, member)
+
+    await database_sync_to_async(notify_of)(conversation, member, staff_member, lambda: None)  # gone since
+    assert await messages_until_quiet(alice) == []
+
+    audience = lambda: live.audience(conversation.pk)  # noqa: E731
+    await database_sync_to_async(notify_of)(conversation, member, staff_member, audience)
+    assert [n["kind"] for n in of_type(await messages_until_quiet(alice), "notification")] == ["message"]
