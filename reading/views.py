@@ -18,7 +18,7 @@ from profiles.models import Member
 from reading import bookmarks, feed, following, panels, selectors, services, watching
 from reading.forms import BookmarkForm
 from reading.tracker import tracker
-from web.redirects import is_same_site
+from web.redirects import asks_json, done, is_same_site, safe_next
 
 
 @require_POST
@@ -99,20 +99,23 @@ def _level_name(level: str) -> str:
 @require_POST
 @login_required
 def follow_member(request, username):
-    """Follow (`action=follow`) or stop following (`action=unfollow`) a member, from their profile."""
+    """Follow (`action=follow`) or stop following (`action=unfollow`) a member, from their profile
+    or from the card beside one of their posts, which names the page to come back to (`next`);
+    static/js/reading.js sends the card's form with fetch() and gets whether the member follows."""
     followed = get_object_or_404(Member, username=username, is_active=True)
     action = request.POST.get("action")
     if action == "follow":
         following.follow_member(follower=request.user, followed=followed)
-        messages.success(
-            request, _("You follow %(name)s: what they post is on your Following page.") % {"name": followed.name}
-        )
+        said = _("You follow %(name)s: what they post is on your Following page.") % {"name": followed.name}
     elif action == "unfollow":
         following.unfollow_member(follower=request.user, followed=followed)
-        messages.success(request, _("You no longer follow %(name)s.") % {"name": followed.name})
+        said = _("You no longer follow %(name)s.") % {"name": followed.name}
     else:
         return HttpResponse(_("Say whether to follow or to stop."), status=400, content_type="text/plain")
-    return redirect("profiles:profile", followed.username)
+    if not asks_json(request):
+        messages.success(request, said)
+    back = safe_next(request, reverse("profiles:profile", args=[followed.username]))
+    return done(request, back, following=action == "follow")
 
 
 @login_required
