@@ -5,24 +5,11 @@
   "use strict";
   document.addEventListener("submit", async function (event) {
     const form = event.target.closest("form[data-follow-member]");
-    if (!form) return;
+    if (!form || !window.agoraSend) return; // without keyboard.js the browser sends it
     event.preventDefault();
     const button = event.submitter || form.querySelector("button");
-    button.disabled = true;
-    let response;
-    try {
-      // form.action would be the input named "action": the address is the attribute.
-      response = await fetch(form.getAttribute("action"), {
-        method: "POST",
-        body: new FormData(form, button),
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      });
-    } catch (error) {
-      response = null;
-    }
-    button.disabled = false;
-    if (!response || !response.ok) {
+    const state = await window.agoraSend(form, button);
+    if (!state) {
       // As without the script (form.submit() sends no button): the page then says why.
       const action = document.createElement("input");
       Object.assign(action, { type: "hidden", name: "action", value: button.value });
@@ -30,7 +17,6 @@
       form.submit();
       return;
     }
-    const state = await response.json();
     const who = form.dataset.followMember;
     document.querySelectorAll("form[data-follow-member]").forEach((other) => {
       if (other.dataset.followMember !== who) return;

@@ -124,6 +124,7 @@ def test_a_member_sees_what_is_new_since_her_last_visit(story, open_browser, man
     rita.goto(f"/t/t/{story['thread']}/")
     rita.locator("article").filter(has_text=bodies[0]).get_by_role("button", name=f"Follow Walt {token}").click()
     expect(rita.get_by_role("button", name=f"Following Walt {token}")).to_have_count(6)
+    expect(rita.get_by_text("You follow Walt")).to_have_count(0)  # no reload: the page's script sent it
     rita.goto(f"/u/walt{token}/")
     expect(rita.get_by_role("button", name="Following")).to_be_visible()
     expect(rita.get_by_text("1 follower")).to_be_visible()
