@@ -145,7 +145,7 @@ def _follow_author(context, viewer, post, anchor: str) -> str:
     """The member's button to follow the post's author, on the card beside the post: a slot of
     a shared page (filled with the reader's votes, forum.views.threads), or, for a post fetched
     alone, the button itself (forum.selectors.post_for read whether they follow)."""
-    if not hooks.follows_authors():
+    if not hooks.follows_authors() or not post.author.is_active:
         return ""
     shared_page = context.get("shared_page")
     # Back to the post (its page, at its anchor), as the page read on load and a post fetched

@@ -144,3 +144,11 @@ def test_a_reply_fetched_live_carries_the_readers_follow_button(talk, member, in
 
     assert FOLLOW_INES in html and 'value="unfollow"' in html
     assert FOLLOW_INES not in as_(ines).get(f"/p/{reply.pk}/fragment/").content.decode()
+
+
+def test_a_deactivated_authors_card_offers_no_one_to_follow(talk, member, ines):
+    type(ines).objects.filter(pk=ines.pk).update(is_active=False)
+
+    html = page(as_(member), talk.get_absolute_url())
+
+    assert FOLLOW_INES not in html and 'action="/u/bruno/follow/"' in html
