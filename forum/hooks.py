@@ -190,3 +190,31 @@ def provide_due_reminders(function: Callable):
 
 def claim_due_reminders(now) -> list:
     return [reminder for function in _due_reminders for reminder in function(now)]
+
+
+# Following a post's author from the card beside the post (reading) -------------------------
+
+_author_follows: list = []
+
+
+def provide_author_follows(*, followed: Callable, buttons: Callable):
+    """followed(member_pk, author_pks) -> (QuerySet, column): the authors among author_pks whom
+    the member follows, as the int `column` of the QuerySet's rows; the thread page reads it
+    within the statement of the reader's votes and follow state (forum.selectors.reader_state).
+    buttons(reader, cards, followed) -> {slot name: HTML}: the reader's button on each card
+    (`cards`: {slot name: forum.rendering.AuthorCard}; `followed`: the author pks they follow)."""
+    _author_follows[:] = [(followed, buttons)]
+
+
+def follows_authors() -> bool:
+    return bool(_author_follows)
+
+
+def followed_authors_query(member_pk, author_pks) -> tuple | None:
+    return _author_follows[0][0](member_pk, author_pks) if _author_follows else None
+
+
+def author_follow_buttons(reader, cards: dict, followed: set) -> dict:
+    if not _author_follows or not cards:
+        return {}
+    return _author_follows[0][1](reader, cards, followed)

@@ -24,6 +24,7 @@ actions are left as a slot of the page, with what they depend on in the post
 from datetime import timedelta
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as date_filter
@@ -38,7 +39,9 @@ from forum import hooks
 from profiles.models import Member
 from web.pagecache import CSRF, Renderings, slot
 
-TIME, MODERATE, ACTIONS, STARTED, ACTIVE = (slot(name) for name in ("time", "moderate", "actions", "started", "active"))
+TIME, MODERATE, ACTIONS, FOLLOW, STARTED, ACTIVE = (
+    slot(name) for name in ("time", "moderate", "actions", "follow", "started", "active")
+)
 CAPACITY = 4000  # renderings per kind and process: a few megabytes
 
 
@@ -120,10 +123,42 @@ def article(context, post) -> SafeString:
         content.replace(ACTIONS, own)
         .replace(TIME, relative_time(post.created_at))
         .replace(MODERATE, _warn_link(post.author.username) if warn else "")
+        .replace(FOLLOW, _follow_author(context, viewer, post, anchor) if member_pk is not None else "")
     )
-    if shared_page is None and CSRF in own:
+    if shared_page is None and CSRF in html:
         html = html.replace(CSRF, str(context.get("csrf_token", "")))
     return mark_safe(html)  # noqa: S308 (rendered by the templates, escaped there; the slots are escaped here)
+
+
+class AuthorCard(NamedTuple):
+    """What the reader's button to follow a post's author shows (forum.hooks.provide_author_follows),
+    kept with a shared page: whose card, and where the button's form comes back to."""
+
+    author_pk: int
+    username: str
+    name: str
+    button_id: str
+    back: str
+
+
+def _follow_author(context, viewer, post, anchor: str) -> str:
+    """The member's button to follow the post's author, on the card beside the post: a slot of
+    a shared page (filled with the reader's votes, forum.views.threads), or, for a post fetched
+    alone, the button itself (forum.selectors.post_for read whether they follow)."""
+    if not hooks.follows_authors() or not post.author.is_active:
+        return ""
+    shared_page = context.get("shared_page")
+    # Back to the post (its page, at its anchor), as the page read on load and a post fetched
+    # alone both know it.
+    card = AuthorCard(
+        post.author_id, post.author.username, post.author.name, f"{anchor}-{post.pk}-follow", post.get_absolute_url()
+    )
+    name = f"follow:{anchor}-{post.pk}"
+    if shared_page is not None:
+        shared_page.fills.setdefault("authors", {})[name] = card
+        return slot(name)
+    followed = {post.author_id} if getattr(post, "viewer_follows_author", False) else set()
+    return hooks.author_follow_buttons(viewer, {name: card}, followed).get(name, "")
 
 
 def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> dict:
@@ -199,7 +234,7 @@ def actions_for(viewer, thread, states: list, *, can_reply: bool, moderates: boo
     }
 
 
-_SLOTS = {"time": mark_safe(TIME), "moderate": mark_safe(MODERATE), "actions": mark_safe(ACTIONS)}  # noqa: S308
+_SLOTS = {name: mark_safe(slot(name)) for name in ("time", "moderate", "actions", "follow")}  # noqa: S308
 
 
 def row_key(thread, heading_level, show_category: bool, marked: bool = False) -> tuple:

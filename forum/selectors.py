@@ -5,6 +5,7 @@ that viewer may read.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -12,7 +13,7 @@ from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Prefe
 from django.http import Http404
 from taggit.models import Tag
 
-from forum import permissions
+from forum import hooks, permissions
 from forum.models import Category, Follow, Post, Thread, Visibility, Vote
 from profiles import roles
 from profiles.models import Member
@@ -197,20 +198,31 @@ _FOLLOW_LEVEL = Prepared(
     lambda thread, member: Follow.objects.filter(thread_id=thread, member=member).order_by().values_list("level")
 )
 # Both in one statement, for the thread page: (post id, "") for each vote, (None, level) for the
-# follow (one per member and thread at most).
-_READER_STATE = Prepared(
-    lambda member, thread, posts: (
+# follow (one per member and thread at most); and, with `authors`, (author id, FOLLOWED_AUTHOR)
+# for each of the page's authors the member follows (forum.hooks.provide_author_follows).
+FOLLOWED_AUTHOR = "author"
+
+
+def _reader_state(member, thread, posts, authors=None):
+    votes = (
         Vote.objects.filter(voter=member, post_id__in=posts)
         .order_by()
         .values_list("post_id", Value("", output_field=CharField()))
-        .union(
-            Follow.objects.filter(thread_id=thread, member=member)
-            .order_by()
-            .values_list(Value(None, output_field=BigIntegerField()), "level"),
-            all=True,
-        )
     )
-)
+    follow = (
+        Follow.objects.filter(thread_id=thread, member=member)
+        .order_by()
+        .values_list(Value(None, output_field=BigIntegerField()), "level")
+    )
+    if authors is None:
+        return votes.union(follow, all=True)
+    followed, column = hooks.followed_authors_query(member, authors)
+    authors = followed.order_by().values_list(column, Value(FOLLOWED_AUTHOR, output_field=CharField()))
+    return votes.union(follow, authors, all=True)
+
+
+_READER_STATE = Prepared(_reader_state)
+_READER_STATE_AUTHORS = Prepared(lambda member, thread, posts, authors: _reader_state(member, thread, posts, authors))
 
 
 def voted(viewer, post_ids: list[int]) -> set[int]:
@@ -228,16 +240,33 @@ def follow_level(viewer, thread_id: int) -> str | None:
     return rows[0][0] if rows else None
 
 
-def reader_state(viewer, thread_id: int, post_ids: list[int]) -> tuple[set[int], str | None]:
-    """`voted(viewer, post_ids)` and `follow_level(viewer, thread_id)` in one read: what a
-    member's thread page fills in for them on every view."""
+class ReaderState(NamedTuple):
+    voted: set[int]
+    follow_level: str | None
+    followed_authors: set[int]
+
+
+def reader_state(viewer, thread_id: int, post_ids: list[int], authors=()) -> ReaderState:
+    """`voted(viewer, post_ids)`, `follow_level(viewer, thread_id)` and which of the `authors`
+    the viewer follows, in one read: what a member's thread page fills in for them on every view."""
     if not roles.is_member(viewer):
-        return set(), None
+        return ReaderState(set(), None, set())
     if not post_ids:
-        return set(), follow_level(viewer, thread_id)
-    rows = _READER_STATE.rows(member=viewer.pk, thread=thread_id, posts=list(post_ids))
-    level = next((level for post_id, level in rows if post_id is None), None)
-    return {post_id for post_id, _level in rows if post_id is not None}, level
+        return ReaderState(set(), follow_level(viewer, thread_id), set())
+    arguments = {"member": viewer.pk, "thread": thread_id, "posts": list(post_ids)}
+    if authors and hooks.follows_authors():
+        rows = _READER_STATE_AUTHORS.rows(**arguments, authors=sorted(authors))
+    else:
+        rows = _READER_STATE.rows(**arguments)
+    voted, level, followed = set(), None, set()
+    for key, value in rows:
+        if key is None:
+            level = value
+        elif value == FOLLOWED_AUTHOR:
+            followed.add(key)
+        else:
+            voted.add(key)
+    return ReaderState(voted, level, followed)
 
 
 @dataclass
@@ -302,7 +331,9 @@ def post_for(viewer, post_id: int) -> Post:
     permissions.check_can_read_thread(viewer, post.thread)
     if not permissions.can_see_post_body(viewer, post):
         raise Http404
-    attach_viewer_state(post.thread, viewer, [post], voted(viewer, [post.pk]))
+    state = reader_state(viewer, post.thread_id, [post.pk], authors=[post.author_id])
+    attach_viewer_state(post.thread, viewer, [post], state.voted)
+    post.viewer_follows_author = post.author_id in state.followed_authors
     return post
 
 

@@ -1,3 +1,4 @@
+import asyncio
 from datetime import datetime
 from importlib import import_module
 from time import monotonic
@@ -45,6 +46,29 @@ def _moment(value) -> datetime | None:
     return moment if moment is not None and timezone.is_aware(moment) else None
 
 
+# The most rows a list page asks to hear about (a page of threads is 25; a little room).
+LIST_MAX_THREADS = 100
+
+
+@database_sync_to_async
+def _readable_threads(member, thread_ids) -> list[int]:
+    """Which of these threads the member may read now, in one query."""
+    from forum.models import Thread
+    from forum.permissions import can_read_thread
+
+    threads = Thread.objects.select_related("category").filter(pk__in=thread_ids)
+    return sorted(thread.pk for thread in threads if can_read_thread(member, thread))
+
+
+def _thread_ids(value) -> list[int] | None:
+    """A list page's thread ids as the client sends them, or None if they are not that."""
+    if not isinstance(value, list) or len(value) > LIST_MAX_THREADS:
+        return None
+    if not all(type(pk) is int and 0 < pk < 2**63 for pk in value):
+        return None
+    return value
+
+
 @database_sync_to_async
 def _may_read_thread(member, thread_id) -> bool:
     from forum.models import Thread
@@ -84,7 +108,9 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     Client messages: {"type": "resume", "after": <last notification id seen>,
     "since": <"created" of the newest notification seen, optional>},
-    {"type": "subscribe", "thread": <id>}, {"type": "ping"}.
+    {"type": "subscribe", "thread": <id>} (the thread page's), {"type": "list", "threads":
+    [<id>, ...]} (a list page's rows: it hears of their new replies, to update their read marks),
+    {"type": "ping"}.
     """
 
     member = None
@@ -95,6 +121,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.member, self.thread_group, self.closing = user, None, False
+        self.list_groups: set[str] = set()
         self.session_key = self.scope["session"].session_key
         self.signature, self.checked_at = access.signature(user), monotonic()
         self.groups_joined = _groups_for(user)
@@ -112,6 +139,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.thread_group:
             await self.channel_layer.group_discard(self.thread_group, self.channel_name)
+        await self._leave_list(self.list_groups)
 
     async def _close(self, code):
         self.closing = True
@@ -154,6 +182,8 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self._resume(content.get("after"), _moment(content.get("since")))
         elif kind == "subscribe":
             await self._subscribe(content.get("thread"))
+        elif kind == "list":
+            await self._listen_to_list(content.get("threads"))
 
     async def _resume(self, after, since):
         """Everything missed, page after page, read through the member's access now."""
@@ -177,6 +207,28 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.thread_group, self.channel_name)
         await self.send_json({"type": "subscribed", "thread": thread_id})
 
+    async def _listen_to_list(self, thread_ids):
+        """Hear of the replies to the threads of a list page (the one the tab shows: a new list
+        replaces the last), those the member may read now; deliveries are checked again."""
+        if not await self._still_allowed():
+            return
+        thread_ids = _thread_ids(thread_ids)
+        if thread_ids is None:
+            await self.send_json({"type": "error", "error": "not-allowed"})
+            return
+        readable = await _readable_threads(self.member, thread_ids) if thread_ids else []
+        groups = {thread_group(pk) for pk in readable}
+        await self._leave_list(self.list_groups - groups)
+        await asyncio.gather(
+            *(self.channel_layer.group_add(group, self.channel_name) for group in groups - self.list_groups)
+        )
+        self.list_groups = groups
+        await self.send_json({"type": "listening", "threads": readable})
+
+    async def _leave_list(self, groups):
+        await asyncio.gather(*(self.channel_layer.group_discard(group, self.channel_name) for group in groups))
+        self.list_groups = self.list_groups - set(groups)
+
     async def _leave_thread(self):
         if self.thread_group:
             await self.channel_layer.group_discard(self.thread_group, self.channel_name)
@@ -185,15 +237,19 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     async def relay(self, event):
         """Forward a server-side message to the browser if the member may receive it now.
 
-        A thread the member may no longer read is left, and the page is told so."""
+        A thread the member may no longer read is left: its page is told so, a list that showed
+        it hears nothing more of it."""
         if not await self._still_allowed():
             return
+        group = event.get("group")
         if access.may_receive(self.member, event.get("audience")):
             if event["message"].get("type") != "thread.access":
                 await self.send_json(event["message"])
-        elif event.get("group") is not None and event.get("group") == self.thread_group:
+        elif group is not None and group == self.thread_group:
             await self._leave_thread()
             await self.send_json({"type": "unsubscribed", "thread": event["message"].get("thread")})
+        elif group in self.list_groups:
+            await self._leave_list({group})
 
     async def access_changed(self, event):
         """The member's roles, suspension, password or sessions changed (notifications.receivers)."""

@@ -41,6 +41,7 @@ class Member(AbstractUser):
         "gold_badges",
         "silver_badges",
         "bronze_badges",
+        "is_active",  # a deactivated account's card offers no one to follow
     )
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)

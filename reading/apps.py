@@ -24,6 +24,7 @@ class ReadingConfig(AppConfig):
         hooks.provide_new_thread_audience(watching.watchers)
         hooks.provide_new_thread_audience(following.followers_of_author)
         profile_hooks.provide_profile_panel(following.render_panel, following.fill_panel)
+        hooks.provide_author_follows(followed=following.followed_among, buttons=following.author_buttons)
         hooks.provide_due_reminders(bookmarks.claim_due_reminders)
         hooks.provide_thread_filter("new", pgettext_lazy("filter: threads", "New"), selectors.new_threads)
         hooks.provide_thread_filter("unread", pgettext_lazy("filter: threads", "Unread"), selectors.unread_threads)

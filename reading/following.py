@@ -1,5 +1,6 @@
 """Following members: the follow itself, the counts and button on a profile
-(profiles.hooks.provide_profile_panel), and who hears of a followed member's new thread."""
+(profiles.hooks.provide_profile_panel), the button on the card beside each post of a thread
+(forum.hooks.provide_author_follows), and who hears of a followed member's new thread."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,6 +14,7 @@ from web import pagecache
 
 FOLLOW = "reading-follow"
 buttons = pagecache.Renderings(4000)
+card_buttons = pagecache.Renderings(4000)
 
 
 def check_can_follow(follower, followed):
@@ -47,6 +49,40 @@ def follows(follower, followed_pk: int) -> bool:
 def followers_of_author(thread) -> dict:
     """Who is told of this new thread for following its author (forum.hooks.provide_new_thread_audience)."""
     return {"followed_author": MemberFollow.objects.filter(followed_id=thread.author_id).values("follower")}
+
+
+def followed_among(member_pk: int, author_pks: list[int]) -> tuple:
+    """Whom of these authors the member follows, for the thread page's one read of its reader's
+    state (forum.hooks.provide_author_follows)."""
+    return MemberFollow.objects.filter(follower_id=member_pk, followed_id__in=author_pks), "followed_id"
+
+
+def author_buttons(reader, cards: dict, followed: set) -> dict:
+    """The reader's button on each author card of a thread page ({slot name: HTML}): none on
+    their own cards, none for whoever may not follow."""
+    may = roles.is_member(reader)
+    return {
+        name: _card_button(card, card.author_pk in followed) if may and card.author_pk != reader.pk else ""
+        for name, card in cards.items()
+    }
+
+
+def _card_button(card, following: bool) -> str:
+    return card_buttons.get_or_render(
+        (get_language(), *card, following),
+        lambda: render_to_string(
+            "reading/_follow_button.html",
+            {
+                "username": card.username,
+                "name": card.name,
+                "following": following,
+                "may": True,
+                "next": card.back,
+                "button_id": card.button_id,
+                "csrf_token": pagecache.CSRF,
+            },
+        ),
+    )
 
 
 def render_panel(request, member) -> str:

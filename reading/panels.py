@@ -64,3 +64,10 @@ def level_choices() -> list[tuple[str, str, str]]:
         (watching.Level.WATCHING, _("Watching"), _("You are notified of each new thread, and it is tracked.")),
         (watching.Level.MUTED, _("Muted"), _("Its threads leave your latest threads on the home page.")),
     ]
+
+
+def tracked_html(member) -> str:
+    """The home page's counts of what the member tracks (reading/_tracked.html), "" when none
+    has news: what the page's slot holds, asked again by static/js/marks.js."""
+    tracked = watching.tracked_counts(member)
+    return render_to_string("reading/_tracked.html", {"tracked": tracked}) if tracked else ""

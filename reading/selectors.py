@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from forum import selectors as forum_selectors
 from forum.models import Post, Thread, Visibility
+from forum.rendering import RowState
 from reading.models import ReadState
 from web.prepared import Prepared
 
@@ -103,3 +105,11 @@ def first_unread(member, thread: Thread) -> Post | None:
         .order_by("created_at", "id")
         .first()
     )
+
+
+def row_states(member, thread_pks) -> dict:
+    """{pk: forum.rendering.RowState} of these threads, those the member may read: what their
+    marks in a list read, as a list page records them."""
+    threads = forum_selectors.visible_threads(member).filter(pk__in=list(thread_pks))
+    fields = ("slug", *RowState.FIELDS)
+    return {thread.pk: RowState.of(thread) for thread in threads.only(*fields)}

@@ -5,6 +5,7 @@ from reading import views
 app_name = "reading"
 urlpatterns = [
     path("reading/seen/", views.seen, name="seen"),
+    path("reading/marks/", views.marks, name="marks"),
     path("watch/", views.watch, name="watch"),
     path("following/", views.following_page, name="following"),
     path("bookmarks/", views.bookmarks_page, name="bookmarks"),

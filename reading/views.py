@@ -3,22 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from forum import permissions
+from forum import hooks, permissions
 from forum import selectors as forum_selectors
 from forum.models import Post
 from profiles.models import Member
 from reading import bookmarks, feed, following, panels, selectors, services, watching
 from reading.forms import BookmarkForm
 from reading.tracker import tracker
-from web.redirects import is_same_site
+from web.redirects import asks_json, done, is_same_site, safe_next
 
 
 @require_POST
@@ -44,6 +45,34 @@ def seen(request):
         messages.success(request, _("Marked as read up to here."))
         return redirect(next_page)
     return HttpResponse(status=204)
+
+
+# The most threads one request asks the marks of: a list page's rows, with room.
+MARKS_MAX_THREADS = 100
+
+
+@require_GET
+@never_cache
+def marks(request):
+    """The member's marks of these threads (`?thread=<id>`, repeated) as their lists show them:
+    where each link goes and its mark (New, N unread replies); with `tracked=1`, the home page's
+    counts of what they track. static/js/marks.js asks when a reply comes to a thread of the
+    list it shows. A thread the member may not read is left out; a visitor is refused."""
+    if not request.user.is_authenticated:
+        return HttpResponse(_("Log in to keep track of what you read."), status=403, content_type="text/plain")
+    try:
+        ids = {int(value) for value in request.GET.getlist("thread")}
+    except ValueError:
+        ids = set()
+    if not ids or len(ids) > MARKS_MAX_THREADS or not all(0 < pk < 2**63 for pk in ids):
+        return HttpResponse(_("Say which threads of the list."), status=400, content_type="text/plain")
+    rows = selectors.row_states(request.user, ids)
+    parts = hooks.fill_row_marks(request, rows)
+    found = {pk: {"href": parts[f"row-link:{pk}"], "mark": str(parts[f"row-mark:{pk}"])} for pk in rows}
+    data = {"rows": found}
+    if request.GET.get("tracked"):
+        data["tracked"] = panels.tracked_html(request.user)
+    return JsonResponse(data)
 
 
 @require_GET
@@ -99,20 +128,23 @@ def _level_name(level: str) -> str:
 @require_POST
 @login_required
 def follow_member(request, username):
-    """Follow (`action=follow`) or stop following (`action=unfollow`) a member, from their profile."""
+    """Follow (`action=follow`) or stop following (`action=unfollow`) a member, from their profile
+    or from the card beside one of their posts, which names the page to come back to (`next`);
+    static/js/reading.js sends the card's form with fetch() and gets whether the member follows."""
     followed = get_object_or_404(Member, username=username, is_active=True)
     action = request.POST.get("action")
     if action == "follow":
         following.follow_member(follower=request.user, followed=followed)
-        messages.success(
-            request, _("You follow %(name)s: what they post is on your Following page.") % {"name": followed.name}
-        )
+        said = _("You follow %(name)s: what they post is on your Following page.") % {"name": followed.name}
     elif action == "unfollow":
         following.unfollow_member(follower=request.user, followed=followed)
-        messages.success(request, _("You no longer follow %(name)s.") % {"name": followed.name})
+        said = _("You no longer follow %(name)s.") % {"name": followed.name}
     else:
         return HttpResponse(_("Say whether to follow or to stop."), status=400, content_type="text/plain")
-    return redirect("profiles:profile", followed.username)
+    if not asks_json(request):
+        messages.success(request, said)
+    back = safe_next(request, reverse("profiles:profile", args=[followed.username]))
+    return done(request, back, following=action == "follow")
 
 
 @login_required

@@ -10,10 +10,15 @@ from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
+def asks_json(request) -> bool:
+    """Whether a one-click form was sent by the page's script, which asks for JSON."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 def done(request, target: str, **state):
     """A one-click form's answer: its new state as JSON to the page's script (which asks for
     JSON), else a redirect to `target`, the control on the page, for a browser without it."""
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if asks_json(request):
         return JsonResponse({"ok": True, **state})
     return HttpResponseRedirect(target)
 

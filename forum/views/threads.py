@@ -17,17 +17,20 @@ from web import pagecache
 
 
 def _fill_thread(request, fills) -> dict:
-    """A member's own parts of a thread page: their buttons under each post, their follow state."""
+    """A member's own parts of a thread page: their buttons under each post, their follow state
+    and whether they follow each author beside a post, all read in one statement."""
     if "thread" not in fills:
         return {}  # a page of the thread's errors
     viewer, thread = pagecache.member(request), fills["thread"]
-    states = list(fills.get("actions", {}).values())
-    voted, follow_level = selectors.reader_state(viewer, thread.pk, [s.pk for s in states])
-    selectors.attach_viewer_state(thread, viewer, states, voted)
+    states, cards = list(fills.get("actions", {}).values()), fills.get("authors", {})
+    authors = {card.author_pk for card in cards.values()}
+    state = selectors.reader_state(viewer, thread.pk, [s.pk for s in states], authors=authors)
+    selectors.attach_viewer_state(thread, viewer, states, state.voted)
     own = rendering.actions_for(
         viewer, thread, states, can_reply=permissions.can_reply(viewer, thread), moderates=roles.is_moderator(viewer)
     )
-    own["follow"] = rendering.follow_form(thread, follow_level)
+    own["follow"] = rendering.follow_form(thread, state.follow_level)
+    own.update(hooks.author_follow_buttons(viewer, cards, state.followed_authors))
     own.update((f"before-post:{pk}", "") for pk in fills.get("before_post", ()))
     return {**own, **hooks.fill_thread_panels(request, fills)}
 

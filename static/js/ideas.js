@@ -5,28 +5,14 @@
 
   document.addEventListener("submit", async function (event) {
     const form = event.target.closest("form[data-idea-vote]");
-    if (!form) return;
+    if (!form || !window.agoraSend) return; // without keyboard.js the browser sends it
     event.preventDefault();
     const button = form.querySelector("button");
-    button.disabled = true;
-    let response;
-    try {
-      // form.action would be the input named "action": the address is the attribute.
-      response = await fetch(form.getAttribute("action"), {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      });
-    } catch (error) {
-      response = null;
-    }
-    button.disabled = false;
-    if (!response || !response.ok) {
+    const state = await window.agoraSend(form, button);
+    if (!state) {
       form.submit(); // the page then says why (a closed idea, a cap reached, a lost session)
       return;
     }
-    const state = await response.json();
     const action = form.querySelector('input[name="action"]');
     action.value = state.voted ? "withdraw" : "vote";
     button.setAttribute("aria-pressed", state.voted ? "true" : "false");

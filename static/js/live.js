@@ -148,6 +148,8 @@
   }
 
   function handle(message) {
+    // For the page's other scripts (static/js/marks.js: a list's read marks).
+    document.dispatchEvent(new CustomEvent("agora:message", { detail: message }));
     switch (message.type) {
       case "hello":
         attempt = 0;

@@ -1,3 +1,36 @@
+// Following a post's author from the card beside the post, without a reload: the card's form is
+// sent with fetch() and every card of that author on the page changes. Without JavaScript the
+// same form comes back to the post.
+(function () {
+  "use strict";
+  document.addEventListener("submit", async function (event) {
+    const form = event.target.closest("form[data-follow-member]");
+    if (!form || !window.agoraSend) return; // without keyboard.js the browser sends it
+    event.preventDefault();
+    const button = event.submitter || form.querySelector("button");
+    const state = await window.agoraSend(form, button);
+    if (!state) {
+      // As without the script (form.submit() sends no button): the page then says why.
+      const action = document.createElement("input");
+      Object.assign(action, { type: "hidden", name: "action", value: button.value });
+      form.append(action);
+      form.submit();
+      return;
+    }
+    const who = form.dataset.followMember;
+    document.querySelectorAll("form[data-follow-member]").forEach((other) => {
+      if (other.dataset.followMember !== who) return;
+      const each = other.querySelector("button");
+      const name = each.querySelector(".visually-hidden");
+      each.value = state.following ? "unfollow" : "follow";
+      each.className = state.following ? "button button-small button-ghost" : "button button-small";
+      if (state.following) each.setAttribute("aria-pressed", "true"); else each.removeAttribute("aria-pressed");
+      each.textContent = state.following ? other.dataset.labelFollowing : other.dataset.labelFollow;
+      if (name) each.append(name);
+    });
+  });
+})();
+
 // Reports how far the member has read the thread on this page: the last post that came into
 // view, sent with navigator.sendBeacon when the page is left or hidden, and every few seconds
 // while new posts come into view (replies that arrive live included). The server keeps the

@@ -1,9 +1,10 @@
 """Knowing what is new, in a browser against the real daphne: Rita opens a thread that is new to
 her, reads it to its end and leaves (the page reports it with a beacon; the server writes it a
-moment later); Walt answers twice; her home page counts two unread replies, whose link takes her
-to the first of them, under the line "New since your last visit". She watches the category and
-hears of Walt's next thread, follows Walt and finds it on /following/, and bookmarks a reply
-with a note that /bookmarks/ keeps.
+moment later); Walt answers twice; the category page she has open counts two unread replies
+without a reload, and their link takes her to the first of them, under the line "New since your
+last visit". She watches the category and hears of Walt's next thread, follows Walt from the card
+beside his post and finds it on /following/, and bookmarks a reply with a note that /bookmarks/
+keeps.
 """
 
 import json
@@ -96,7 +97,7 @@ def test_a_member_sees_what_is_new_since_her_last_visit(story, open_browser, man
         walt.get_by_role("textbox", name="Your reply").fill(body)
         walt.get_by_role("button", name="Post reply").click()
         expect(walt.locator("article").filter(has_text=body)).to_be_visible()
-    rita.reload()
+    # Her list, open all along, counts them without a reload.
     unread = row_of(rita, title).get_by_role("link", name="2 unread replies")
     expect(unread).to_be_visible()
 
@@ -118,9 +119,13 @@ def test_a_member_sees_what_is_new_since_her_last_visit(story, open_browser, man
     rita.goto("/notifications/")
     expect(rita.get_by_role("link", name=re.compile(f"Walt {token} started “{next_title}”"))).to_be_visible()
 
-    # She follows Walt from his profile; his thread is on /following/.
+    # She follows Walt from the card beside one of his posts: every card of his says so, and his
+    # profile counts her; his thread is on /following/.
+    rita.goto(f"/t/t/{story['thread']}/")
+    rita.locator("article").filter(has_text=bodies[0]).get_by_role("button", name=f"Follow Walt {token}").click()
+    expect(rita.get_by_role("button", name=f"Following Walt {token}")).to_have_count(6)
+    expect(rita.get_by_text("You follow Walt")).to_have_count(0)  # no reload: the page's script sent it
     rita.goto(f"/u/walt{token}/")
-    rita.get_by_role("button", name="Follow", exact=True).click()
     expect(rita.get_by_role("button", name="Following")).to_be_visible()
     expect(rita.get_by_text("1 follower")).to_be_visible()
     rita.get_by_role("banner").get_by_text(f"Rita {token}").click()
