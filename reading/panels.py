@@ -33,15 +33,7 @@ def fill(request, fills: dict) -> dict:
     member = pagecache.member(request)
     category, tag = fills["reading_list"]["category"], fills["reading_list"]["tag"]
     if category is None and tag is None:
-        tracked = watching.tracked_counts(member)
-        html = ""
-        if tracked:
-            key = (
-                get_language(),
-                *((entry["url"], entry["label"], entry["new"], entry["unread"]) for entry in tracked),
-            )
-            html = forms.get_or_render(key, lambda: render_to_string("reading/_tracked.html", {"tracked": tracked}))
-        return {TRACKED: html, WATCH: ""}
+        return {TRACKED: tracked_html(member), WATCH: ""}
     if category is not None:
         level, target = watching.level_of(member, category_pk=category[0]), ("category", category[1])
     else:
@@ -70,4 +62,7 @@ def tracked_html(member) -> str:
     """The home page's counts of what the member tracks (reading/_tracked.html), "" when none
     has news: what the page's slot holds, asked again by static/js/marks.js."""
     tracked = watching.tracked_counts(member)
-    return render_to_string("reading/_tracked.html", {"tracked": tracked}) if tracked else ""
+    if not tracked:
+        return ""
+    key = (get_language(), *((entry["url"], entry["label"], entry["new"], entry["unread"]) for entry in tracked))
+    return forms.get_or_render(key, lambda: render_to_string("reading/_tracked.html", {"tracked": tracked}))
