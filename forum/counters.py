@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from forum.models import Category, Post, Thread, Visibility, Vote
 
 
-def _count(queryset, field="pk"):
+def counted(queryset, field="pk"):
+    """The number of rows of `queryset` (correlated by OuterRef) grouped by `field`, 0 for none."""
     return Coalesce(
         Subquery(queryset.values(field).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
     )
@@ -20,7 +21,7 @@ def _count(queryset, field="pk"):
 @transaction.atomic
 def recount_posts():
     votes = Vote.objects.filter(post=OuterRef("pk")).order_by().values("post")
-    Post.objects.update(score=_count(votes, "post"))
+    Post.objects.update(score=counted(votes, "post"))
 
 
 @transaction.atomic
@@ -36,7 +37,7 @@ def recount_threads():
         thread=OuterRef("pk"), is_opening=False, is_official=True, visibility=Visibility.VISIBLE
     )
     Thread.objects.update(
-        reply_count=_count(visible_replies, "thread"),
+        reply_count=counted(visible_replies, "thread"),
         score=Coalesce(Subquery(opening_score), 0),
         last_activity_at=Coalesce(Subquery(last_post.values("created_at")[:1]), "created_at"),
         last_poster=Subquery(last_post.values("author")[:1]),

@@ -3,9 +3,11 @@ notifications and emails, the staff's claim and assignment, continuing a thread 
 and what never leaves it (search, profiles, the public thread, the admin's audit)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,3 +207,18 @@ def test_a_conversation_past_its_topics_target_tells_staff_once_until_they_answe
     services.post_message(conversation=conversation, author=staff_member, body="On it.")
     services.post_message(conversation=conversation, author=member, body="Thanks, one more thing.")
     assert services.notify_target_breaches(later + timedelta(hours=5)) == 1  # a new wait, a new alert
+
+
+def test_recount_conversations_repairs_the_cached_numbers_from_the_rows(conversation, member, staff_member):
+    member.refresh_from_db()
+    assert member.unread_conversations == 1
+    Conversation.objects.update(message_count=99)
+    type(member).objects.filter(pk=member.pk).update(unread_conversations=7)
+
+    call_command("recount_conversations", stdout=StringIO())
+
+    conversation.refresh_from_db()
+    member.refresh_from_db()
+    staff_member.refresh_from_db()
+    assert conversation.message_count == Message.objects.filter(conversation=conversation).count()
+    assert (member.unread_conversations, staff_member.unread_conversations) == (1, 0)
