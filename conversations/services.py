@@ -17,6 +17,7 @@ from conversations import between_members, events, live, permissions
 from conversations.models import Conversation, Message, Participant, Report
 from forum import permissions as forum_permissions
 from forum.services import post_reply
+from forum.services import staff as staff_services
 from forum.validators import TITLE_MAX, TITLE_MIN, clean_body, clean_title
 from profiles import roles
 from profiles.models import Member
@@ -246,21 +247,13 @@ def notify_target_breaches(now=None) -> int:
         target_breach_notified_at__isnull=True,
         category__response_target_hours__isnull=False,
     ).select_related("category", "assignee")
-    staff, count = None, 0
-    for conversation in waiting:
-        if now - conversation.awaiting_since <= timedelta(hours=conversation.category.response_target_hours):
-            continue
-        with transaction.atomic():
-            taken = Conversation.objects.filter(pk=conversation.pk, target_breach_notified_at__isnull=True).update(
-                target_breach_notified_at=now
-            )
-            if not taken:
-                continue  # another run took it
-            if conversation.assignee is None and staff is None:
-                staff = list(Member.objects.filter(roles.brand_staff_q(), is_active=True))
-            recipients = [conversation.assignee] if conversation.assignee is not None else staff
-            events.conversation_target_breached.send(
-                sender=Conversation, conversation=conversation, recipients=recipients
-            )
-            count += 1
-    return count
+    breached = [
+        conversation
+        for conversation in waiting
+        if now - conversation.awaiting_since > timedelta(hours=conversation.category.response_target_hours)
+    ]
+
+    def send(conversation, recipients):
+        events.conversation_target_breached.send(sender=Conversation, conversation=conversation, recipients=recipients)
+
+    return staff_services.announce_breaches(breached, now=now, send=send)

@@ -68,21 +68,26 @@ def breached_threads(now=None):
 def notify_target_breaches(now=None) -> int:
     """Tell the assignee (or every staff member when unassigned) once per thread. Returns how many threads."""
     now = now or timezone.now()
-    staff = None
-    count = 0
-    for thread in breached_threads(now):
+
+    def send(thread, recipients):
+        events.response_target_breached.send(sender=Thread, thread=thread, recipients=recipients)
+
+    return announce_breaches(breached_threads(now), now=now, send=send)
+
+
+def announce_breaches(items, *, now, send) -> int:
+    """Tell each item past its response target (a thread, a conversation: a row with an assignee
+    and target_breach_notified_at) to its assignee, or to every brand staff member when it has
+    none, once: an item another run took first is left. `send(item, recipients)` sends its event.
+    Returns how many were told."""
+    staff, count = None, 0
+    for item in items:
         with transaction.atomic():
-            updated = Thread.objects.filter(pk=thread.pk, target_breach_notified_at__isnull=True).update(
-                target_breach_notified_at=now
-            )
-            if not updated:
+            taken = type(item).objects.filter(pk=item.pk, target_breach_notified_at__isnull=True)
+            if not taken.update(target_breach_notified_at=now):
                 continue  # another run took it
-            if thread.assignee is not None:
-                recipients = [thread.assignee]
-            else:
-                if staff is None:
-                    staff = list(Member.objects.filter(roles.brand_staff_q(), is_active=True))
-                recipients = staff
-            events.response_target_breached.send(sender=Thread, thread=thread, recipients=recipients)
+            if item.assignee is None and staff is None:
+                staff = list(Member.objects.filter(roles.brand_staff_q(), is_active=True))
+            send(item, [item.assignee] if item.assignee is not None else staff)
             count += 1
     return count
