@@ -7,6 +7,7 @@ from profiles import roles
 
 def site(request):
     """What every page's header and footer need: one COUNT query for a member (when shown), none for a visitor."""
+    from incidents.banner import html_for_page
     from notifications.announcements import banner_for, link
 
     announcement = banner_for(request)
@@ -18,6 +19,8 @@ def site(request):
         "SIGN_IN_PROVIDERS": bool(settings.OIDC_PROVIDERS),
         "announcement": announcement,
         "announcement_link": link(announcement) if announcement else "",
+        # The open incidents, the same HTML for everyone (cached; web.pagecache varies on it).
+        "incident_banner": html_for_page(),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("staff.urls")),
     path("", include("answering.urls")),
+    path("", include("incidents.urls")),
     path("", include("ideas.urls")),
     path("", include("uploads.urls")),
     path("", include("reading.urls")),

@@ -174,3 +174,23 @@ def provide_due_reminders(function: Callable):
 
 def claim_due_reminders(now) -> list:
     return [reminder for function in _due_reminders for reminder in function(now)]
+
+
+_composer_notes: list[Callable] = []
+
+
+def provide_composer_note(function: Callable):
+    """function(request, *, category, title, tags) -> HTML or "": a note at the top of the
+    new-thread form about what is being written (an open incident it may be about)."""
+    _composer_notes.append(function)
+
+
+def composer_notes(request, *, category=None, title: str = "", tags=()) -> list:
+    """Each app's note for the thread being written; a failure costs the writer the note, never the form."""
+    notes = []
+    for function in _composer_notes:
+        try:
+            notes.append(function(request, category=category, title=title, tags=tags))
+        except Exception:
+            log.warning("composer note unavailable", exc_info=True)
+    return [note for note in notes if note]
