@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 from django.utils.timesince import timesince
 
@@ -96,10 +96,12 @@ def figures(incident: Incident) -> Figures:
 
     Time to first statement runs from the first concerned thread (linked or adopted) to the
     declaration; time to resolution from the declaration to the closing statement."""
-    links = Link.objects.filter(incident=incident)
+    links = Link.objects.filter(incident=incident).aggregate(
+        linked=Count("pk"), merged=Count("pk", filter=Q(merged=True))
+    )
     return Figures(
-        threads_linked=links.count(),
-        threads_merged=links.filter(merged=True).count(),
+        threads_linked=links["linked"],
+        threads_merged=links["merged"],
         followers=Follow.objects.filter(thread_id=incident.thread_id, level=Follow.Level.FOLLOWING).count(),
         to_first_statement=max(incident.declared_at - incident.started_at, timedelta(0)),
         to_resolution=(incident.resolved_at - incident.declared_at) if incident.resolved_at else None,
