@@ -7,9 +7,10 @@ from profiles import roles
 
 def site(request):
     """What every page's header and footer need: one COUNT query for a member (when shown), none for a visitor."""
-    from incidents.banner import html_for_page
+    from incidents.banner import html_for_page, read_site_banners
     from notifications.announcements import banner_for, link
 
+    read_site_banners()
     announcement = banner_for(request)
     context = {
         "SITE_NAME": settings.SITE_NAME,

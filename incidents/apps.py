@@ -14,7 +14,7 @@ class IncidentsConfig(AppConfig):
         from incidents import banner, hint
         from web.pagecache import vary_on
 
-        vary_on(banner.page_key)
+        vary_on(banner.page_key, first=True)
         hooks.provide_composer_note(hint.composer_note)
         # The banner names the incident's thread: it is read again when the thread may have
         # left the public's sight (moved, its opening post hidden) or come back.

@@ -10,32 +10,52 @@ copies to expire. Only incidents whose thread visitors may read are shown.
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Value
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language
 
 from forum.models import Category, Visibility
+from notifications import announcements
 from web import push
 from web.push import EVERYONE
 
 CACHE_KEY = "incidents:banner"
 
 
-def _open_incidents() -> list:
+def open_rows():
+    """The open incidents that visitors may read of."""
     from incidents.models import Incident, Status
 
-    return list(
-        Incident.objects.exclude(status=Status.RESOLVED)
-        .filter(thread__category__access=Category.Access.PUBLIC, thread__visibility=Visibility.VISIBLE)
-        .order_by("declared_at", "pk")
+    return Incident.objects.exclude(status=Status.RESOLVED).filter(
+        thread__category__access=Category.Access.PUBLIC, thread__visibility=Visibility.VISIBLE
     )
+
+
+def _open_incidents() -> list:
+    return list(open_rows().order_by("declared_at", "pk"))
+
+
+def is_known() -> bool:
+    return cache.get(CACHE_KEY) is not None
+
+
+def remember_none():
+    """No incident is open, as a read of several site-wide banners found (config.context_processors)."""
+    cache.set(CACHE_KEY, _nothing(), None)
+
+
+def _nothing() -> dict:
+    return {"key": "0", "html": dict.fromkeys((code for code, _name in settings.LANGUAGES), "")}
 
 
 def _build() -> dict:
     incidents = _open_incidents()
-    key = ",".join(f"{i.pk}:{i.status}:{i.updated_at.timestamp()}" for i in incidents) or "0"
-    html = dict.fromkeys((code for code, _name in settings.LANGUAGES), "")
-    for code in html if incidents else ():
+    if not incidents:
+        return _nothing()
+    key = ",".join(f"{i.pk}:{i.status}:{i.updated_at.timestamp()}" for i in incidents)
+    html = {}
+    for code, _name in settings.LANGUAGES:
         with translation.override(code):
             html[code] = render_to_string("incidents/_banner.html", {"incidents": incidents}).strip()
     return {"key": key, "html": html}
@@ -55,8 +75,29 @@ def html_for_page() -> str:
     return html.get(get_language() or "", "") or html.get(settings.LANGUAGE_CODE, "")
 
 
+def read_site_banners():
+    """On a cold cache, one statement tells whether there is an announcement or an open incident
+    at all (most often neither), where each app's own read would cost one each: every page
+    reads both (the context processor, and the page cache's key)."""
+    if announcements.is_known() and is_known():
+        return
+    found = set(
+        announcements.active_rows()
+        .order_by()
+        .annotate(source=Value("announcement"))
+        .values_list("source", flat=True)
+        .union(open_rows().order_by().annotate(source=Value("incident")).values_list("source", flat=True))
+    )
+    if "announcement" not in found:
+        announcements.remember_none()
+    if "incident" not in found:
+        remember_none()
+
+
 def page_key(request) -> str:
-    """What of the banner a cached page depends on (web.pagecache.vary_on)."""
+    """What of the banner a cached page depends on (web.pagecache.vary_on, registered first: it
+    reads the announcement's state too)."""
+    read_site_banners()
     return "incidents:" + current()["key"]
 
 
