@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.timesince import timesince
 
 from forum.models import Follow
@@ -17,15 +19,20 @@ _INT = IntegerField()
 LINKS_SHOWN = 50
 
 
-def incidents_page(viewer, page_number):
+def incidents_page(viewer, page_number, *, with_figures: bool = False):
     """Open incidents first, then the resolved ones, newest first; only those whose thread the
-    reader may read (a thread moved to a staff-only category takes its incident with it)."""
+    reader may read (a thread moved to a staff-only category takes its incident with it).
+    `with_figures`: each with its figures (staff), in the same query."""
     incidents = (
         Incident.objects.filter(readable_threads_q(viewer, prefix="thread__"))
         .annotate(closed=Case(When(status=Status.RESOLVED, then=Value(1)), default=Value(0), output_field=_INT))
         .order_by("closed", "-declared_at", "-pk")
     )
-    return Paginator(incidents, PER_PAGE).get_page(page_number)
+    page = Paginator(_with_figures(incidents) if with_figures else incidents, PER_PAGE).get_page(page_number)
+    if with_figures:
+        for incident in page.object_list:
+            incident.figures = Figures.of(incident)
+    return page
 
 
 def incident_for(viewer, pk: int) -> Incident:
@@ -77,10 +84,21 @@ class Figures:
     def spoken(duration: timedelta | None) -> str:
         if duration is None:
             return ""
-        from django.utils import timezone
-
         now = timezone.now()
         return timesince(now - duration, now)
+
+    @classmethod
+    def of(cls, incident) -> "Figures":
+        """From an incident read with its figures (_with_figures). Time to first statement runs
+        from the first concerned thread (linked or adopted) to the declaration; time to
+        resolution from the declaration to the closing statement."""
+        return cls(
+            threads_linked=incident.linked,
+            threads_merged=incident.merged,
+            followers=incident.followers,
+            to_first_statement=max(incident.declared_at - incident.started_at, timedelta(0)),
+            to_resolution=(incident.resolved_at - incident.declared_at) if incident.resolved_at else None,
+        )
 
     @property
     def first_statement_text(self) -> str:
@@ -91,18 +109,21 @@ class Figures:
         return self.spoken(self.to_resolution)
 
 
-def figures(incident: Incident) -> Figures:
-    """For staff: how many threads it gathered, who follows it, how fast the brand spoke and fixed it.
+def _with_figures(incidents):
+    followers = (
+        Follow.objects.filter(thread=OuterRef("thread"), level=Follow.Level.FOLLOWING)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return incidents.annotate(
+        linked=Count("links", distinct=True),
+        merged=Count("links", filter=Q(links__merged=True), distinct=True),
+        followers=Coalesce(Subquery(followers, output_field=_INT), 0),
+    )
 
-    Time to first statement runs from the first concerned thread (linked or adopted) to the
-    declaration; time to resolution from the declaration to the closing statement."""
-    links = Link.objects.filter(incident=incident).aggregate(
-        linked=Count("pk"), merged=Count("pk", filter=Q(merged=True))
-    )
-    return Figures(
-        threads_linked=links["linked"],
-        threads_merged=links["merged"],
-        followers=Follow.objects.filter(thread_id=incident.thread_id, level=Follow.Level.FOLLOWING).count(),
-        to_first_statement=max(incident.declared_at - incident.started_at, timedelta(0)),
-        to_resolution=(incident.resolved_at - incident.declared_at) if incident.resolved_at else None,
-    )
+
+def figures(incident: Incident) -> Figures:
+    """For staff: how many threads it gathered, who follows it, how fast the brand spoke and fixed it."""
+    return Figures.of(_with_figures(Incident.objects.filter(pk=incident.pk)).get())

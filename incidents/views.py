@@ -17,8 +17,9 @@ def _service_error(form, error: ValidationError):
 
 
 def incident_list(request):
-    page = selectors.incidents_page(request.user, request.GET.get("page"))
-    context = {"page": page, "can_manage": permissions.can_manage(request.user)}
+    can_manage = permissions.can_manage(request.user)
+    page = selectors.incidents_page(request.user, request.GET.get("page"), with_figures=can_manage)
+    context = {"page": page, "can_manage": can_manage}
     return render(request, "incidents/list.html", context)
 
 

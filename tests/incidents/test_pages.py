@@ -253,4 +253,6 @@ def test_an_old_incident_shows_its_figures_to_staff(client, incident, staff_memb
     assert '<dd data-figure="followers">2</dd>' in html  # the member, and the declaring staff member
     assert '<dd data-figure="first-statement">2\xa0hours</dd>' in html
     assert '<dd data-figure="resolution">5\xa0hours</dd>' in html
+    listed = client.get(LIST).content.decode()
+    assert '<dd data-figure="linked">1 (1 merged)</dd>' in listed and '<dd data-figure="followers">2</dd>' in listed
     assert Category.objects.count() == 1
