@@ -8,6 +8,7 @@ static/js/incidents.js asks again (incidents:match) as the category, tags and ti
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from forum.permissions import readable_threads_q
@@ -26,7 +27,7 @@ def composer_input(data) -> dict:
     raw = str(data.get("category") or "")
     try:
         tags = clean_tags(str(data.get("tags") or "")[:500])
-    except Exception:  # more tags than a thread takes: the first ones still say something
+    except ValidationError:  # more tags than a thread takes: the first ones still say something
         tags = clean_tags(str(data.get("tags") or "").split(",")[:5])
     return {
         "category_id": int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None,
