@@ -21,6 +21,9 @@ from web import push
 from web.push import EVERYONE
 
 CACHE_KEY = "incidents:banner"
+# Seconds the banner is kept: a change deletes it after its commit, and this bounds how long a
+# process could show a stale one if that delete was lost (Redis down at that moment).
+TIMEOUT = 300
 
 
 def open_rows():
@@ -42,7 +45,7 @@ def is_known() -> bool:
 
 def remember_none():
     """No incident is open, as a read of several site-wide banners found (config.context_processors)."""
-    cache.set(CACHE_KEY, _nothing(), None)
+    cache.set(CACHE_KEY, _nothing(), TIMEOUT)
 
 
 def _nothing() -> dict:
@@ -66,7 +69,7 @@ def current() -> dict:
     found = cache.get(CACHE_KEY)
     if found is None:
         found = _build()
-        cache.set(CACHE_KEY, found, None)
+        cache.set(CACHE_KEY, found, TIMEOUT)
     return found
 
 
