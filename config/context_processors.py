@@ -7,8 +7,10 @@ from profiles import roles
 
 def site(request):
     """What every page's header and footer need: one COUNT query for a member (when shown), none for a visitor."""
+    from incidents.banner import html_for_page, read_site_banners
     from notifications.announcements import banner_for, link
 
+    read_site_banners()
     announcement = banner_for(request)
     context = {
         "SITE_NAME": settings.SITE_NAME,
@@ -20,6 +22,8 @@ def site(request):
         # The profile pages offer to write privately to a member when that is open.
         "MEMBER_MESSAGES": settings.MEMBER_MESSAGES,
         "announcement_link": link(announcement) if announcement else "",
+        # The open incidents, the same HTML for everyone (cached; web.pagecache varies on it).
+        "incident_banner": html_for_page(),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "notifications",
     "reading",
     "answering",
+    "incidents",
     "staff",
     "demo",
     # Last, so that after a commit the index write runs after the pushes (receivers

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("staff.urls")),
     path("", include("answering.urls")),
+    path("", include("incidents.urls")),
     path("", include("ideas.urls")),
     path("", include("conversations.urls")),
     path("", include("uploads.urls")),

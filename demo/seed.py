@@ -24,6 +24,7 @@ from forum.counters import recount_all
 from forum.models import Category, Follow, Post, Thread, Vote
 from forum.services.staff import awaiting_official_response
 from ideas import services as idea_services
+from incidents import services as incident_services
 from moderation import actions as moderation
 from moderation import limits, reports
 from notifications import announcements
@@ -91,6 +92,7 @@ def seed_forum(options: Options, stream=sys.stdout):
     with limits.exempt(), transaction.atomic():
         _create_moderation_history(cast, crowd, rng)
         _create_staff_workspace(cast)
+        _create_incident(cast, categories)
         _create_waiting_questions(cast, categories)
         _create_reading(cast, categories)
 
@@ -395,6 +397,38 @@ def _create_staff_workspace(cast):
         message="Mise à jour 2.4.1 en cours de déploiement : le clignotement des Halo est corrigé. / Update 2.4.1 is rolling out.",
         thread=Thread.objects.filter(title__startswith="Ma lampe Halo").first() or bridge,
         expires_at=timezone.now() + timedelta(days=3),
+    )
+
+
+def _create_incident(cast, categories):
+    """A resolved incident, written by the team in both languages, with the Halo thread linked to it."""
+    team = cast["sophie"]
+    incident = incident_services.declare_incident(
+        by=team,
+        title="Halo lamps blink after update 2.4",
+        title_fr="Les lampes Halo clignotent après la mise à jour 2.4",
+        statement="Some Halo lamps blink every few minutes since update 2.4. We are investigating.",
+        statement_fr="Certaines lampes Halo clignotent toutes les deux minutes depuis la mise à jour 2.4. Nous cherchons pourquoi.",
+        # Not a questions category: the thread is the team's news, not a question waiting for answers.
+        category=categories["show-and-tell"],
+        categories=[categories["questions"], categories["help"]],
+        tags=["halo", "firmware"],
+    )
+    halo = Thread.objects.filter(title__startswith="Ma lampe Halo").first()
+    if halo is not None:
+        incident_services.link_thread(incident=incident, thread=halo, by=team)
+    incident_services.post_update(
+        incident=incident,
+        by=team,
+        status="identified",
+        body="A firmware timer misfires on Wi-Fi reconnection. A fix is in testing.",
+        body_fr="Une minuterie du micrologiciel se déclenche à tort à la reconnexion Wi-Fi. Un correctif est en test.",
+    )
+    incident_services.resolve_incident(
+        incident=incident,
+        by=team,
+        body="Update 2.4.1 fixes the blinking: update from the app. Thank you for your reports!",
+        body_fr="La mise à jour 2.4.1 corrige le clignotement : mettez à jour depuis l’application. Merci pour vos signalements !",
     )
 
 

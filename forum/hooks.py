@@ -218,3 +218,23 @@ def author_follow_buttons(reader, cards: dict, followed: set) -> dict:
     if not _author_follows or not cards:
         return {}
     return _author_follows[0][1](reader, cards, followed)
+
+
+_composer_notes: list[Callable] = []
+
+
+def provide_composer_note(function: Callable):
+    """function(request, *, category, title, tags) -> HTML or "": a note at the top of the
+    new-thread form about what is being written (an open incident it may be about)."""
+    _composer_notes.append(function)
+
+
+def composer_notes(request, *, category=None, title: str = "", tags=()) -> list:
+    """Each app's note for the thread being written; a failure costs the writer the note, never the form."""
+    notes = []
+    for function in _composer_notes:
+        try:
+            notes.append(function(request, category=category, title=title, tags=tags))
+        except Exception:
+            log.warning("composer note unavailable", exc_info=True)
+    return [note for note in notes if note]

@@ -25,17 +25,27 @@ DISMISSED_KEPT = 20
 _NONE = "none"
 
 
+def active_rows():
+    return Announcement.objects.filter(withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def is_known() -> bool:
+    """Whether the cache says which announcement is active (or that none is)."""
+    return cache.get(CACHE_KEY) is not None
+
+
+def remember_none():
+    """No announcement is active, as a read of several site-wide banners found (config.context_processors)."""
+    cache.set(CACHE_KEY, _NONE, 300)
+
+
 def active() -> Announcement | None:
     cached = cache.get(CACHE_KEY)
     if cached == _NONE:
         return None
     if cached is not None and cached.is_active:
         return cached
-    found = (
-        Announcement.objects.filter(withdrawn_at__isnull=True, expires_at__gt=timezone.now())
-        .select_related("thread__category")
-        .first()
-    )
+    found = active_rows().select_related("thread__category").first()
     timeout = 300 if found is None else max(1, min(300, int((found.expires_at - timezone.now()).total_seconds())))
     cache.set(CACHE_KEY, found or _NONE, timeout)
     return found

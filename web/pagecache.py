@@ -53,9 +53,13 @@ _varies = []
 _member_rule = [None]
 
 
-def vary_on(function):
-    """Register a function(request) -> str that distinguishes cached copies of a page."""
-    _varies.append(function)
+def vary_on(function, *, first: bool = False):
+    """Register a function(request) -> str that distinguishes cached copies of a page; `first`
+    puts it before those registered earlier (one that warms their caches in a single read)."""
+    if first:
+        _varies.insert(0, function)
+    else:
+        _varies.append(function)
     return function
 
 

@@ -115,6 +115,17 @@ def pin_thread(*, thread: Thread, by, pinned: bool = True) -> Thread:
     return _change_thread(thread, by, "pinned" if pinned else "unpinned", is_pinned=pinned)
 
 
+def pin_official_thread(*, thread: Thread, by, pinned: bool = True) -> Thread:
+    """Pin (or unpin) a thread that an app above the forum made the brand's single source of
+    truth for a while (an incident), as part of its own action.
+
+    Brand staff may do this too, not only moderators: the caller checked its own rule, and this
+    floor keeps plain members out (pin_thread stays with moderators)."""
+    if not roles.sees_staff_areas(by):
+        raise PermissionDenied(_("Only staff, moderators and administrators can do this."))
+    return _write_thread_change(thread, by, "pinned" if pinned else "unpinned", is_pinned=pinned)
+
+
 def move_thread(*, thread: Thread, by, category: Category) -> Thread:
     """Move a thread and carry its counts from the old category to the new one."""
     roles.check_is_moderator(by)

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from forum import permissions, selectors, services
+from forum import hooks, permissions, selectors, services
 from forum.errors import RateLimited
 from forum.forms import EditForm, ReplyForm, ThreadForm, add_service_error
 from forum.models import Post
@@ -40,7 +40,20 @@ def new_thread(request):
             limited = error
         else:
             return redirect(thread)
-    return _render_form(request, "forum/new_thread.html", form, limited, {"preview": preview})
+    context = {"preview": preview, "composer_notes": _composer_notes(request, form, initial["category"])}
+    return _render_form(request, "forum/new_thread.html", form, limited, context)
+
+
+def _composer_notes(request, form, category):
+    """What apps above the forum say about the thread being written (forum.hooks): from the
+    fields that were valid, when the form was sent."""
+    if form.is_bound:
+        form.is_valid()  # cleaned_data then holds the fields that were valid
+        data = form.cleaned_data
+        return hooks.composer_notes(
+            request, category=data.get("category"), title=data.get("title", ""), tags=data.get("tags", ())
+        )
+    return hooks.composer_notes(request, category=category)
 
 
 @login_required

@@ -147,6 +147,17 @@
     if (existing) existing.replaceWith(banner); else document.querySelector(".site-header").after(banner);
   }
 
+  // The open incidents' banner (incidents/_banner.html), the same for everyone: replaced, added
+  // under the header, or removed when the last incident is resolved.
+  function showIncidents(message) {
+    const existing = document.getElementById("incident-banner");
+    const holder = document.createElement("div");
+    holder.innerHTML = inPageLanguage(message.html) || "";
+    const banner = holder.querySelector("#incident-banner");
+    if (!banner) { existing?.remove(); return; }
+    if (existing) existing.replaceWith(banner); else document.querySelector(".site-header").after(banner);
+  }
+
   function handle(message) {
     // For the page's other scripts (static/js/marks.js: a list's read marks).
     document.dispatchEvent(new CustomEvent("agora:message", { detail: message }));
@@ -185,6 +196,9 @@
         break;
       case "announcement":
         showAnnouncement(message);
+        break;
+      case "incidents":
+        showIncidents(message);
         break;
       case "mod.queue":
         document.querySelectorAll("[data-mod-queue]").forEach((el) => { el.textContent = String(message.count); });

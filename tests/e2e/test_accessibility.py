@@ -37,6 +37,7 @@ import json
 from forum import services
 from forum.models import Category, Post, Thread
 from ideas.services import set_idea_status, vote_for_idea
+from incidents.models import Incident
 from moderation import limits
 from profiles.models import Member
 
@@ -58,12 +59,13 @@ print(json.dumps({
     "thread": hidden.thread.get_absolute_url(),
     "unfollowed": unfollowed.first().get_absolute_url(),
     "idea": idea.get_absolute_url(),
+    "incident": Incident.objects.order_by("pk").first().get_absolute_url(),
 }))
 """
 
 EVERYONE = [
     *("home", "category", "thread", "idea", "ideas", "ideas category", "roadmap"),
-    *("profile", "leaderboard", "badges", "search"),
+    *("profile", "leaderboard", "badges", "search", "incidents"),
 ]
 MEMBERS = [
     *EVERYONE,
@@ -71,7 +73,15 @@ MEMBERS = [
     *("following", "bookmarks", "messages", "contact the team"),
 ]
 MODERATION = ["moderation queue", "moderation log"]
-STAFF = ["staff queue", "staff figures", "announcements", "staff conversations", "saved replies"]
+STAFF = [
+    "staff queue",
+    "staff figures",
+    "announcements",
+    "staff conversations",
+    "saved replies",
+    "incident",
+    "declare an incident",
+]
 # role: (username in the demo community, the main pages that role has)
 ROLES = {
     "visitor": (None, [*EVERYONE, "log-in", "sign-up"]),
@@ -100,6 +110,9 @@ def paths(manage):
         "ideas": "/ideas/",
         "ideas category": "/c/idees/",
         "roadmap": "/roadmap/",
+        "incidents": "/incidents/",
+        "incident": found["incident"],
+        "declare an incident": "/incidents/new/",
         "profile": "/u/alice/",
         "leaderboard": "/leaderboard/",
         "badges": "/badges/",
