@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from haystack import connections
 from taggit.models import Tag, TaggedItem
 
 from forum import services
@@ -21,6 +22,14 @@ THREAD_PAGE_MAX = 12
 # the thread (reading/), their votes and follow state (one statement), within the same budget.
 MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX
 LIST_PAGE_MAX = 10
+
+
+@pytest.fixture(autouse=True)
+def _empty_search_index():
+    """The Whoosh index is one folder for the whole run: other tests' threads in it would show
+    as related threads here, whose check costs a statement. Related threads have their budget
+    test in tests/search/test_query_counts.py."""
+    connections["default"].get_backend().clear()
 
 
 @pytest.fixture
