@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -239,8 +239,7 @@ def assign(request, pk):
             flash.error(request, _("Choose the colleague to assign the conversation to."))
             return redirect_back(request, conversation.get_absolute_url())
     elif action != "release":
-        flash.error(request, _("Unknown action."))
-        return redirect_back(request, conversation.get_absolute_url())
+        return HttpResponseBadRequest(_("Unknown action."))  # as the thread queue's assign answers
     try:
         services.assign_conversation(conversation=conversation, by=request.user, to=to)
     except ValidationError as error:

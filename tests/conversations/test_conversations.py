@@ -222,3 +222,14 @@ def test_recount_conversations_repairs_the_cached_numbers_from_the_rows(conversa
     staff_member.refresh_from_db()
     assert conversation.message_count == Message.objects.filter(conversation=conversation).count()
     assert (member.unread_conversations, staff_member.unread_conversations) == (1, 0)
+
+
+def test_an_unknown_assign_action_is_a_400_that_changes_nothing(client, start, member, staff_member):
+    conversation = start(member)
+    client.force_login(staff_member)
+
+    response = client.post(reverse("conversations:assign", args=[conversation.pk]), {"action": "give-away"})
+
+    assert response.status_code == 400 and "Unknown action." in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.assignee is None
