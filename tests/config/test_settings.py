@@ -40,6 +40,7 @@ SETTINGS_VARIABLES = {
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "DB_CONN_MAX_AGE",
+    "DB_POOL_SIZE",
     "DEBUG",
     "DEFAULT_FROM_EMAIL",
     "EMAIL_URL",
@@ -230,6 +231,33 @@ def test_database_url_replaces_the_sqlite_default(var_dir):
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "agora")
     assert "init_command" not in database.get("OPTIONS", {}), "the SQLite pragmas are for SQLite only"
+
+
+POSTGRES_URL = "postgres://agora:pw@db.internal:5433/agora"
+
+
+def test_postgresql_connections_are_pooled_per_process_unless_the_pool_is_turned_off(var_dir):
+    pooled = load_settings(var_dir, "DATABASES", DATABASE_URL=POSTGRES_URL)["DATABASES"]["default"]
+    sized = load_settings(var_dir, "DATABASES", DATABASE_URL=POSTGRES_URL, DB_POOL_SIZE="4")["DATABASES"]["default"]
+    kept = load_settings(var_dir, "DATABASES", DATABASE_URL=POSTGRES_URL, DB_POOL_SIZE="0", DB_CONN_MAX_AGE="60")
+
+    assert pooled["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10}
+    assert pooled["CONN_MAX_AGE"] == 0, "Django refuses a pool with persistent connections"
+    assert sized["OPTIONS"]["pool"]["max_size"] == 4
+    assert "pool" not in kept["DATABASES"]["default"].get("OPTIONS", {})
+    assert kept["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+
+
+def test_a_pool_with_persistent_connections_is_refused_with_what_to_do(var_dir):
+    said = settings_error(var_dir, DATABASE_URL=POSTGRES_URL, DB_CONN_MAX_AGE="60")
+
+    assert "set DB_POOL_SIZE=0 to use it" in said
+
+
+def test_a_negative_pool_size_is_refused(var_dir):
+    assert "DB_POOL_SIZE must be 0 (no pool) or more" in settings_error(
+        var_dir, DATABASE_URL=POSTGRES_URL, DB_POOL_SIZE="-1"
+    )
 
 
 def test_list_variables_are_split_on_commas(var_dir):
