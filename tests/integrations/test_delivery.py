@@ -3,6 +3,7 @@ retries after errors and time-outs with back-off, a thread's order, access check
 sending, and nothing lost while the endpoint is down."""
 
 import random
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from forum import services
+from integrations import signing
 from integrations.delivery import MAX_DELAY, deliver_due, retry_delay
 from integrations.models import Delivery
 from tests.conftest import all_at_once
-from tests.integrations.conftest import TIMEOUT_MS, Answer, Receiver
+from tests.integrations.conftest import TIMEOUT_MS, Answer, Receiver, verify
 from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +221,20 @@ def test_two_workers_at_once_send_each_delivery_once(make_webhook, receiver, mak
     sent = [r.payload["data"]["thread"]["title"] for r in receiver.received]
     assert sorted(sent) == [f"Question number {n}" for n in range(8)]
     assert set(Delivery.objects.values_list("status", "attempts")) == {("succeeded", 1)}
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        ({}, True),
+        ({"body": b'{"event": "forged"}'}, False),
+        ({"secret": "another"}, False),
+        ({"age": 301}, False),
+        ({"header": "v1=abc"}, False),
+    ],
+)
+def test_the_readme_s_verifier_accepts_only_a_fresh_signature_of_the_very_body(change, accepted):
+    secret, body = "s3cret", b'{"event": "ping"}'
+    signed_at = int(time.time()) - change.get("age", 0)
+    header = change.get("header") or signing.signature_header(change.get("secret", secret), signed_at, body)
+    assert verify(secret, header, change.get("body", body)) is accepted
