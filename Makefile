@@ -23,14 +23,16 @@ demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	@# Notification emails, response-target checks, invitations to answer, bookmarks' reminders and
-	@# the removal of pictures no post uses run in background loops that stop with the server.
+	@# Notification emails, response-target checks, invitations to answer, bookmarks' reminders,
+	@# webhooks' deliveries and the removal of pictures no post uses run in background loops that
+	@# stop with the server.
 	$(PY) manage.py send_notification_emails --loop & emails=$$!; \
 	$(PY) manage.py check_response_targets --loop & targets=$$!; \
 	$(PY) manage.py invite_answerers --loop & invitations=$$!; \
 	$(PY) manage.py send_reminders --loop & reminders=$$!; \
 	$(PY) manage.py remove_stale_uploads --loop --every 3600 & pictures=$$!; \
-	trap 'kill $$emails $$targets $$invitations $$reminders $$pictures 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py deliver_webhooks --loop --every 5 & webhooks=$$!; \
+	trap 'kill $$emails $$targets $$invitations $$reminders $$pictures $$webhooks 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 serve: $(VENV)/.installed

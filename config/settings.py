@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "reading",
     "answering",
     "incidents",
+    "integrations",
     "staff",
     "demo",
     # Last, so that after a commit the index write runs after the pushes (receivers
@@ -518,6 +519,17 @@ for _name in ("ANSWERING_INVITEES", "ANSWERING_WIDEN_INVITEES", "ANSWERING_DAILY
     if not 0 <= globals()[_name] <= 10:
         raise SettingError(f"{_name} must be between 0 and 10, not {globals()[_name]}")
 for _name in ("ANSWERING_ACTIVE_DAYS", "ANSWERING_HALF_LIFE_DAYS", "ANSWERING_STOP_AFTER_HOURS"):
+    if globals()[_name] < 1:
+        raise SettingError(f"{_name} must be 1 or more, not {globals()[_name]}")
+
+# Webhooks (integrations/): how long the worker waits for an endpoint's answer, how many times it
+# tries a delivery, the wait before the first retry (doubled at each one after, with jitter, up to
+# 6 hours), and how many days finished deliveries stay in the log.
+WEBHOOK_TIMEOUT_MS = env_int("WEBHOOK_TIMEOUT_MS", 5000)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 10)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60)
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
+for _name in ("WEBHOOK_TIMEOUT_MS", "WEBHOOK_MAX_ATTEMPTS", "WEBHOOK_RETRY_SECONDS", "WEBHOOK_LOG_DAYS"):
     if globals()[_name] < 1:
         raise SettingError(f"{_name} must be 1 or more, not {globals()[_name]}")
 
