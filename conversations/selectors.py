@@ -49,6 +49,16 @@ def conversation_for(pk: int):
     return conversation
 
 
+def conversation_of_message(message_pk: int):
+    """The conversation a message is in, with what its read check needs (participant ids,
+    whether a report on it is open); None if the message is gone. Two queries."""
+    conversation = Conversation.objects.annotate(is_reported=open_report_q()).filter(messages=message_pk).first()
+    if conversation is not None:
+        rows = Participant.objects.filter(conversation=conversation).values_list("member", flat=True)
+        conversation.participant_ids = set(rows)
+    return conversation
+
+
 def messages(conversation, *, page_number=None):
     """A page of messages, oldest first; the last page unless another is asked for."""
     rows = Message.objects.filter(conversation=conversation).select_related("author").order_by("created_at", "id")

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import between_members, events, live, permissions
+from conversations import between_members, events, live, permissions, pictures
 from conversations.models import Conversation, Message, Participant, Report
 from forum import permissions as forum_permissions
 from forum.services import post_reply
@@ -21,7 +21,6 @@ from forum.services import staff as staff_services
 from forum.validators import TITLE_MAX, TITLE_MIN, clean_body, clean_title
 from profiles import roles
 from profiles.models import Member
-from web.markdown import render_markdown
 
 REASON_MAX = 1000
 
@@ -62,8 +61,9 @@ def write(conversation, *, author, body: str) -> Message:
     body = clean_body(body)
     now = timezone.now()
     message = Message.objects.create(
-        conversation=conversation, author=author, body=body, body_html=render_markdown(body).html, created_at=now
+        conversation=conversation, author=author, body=body, body_html=pictures.render(body), created_at=now
     )
+    pictures.hold(message)
     _join(conversation, author)
     _clear_unread(conversation, author)
     _set_unread(conversation, author=author)
