@@ -10,8 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conversations import services
-from tests.uploads.conftest import key_of, picture, stored_files, upload_as, uploads_root  # noqa: F401
+from tests.uploads import conftest as uploads
+from tests.uploads.conftest import key_of, picture, stored_files
 from uploads.models import Upload
+
+# The uploads tests' fixtures: pictures sent as the composer sends them, into a temporary folder.
+upload_as, uploads_root = uploads.upload_as, uploads.uploads_root
 
 READERS = ("visitor", "author", "other member", "staff", "moderator", "suspended", "admin")
 
@@ -31,7 +35,7 @@ def readers(member, other_member, staff_member, moderator, admin_member, make_me
 
 
 @pytest.fixture
-def shown(settings, upload_as, member):  # noqa: F811
+def shown(settings, upload_as, member):
     """Alice sends the team a picture of her parcel: a picture with a thumbnail, in her first message."""
     settings.UPLOAD_THUMBNAIL_SIDE = 100
     answer = upload_as(member, picture("PNG", size=(300, 200)))
@@ -89,7 +93,7 @@ def test_a_picture_between_members_is_seen_by_the_two_alone_not_by_staff(
     readers,
     upload_as,
     member,
-    other_member,  # noqa: F811
+    other_member,
 ):
     settings.MEMBER_MESSAGES, settings.MEMBER_MESSAGES_MIN_REPUTATION = True, 0
     answer = upload_as(other_member)
@@ -127,7 +131,7 @@ def test_a_post_never_takes_a_messages_picture_and_shows_it_as_a_link(client, sh
 
 
 def test_a_message_takes_only_its_authors_pictures_that_nothing_shows_yet(
-    upload_as,  # noqa: F811
+    upload_as,
     member,
     staff_member,
     make_thread,
@@ -144,7 +148,7 @@ def test_a_message_takes_only_its_authors_pictures_that_nothing_shows_yet(
     assert not Upload.objects.exclude(held_by="").exists()
 
 
-def test_stale_removal_keeps_the_pictures_messages_hold(shown, upload_as, member, uploads_root):  # noqa: F811
+def test_stale_removal_keeps_the_pictures_messages_hold(shown, upload_as, member, uploads_root):
     _conversation, answer = shown
     unused = upload_as(member)
     Upload.objects.update(created_at=timezone.now() - timedelta(days=3))
