@@ -133,11 +133,16 @@ def start_member_conversation(*, sender: Member, recipient: Member, subject: str
 
 
 def take_private(*, thread, by: Member, member: Member, subject: str, body: str, public_note: str = "") -> Conversation:
-    """Brand staff continue a public thread in private with one of its members. The thread
-    says so in a public reply (`public_note`, when not empty), which tells nothing of what follows."""
+    """Brand staff continue a public thread in private with one of its members (not staff: the
+    conversation is with the team). The thread says so in a public reply (`public_note`, when
+    not empty), which tells nothing of what follows."""
     permissions.check_can_take_private(by)
     forum_permissions.check_can_read_thread(by, thread)
-    if not roles.is_member(member) or member.pk == by.pk or not forum_permissions.can_read_thread(member, thread):
+    if (
+        not roles.is_member(member)
+        or roles.is_brand_staff(member)
+        or not forum_permissions.can_read_thread(member, thread)
+    ):
         raise ValidationError(_("Choose a member of this thread to write to."), code="member")
     subject = clean_subject(subject)
     clean_body(body)

@@ -105,9 +105,10 @@ def _take_private(request, thread_id: int):
     permissions.check_can_take_private(request.user)
     thread = forum_selectors.thread_for(request.user, thread_id)
     authors = Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).values("author")
+    # The team talks in private with members: never with itself, nor with a closed account.
     people = list(
         Member.objects.filter(Q(pk=thread.author_id) | Q(pk__in=authors), is_active=True)
-        .exclude(pk=request.user.pk)
+        .exclude(roles.brand_staff_q())
         .order_by("display_name", "username")
     )
     initial = {
