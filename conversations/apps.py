@@ -10,7 +10,9 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Private conversations")
 
     def ready(self):
-        from conversations import notes
+        from conversations import notes, pictures
         from forum import hooks
+        from uploads import hooks as upload_hooks
 
         hooks.provide_staff_notes(notes.render)
+        upload_hooks.provide_holder(pictures.HOLDER, pictures.may_see)

@@ -23,8 +23,13 @@ conversation_assigned = Signal()
 # Arguments: conversation, recipients (its assignee, or the brand's staff).
 conversation_target_breached = Signal()
 
-# A participant reported a conversation to the moderators. Arguments: report.
+# A participant reported a conversation, or one of its messages (report.message), to the
+# moderators. Arguments: report.
 conversation_reported = Signal()
+
+# A moderator closed the open reports on a conversation (and its messages): moderators read it
+# no more. Arguments: conversation, reports (the Report rows closed), by, reason (may be "").
+conversation_reports_closed = Signal()
 
 # An admin opened a conversation in the Django admin. Arguments: conversation, by.
 conversation_opened_in_admin = Signal()

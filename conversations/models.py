@@ -102,9 +102,11 @@ class Message(Written):
 
 
 class Report(models.Model):
-    """A participant asked moderators to look: while it is open, moderators may read the conversation."""
+    """A participant asked moderators to look at the conversation, or at one message of it
+    (`message`): while it is open, moderators may read the conversation."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=1000)
     created_at = models.DateTimeField(default=timezone.now)
@@ -117,13 +119,23 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["conversation", "reporter"],
-                condition=models.Q(resolved_at__isnull=True),
+                condition=models.Q(resolved_at__isnull=True, message__isnull=True),
                 name="one_open_conversation_report",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message", "reporter"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_message_report",
+            ),
         ]
 
     def __str__(self):
         return f"report on conversation {self.conversation_id}"
+
+    def get_absolute_url(self):
+        """The conversation, at the reported message when there is one."""
+        url = self.conversation.get_absolute_url()
+        return f"{url}?message={self.message_id}#message-{self.message_id}" if self.message_id else url
 
 
 class InternalNote(Written):

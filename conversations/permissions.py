@@ -75,6 +75,19 @@ def check_can_report(member, conversation, *, participant_ids):
         raise PermissionDenied(_("Only the conversation's participants can report it."))
 
 
+def can_report(member, conversation, *, participant_ids) -> bool:
+    """Offer the report forms: to the conversation's people who may post."""
+    return roles.can_post(member) and (member.pk in participant_ids or member.pk == conversation.member_id)
+
+
+def check_can_report_message(member, message):
+    """After check_can_report on the message's conversation."""
+    if message.author_id == member.pk:
+        raise PermissionDenied(_("You cannot report your own message."))
+
+
 def check_can_resolve(member, *, reported: bool):
-    if not (reported and roles.is_moderator(member)):
+    if not roles.is_moderator(member):
         raise PermissionDenied(_("Only moderators can close a report."))
+    if not reported:
+        raise PermissionDenied(_("This conversation has no open report: it was closed already."))

@@ -1,9 +1,10 @@
 """What the conversation pages show, each in a fixed number of queries."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from conversations.models import Conversation, Message, Participant, Report
@@ -34,6 +35,35 @@ def reported(*, page_number=None):
     return Paginator(rows, INBOX_PER_PAGE).get_page(page_number)
 
 
+def reported_for_moderators(*, page_number=None, per_page=INBOX_PER_PAGE):
+    """Conversations with an open report, the longest waiting first, each with its open reports
+    (`open_reports`: reporter, and the message reported with its author) and how many members
+    reported it (`reporters`). Three queries."""
+    first = Report.objects.filter(conversation=OuterRef("pk"), resolved_at__isnull=True).order_by("created_at")
+    rows = (
+        Conversation.objects.filter(open_report_q())
+        .annotate(first_reported_at=Subquery(first.values("created_at")[:1]))
+        .select_related("member")
+        .order_by("first_reported_at", "id")
+    )
+    page = Paginator(rows, per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    reports = (
+        Report.objects.filter(conversation__in=[c.pk for c in page.object_list], resolved_at__isnull=True)
+        .select_related("reporter", "message__author")
+        .order_by("created_at", "id")
+    )
+    found = defaultdict(list)
+    for report in reports:
+        found[report.conversation_id].append(report)
+    for conversation in page.object_list:
+        conversation.open_reports = found[conversation.pk]
+        for report in conversation.open_reports:
+            report.conversation = conversation  # its address, without a query
+        conversation.reporters = len({report.reporter_id for report in conversation.open_reports})
+    return page
+
+
 def conversation_for(pk: int):
     """The conversation with what its checks read: its participants (members loaded, for the
     page's list) and whether a report on it is open. Raises Conversation.DoesNotExist."""
@@ -49,12 +79,38 @@ def conversation_for(pk: int):
     return conversation
 
 
+def conversation_of_message(message_pk: int):
+    """The conversation a message is in, with what its read check needs (participant ids,
+    whether a report on it is open); None if the message is gone. Two queries."""
+    conversation = Conversation.objects.annotate(is_reported=open_report_q()).filter(messages=message_pk).first()
+    if conversation is not None:
+        rows = Participant.objects.filter(conversation=conversation).values_list("member", flat=True)
+        conversation.participant_ids = set(rows)
+    return conversation
+
+
 def messages(conversation, *, page_number=None):
     """A page of messages, oldest first; the last page unless another is asked for."""
     rows = Message.objects.filter(conversation=conversation).select_related("author").order_by("created_at", "id")
     paginator = Paginator(rows, MESSAGES_PER_PAGE)
     paginator.count = conversation.message_count  # kept by the services: no COUNT query
     return paginator.get_page(page_number or paginator.num_pages)
+
+
+def page_of(conversation, message_pk: int) -> int | None:
+    """The number of the page that shows the message (None if it is not in the conversation)."""
+    rows = Message.objects.filter(conversation=conversation)
+    created_at = rows.filter(pk=message_pk).values_list("created_at", flat=True).first()
+    if created_at is None:
+        return None
+    before = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=message_pk)).count()
+    return before // MESSAGES_PER_PAGE + 1
+
+
+def reported_messages(conversation) -> set[int]:
+    """The messages of the conversation with an open report."""
+    reports = Report.objects.filter(conversation=conversation, resolved_at__isnull=True, message__isnull=False)
+    return set(reports.values_list("message", flat=True))
 
 
 def team_queue(viewer, *, scope="all", page_number=None):

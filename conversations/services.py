@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import between_members, events, live, permissions
+from conversations import between_members, events, live, permissions, pictures
 from conversations.models import Conversation, Message, Participant, Report
 from forum import permissions as forum_permissions
 from forum.services import post_reply
@@ -21,7 +21,6 @@ from forum.services import staff as staff_services
 from forum.validators import TITLE_MAX, TITLE_MIN, clean_body, clean_title
 from profiles import roles
 from profiles.models import Member
-from web.markdown import render_markdown
 
 REASON_MAX = 1000
 
@@ -62,8 +61,9 @@ def write(conversation, *, author, body: str) -> Message:
     body = clean_body(body)
     now = timezone.now()
     message = Message.objects.create(
-        conversation=conversation, author=author, body=body, body_html=render_markdown(body).html, created_at=now
+        conversation=conversation, author=author, body=body, body_html=pictures.render(body), created_at=now
     )
+    pictures.hold(message)
     _join(conversation, author)
     _clear_unread(conversation, author)
     _set_unread(conversation, author=author)
@@ -133,11 +133,16 @@ def start_member_conversation(*, sender: Member, recipient: Member, subject: str
 
 
 def take_private(*, thread, by: Member, member: Member, subject: str, body: str, public_note: str = "") -> Conversation:
-    """Brand staff continue a public thread in private with one of its members. The thread
-    says so in a public reply (`public_note`, when not empty), which tells nothing of what follows."""
+    """Brand staff continue a public thread in private with one of its members (not staff: the
+    conversation is with the team). The thread says so in a public reply (`public_note`, when
+    not empty), which tells nothing of what follows."""
     permissions.check_can_take_private(by)
     forum_permissions.check_can_read_thread(by, thread)
-    if not roles.is_member(member) or member.pk == by.pk or not forum_permissions.can_read_thread(member, thread):
+    if (
+        not roles.is_member(member)
+        or roles.is_brand_staff(member)
+        or not forum_permissions.can_read_thread(member, thread)
+    ):
         raise ValidationError(_("Choose a member of this thread to write to."), code="member")
     subject = clean_subject(subject)
     clean_body(body)
@@ -159,6 +164,7 @@ def take_private(*, thread, by: Member, member: Member, subject: str, body: str,
 
 
 def post_message(*, conversation: Conversation, author: Member, body: str) -> Message:
+    body = clean_body(body)  # refused before it takes one of the day's messages between members
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         people = participant_ids(conversation)
@@ -206,28 +212,50 @@ def assign_conversation(*, conversation: Conversation, by: Member, to: Member | 
     return conversation
 
 
-def report_conversation(*, conversation: Conversation, reporter: Member, reason: str) -> Report:
-    """A participant asks moderators to look: they may read the conversation until the report is closed."""
+def _clean_reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError(_("Say what is wrong, for the moderators."), code="reason")
     if len(reason) > REASON_MAX:
         raise ValidationError(_("Keep the reason under %(count)d characters.") % {"count": REASON_MAX}, code="reason")
+    return reason
+
+
+def report_conversation(*, conversation: Conversation, reporter: Member, reason: str, message=None) -> Report:
+    """A participant asks moderators to look at the conversation, or at one of its messages
+    (`message`, not their own): they may read the conversation until the report is closed."""
+    reason = _clean_reason(reason)
     with transaction.atomic():
-        permissions.check_can_report(reporter, conversation, participant_ids=participant_ids(conversation))
-        if Report.objects.filter(conversation=conversation, reporter=reporter, resolved_at__isnull=True).exists():
+        people = participant_ids(conversation)
+        permissions.check_can_report(reporter, conversation, participant_ids=people)
+        if message is not None:
+            permissions.check_can_report_message(reporter, message)
+        open_reports = Report.objects.filter(reporter=reporter, resolved_at__isnull=True)
+        if open_reports.filter(conversation=conversation, message=message).exists():
+            if message is not None:
+                raise ValidationError(_("You already reported this message."), code="reported")
             raise ValidationError(_("You already reported this conversation."), code="reported")
-        report = Report.objects.create(conversation=conversation, reporter=reporter, reason=reason)
+        report = Report.objects.create(conversation=conversation, message=message, reporter=reporter, reason=reason)
         events.conversation_reported.send(sender=Report, report=report)
     return report
 
 
-def resolve_reports(*, conversation: Conversation, by: Member) -> int:
-    """A moderator closes the open reports on a conversation: it is private again, to them too."""
+def report_message(*, message: Message, reporter: Member, reason: str) -> Report:
+    """A participant reports one message of a conversation (a member's, or the team's)."""
+    return report_conversation(conversation=message.conversation, reporter=reporter, reason=reason, message=message)
+
+
+def resolve_reports(*, conversation: Conversation, by: Member, reason: str = "") -> int:
+    """A moderator closes the open reports on a conversation and its messages: it is private
+    again, to them too. Returns how many reports were closed."""
     with transaction.atomic():
-        reported = Report.objects.filter(conversation=conversation, resolved_at__isnull=True)
-        permissions.check_can_resolve(by, reported=reported.exists())
-        return reported.update(resolved_at=timezone.now(), resolved_by=by)
+        reported = list(Report.objects.select_for_update().filter(conversation=conversation, resolved_at__isnull=True))
+        permissions.check_can_resolve(by, reported=bool(reported))
+        Report.objects.filter(pk__in=[r.pk for r in reported]).update(resolved_at=timezone.now(), resolved_by=by)
+        events.conversation_reports_closed.send(
+            sender=Report, conversation=conversation, reports=reported, by=by, reason=reason.strip()[:REASON_MAX]
+        )
+    return len(reported)
 
 
 def record_admin_view(*, conversation: Conversation, by: Member):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("messages/<int:pk>/report/", views.report, name="report"),
     path("messages/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("messages/message/<int:pk>/", views.message, name="message"),
+    path("messages/message/<int:pk>/report/", views.report_message, name="report_message"),
     path("messages/notes/<int:thread_id>/", views.add_note, name="add_note"),
     path("messages/replies/", views.library, name="library"),
     path("messages/block/<str:username>/", views.block, name="block"),

@@ -105,9 +105,10 @@ def _take_private(request, thread_id: int):
     permissions.check_can_take_private(request.user)
     thread = forum_selectors.thread_for(request.user, thread_id)
     authors = Post.objects.filter(thread=thread, visibility=Visibility.VISIBLE).values("author")
+    # The team talks in private with members: never with itself, nor with a closed account.
     people = list(
         Member.objects.filter(Q(pk=thread.author_id) | Q(pk__in=authors), is_active=True)
-        .exclude(pk=request.user.pk)
+        .exclude(roles.brand_staff_q())
         .order_by("display_name", "username")
     )
     initial = {
@@ -138,6 +139,7 @@ def _take_private(request, thread_id: int):
 
 @login_required
 def conversation(request, pk):
+    """The conversation's last page; with ?message=<id>, the page that shows that message."""
     conversation = _conversation(request, pk)
     return _page(request, conversation, MessageForm(initial={"body": _inserted(request, conversation)}))
 
@@ -153,7 +155,10 @@ def _inserted(request, conversation) -> str:
 
 def _page(request, conversation, form, status=200):
     member = request.user
-    page = selectors.messages(conversation, page_number=request.GET.get("page"))
+    page_number = request.GET.get("page")
+    if page_number is None and (shown := _id(request.GET.get("message"))) is not None:
+        page_number = selectors.page_of(conversation, shown)
+    page = selectors.messages(conversation, page_number=page_number)
     if member.pk in conversation.unread_for and not page.has_next():
         services.mark_read(conversation=conversation, member=member)
         member.unread_conversations = max(0, member.unread_conversations - 1)  # the header of this page
@@ -166,6 +171,11 @@ def _page(request, conversation, form, status=200):
         "is_participant": member.pk in participant_ids,
         "is_team_staff": conversation.is_team and roles.is_brand_staff(member),
         "moderates": roles.is_moderator(member),
+        "may_report": permissions.can_report(member, conversation, participant_ids=participant_ids),
+        # Moderators reading a reported conversation see which messages were reported.
+        "reported_messages": selectors.reported_messages(conversation)
+        if conversation.is_reported and roles.is_moderator(member)
+        else set(),
         "others": [p for p in conversation.people if p.pk != member.pk] if not conversation.is_team else [],
         "blocked": set() if conversation.is_team else _blocked_by(member, conversation.participant_ids),
     }
@@ -212,8 +222,32 @@ def message(request, pk):
     """One message as the page shows it: what a live update fetches."""
     found = get_object_or_404(Message.objects.select_related("author"), pk=pk)
     conversation = _conversation(request, found.conversation_id)
-    context = {"message": found, "conversation_member_id": conversation.member_id}
+    context = {
+        "message": found,
+        "conversation_member_id": conversation.member_id,
+        "may_report": permissions.can_report(request.user, conversation, participant_ids=conversation.participant_ids),
+    }
     return render(request, "conversations/_message.html", context)
+
+
+@login_required
+def report_message(request, pk):
+    """A participant reports one message to the moderators: the form, then the report."""
+    found = get_object_or_404(Message.objects.select_related("author"), pk=pk)
+    conversation = _conversation(request, found.conversation_id)
+    permissions.check_can_report(request.user, conversation, participant_ids=conversation.participant_ids)
+    permissions.check_can_report_message(request.user, found)
+    error = None
+    if request.method == "POST":
+        try:
+            services.report_message(message=found, reporter=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            flash.success(request, _("Thank you: the moderators will read this conversation."))
+            return redirect(f"{conversation.get_absolute_url()}?message={found.pk}#message-{found.pk}")
+    context = {"conversation": conversation, "message": found, "error": error, "reason": request.POST.get("reason", "")}
+    return render(request, "conversations/report_message.html", context, status=400 if error else 200)
 
 
 @login_required

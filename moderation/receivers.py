@@ -4,13 +4,15 @@ Connected in ModerationConfig.ready(); runs inside the sender's transaction.
 """
 
 from conversations import events as conversation_events
+from conversations.models import Message
 from forum import events as forum_events
 from ideas import events as idea_events
 from moderation import audit, limits
 from moderation import events as moderation_events
 from moderation.actions import resolve_reports
-from moderation.models import Action, Report
+from moderation.models import Action
 from moderation.reports import target_of
+from moderation.selectors import open_count
 from profiles import roles
 from web import push
 from web.push import MODERATORS
@@ -49,13 +51,10 @@ def on_answer_cleared(sender, thread, post, by, **kwargs):
         audit.record(actor=by, kind=Action.Kind.UNACCEPT, post=post)
 
 
-def open_queue_count() -> int:
-    return Report.objects.filter(status=Report.Status.OPEN).values("target").distinct().count()
-
-
 def on_queue_changed(sender, **kwargs):
-    """Moderators' queue counts update live, after the change commits."""
-    push.on_commit(lambda: [push.relay(MODERATORS, {"type": "mod.queue", "count": open_queue_count()})])
+    """Moderators' queue counts update live, after the change commits (a private conversation
+    reported or its reports closed count as much as a post's)."""
+    push.on_commit(lambda: [push.relay(MODERATORS, {"type": "mod.queue", "count": open_count()})])
 
 
 def on_idea_status_changed(sender, idea, previous, by, note, **kwargs):
@@ -88,10 +87,30 @@ def on_conversation_opened_in_admin(sender, conversation, by, **kwargs):
     )
 
 
+def on_conversation_reports_closed(sender, conversation, reports, by, reason, **kwargs):
+    """A moderator closed a private conversation's reports: on record, with whom the reported
+    messages were by (else the conversation's member), never what they said."""
+    messages = sorted({report.message_id for report in reports if report.message_id})
+    authors = set(Message.objects.filter(pk__in=messages).values_list("author", flat=True))
+    Action.objects.create(
+        actor=by,
+        kind=Action.Kind.CLOSE_REPORT,
+        target=f"conversation:{conversation.pk}",
+        member_id=authors.pop() if len(authors) == 1 else conversation.member_id,
+        reason=reason,
+        after={"reports": len(reports), "messages": messages},
+    )
+    on_queue_changed(sender)
+
+
 def connect():
     uid = "moderation"
     conversation_events.conversation_opened_in_admin.connect(
         on_conversation_opened_in_admin, dispatch_uid=f"{uid}.conversation_opened"
+    )
+    conversation_events.conversation_reported.connect(on_queue_changed, dispatch_uid=f"{uid}.conversation_reported")
+    conversation_events.conversation_reports_closed.connect(
+        on_conversation_reports_closed, dispatch_uid=f"{uid}.conversation_reports_closed"
     )
     forum_events.post_attempted.connect(limits.on_post_attempted, dispatch_uid=f"{uid}.limits")
     forum_events.post_edited.connect(on_post_edited, dispatch_uid=f"{uid}.post_edited")

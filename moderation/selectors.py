@@ -3,8 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Q
+from django.db.models import CharField, Count, Max, Min, Q, Value
+from django.db.models.functions import Cast, Concat
 
+from conversations import selectors as conversation_selectors
+from conversations.models import Report as PrivateReport
 from forum.models import Post, Thread, Visibility
 from moderation.models import Action, Report
 from profiles.models import Member
@@ -79,7 +82,22 @@ def _attach_targets(items):
 
 
 def open_count() -> int:
-    return Report.objects.filter(status=Report.Status.OPEN).values("target").distinct().count()
+    """Reported items waiting for a decision: each reported post, thread or profile, and each
+    private conversation with an open report (on it or on its messages). One query: every
+    moderator's header shows it."""
+    targets = Report.objects.filter(status=Report.Status.OPEN).order_by().values_list("target")
+    private = (
+        PrivateReport.objects.filter(resolved_at__isnull=True)
+        .order_by()
+        .annotate(key=Concat(Value("conversation:"), Cast("conversation_id", CharField())))
+        .values_list("key")
+    )
+    return targets.union(private).count()
+
+
+def private_page(*, page_number=1):
+    """Reported private conversations, for the queue beside the reports above."""
+    return conversation_selectors.reported_for_moderators(page_number=page_number, per_page=PER_PAGE)
 
 
 def log_page(*, actor=None, member=None, kind=None, page_number=1):

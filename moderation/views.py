@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from conversations import services as conversation_services
+from conversations.models import Conversation
 from forum import permissions as forum_permissions
 from forum import selectors as forum_selectors
 from forum.models import Category, Post, Thread
@@ -33,11 +35,14 @@ def queue(request):
     page = selectors.queue_page(
         reason=request.GET.get("reason"), category=request.GET.get("category"), page_number=request.GET.get("page")
     )
+    filtered = bool(request.GET.get("reason") or request.GET.get("category"))
     return render(
         request,
         "moderation/queue.html",
         {
             "page": page,
+            # Private conversations have no reason nor category to filter by: shown unfiltered.
+            "private": None if filtered else selectors.private_page(page_number=request.GET.get("private")),
             "open_count": selectors.open_count(),
             "reasons": Report.Reason.choices,
             "categories": forum_selectors.readable_categories(request.user),
@@ -162,6 +167,21 @@ def dismiss(request):
         return HttpResponseBadRequest(_("Nothing to dismiss."))
     actions.dismiss_reports(target=target, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("The reports are dismissed."))
+    return redirect_back(request, "moderation:queue")
+
+
+@login_required
+@require_POST
+def close_conversation_reports(request, pk):
+    """Close a private conversation's reports from the queue: the moderator reads it no more."""
+    roles.check_is_moderator(request.user)  # before any lookup: a refusal tells nothing of what exists
+    conversation = get_object_or_404(Conversation, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, ValidationError(next(iter(form.errors.values()))))
+    reason = form.cleaned_data["reason"]
+    conversation_services.resolve_reports(conversation=conversation, by=request.user, reason=reason)
+    messages.success(request, _("The report is closed; the conversation is private again."))
     return redirect_back(request, "moderation:queue")
 
 

@@ -119,6 +119,8 @@ def text(notification) -> str:
     elif kind == Kind.MESSAGE:
         # Never the message, nor the subject: the notification's email and push say only who wrote.
         message = _("%(actor)s sent you a private message")
+    elif kind == Kind.NEW_REPORT and notification.data.get("message"):
+        message = _("A message was reported in a private conversation: “%(title)s”")
     elif kind == Kind.NEW_REPORT and notification.data.get("conversation"):
         message = _("A private conversation was reported: “%(title)s”")
     elif kind == Kind.NEW_REPORT:

@@ -242,11 +242,14 @@ def on_message_posted(sender, message, recipients, **kwargs):
 
 def on_conversation_reported(sender, report, **kwargs):
     conversation = report.conversation
+    data = {"conversation": conversation.pk, "title": conversation.subject}
+    if report.message_id:
+        data["message"] = report.message_id
     notify(
         recipients=list(Member.objects.filter(roles.moderators_q(), is_active=True)),
         kind=Kind.NEW_REPORT,
-        data={"conversation": conversation.pk, "title": conversation.subject},
-        url=conversation.get_absolute_url(),
+        data=data,
+        url=report.get_absolute_url(),
     )
 
 

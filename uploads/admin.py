@@ -9,7 +9,7 @@ from web.admin import ReadOnlyAdmin
 
 @admin.register(Upload)
 class UploadAdmin(ReadOnlyAdmin):
-    list_display = ("key", "uploader", "post", "content_type", "width", "height", "size", "created_at")
+    list_display = ("key", "uploader", "post", "held_by", "content_type", "width", "height", "size", "created_at")
     list_filter = ("content_type", ("post", admin.EmptyFieldListFilter))
     list_select_related = ("uploader", "post")
     search_fields = ("key", "uploader__username")

@@ -1,8 +1,10 @@
 """Pictures members upload for their posts, stored re-encoded (uploads/pictures.py).
 
 An upload belongs to its uploader until a post of theirs references it; then to that post,
-and whoever may read the post's body may see it. One that no post references is removed a
-day after it was sent (`remove_stale_uploads`).
+and whoever may read the post's body may see it. A private message may hold it instead
+(`held_by`): then whoever may read the message sees it (uploads/hooks.py), and no post takes
+it. One that neither a post nor a message holds is removed a day after it was sent
+(`remove_stale_uploads`).
 """
 
 from django.conf import settings
@@ -23,6 +25,10 @@ class Upload(models.Model):
     post = models.ForeignKey(
         "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads", verbose_name=_("post")
     )
+    # The private place that shows it, as "<kind>:<pk>" ("message:12"; uploads/hooks.py), or "".
+    # Set once, by services.hold_pictures, and only while no post shows it: a picture is a
+    # post's or a private message's, never both.
+    held_by = models.CharField(_("held by"), max_length=40, blank=True, default="", editable=False)
     file = models.FileField(_("file"), upload_to="%Y/%m/", storage=uploads_storage, max_length=200)
     # A smaller copy shown in posts; empty when the picture is small enough to be its own.
     thumbnail = models.FileField(

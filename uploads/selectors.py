@@ -8,9 +8,10 @@ from uploads.services import PICTURE_PATH
 from web.markdown import Picture
 
 
-def pictures(addresses: set[str]) -> dict[str, Picture]:
-    """The site's own pictures among the images of a message (forum.hooks.provide_pictures),
-    by the address the message gives them; one query."""
+def pictures(addresses: set[str], *, private: bool = False) -> dict[str, Picture]:
+    """The site's own pictures among the images of a message, by the address the message
+    gives them; one query. A post (forum.hooks.provide_pictures) shows none that a private
+    message holds, which stays a link there; a private message (`private`) shows those too."""
     wanted = {}
     for address in addresses:
         match = PICTURE_PATH.fullmatch(address or "")
@@ -18,12 +19,11 @@ def pictures(addresses: set[str]) -> dict[str, Picture]:
             wanted[address] = match.groups()
     if not wanted:
         return {}
-    found = {
-        (upload.key, upload.extension): upload
-        for upload in Upload.objects.filter(key__in={key for key, _ in wanted.values()}).only(
-            "key", "extension", "thumbnail", "thumbnail_width", "thumbnail_height"
-        )
-    }
+    rows = Upload.objects.filter(key__in={key for key, _ in wanted.values()})
+    if not private:
+        rows = rows.filter(held_by="")
+    fields = ("key", "extension", "thumbnail", "thumbnail_width", "thumbnail_height")
+    found = {(upload.key, upload.extension): upload for upload in rows.only(*fields)}
     shown = {}
     for address, key in wanted.items():
         upload = found.get(key)

@@ -78,27 +78,44 @@ def referenced_keys(body: str) -> set[str]:
     return {key for key, _extension in PICTURE_PATH.findall(body)}
 
 
+def _free(keys, writer):
+    """The pictures among `keys` that `writer` uploaded and nothing shows yet (no post, no
+    private message): what a message of theirs may take."""
+    return Upload.objects.filter(key__in=keys, uploader=writer, post__isnull=True, held_by="")
+
+
 def attach_pictures(*, post, writer, edited: bool = False):
-    """Give the post the pictures its message references that `writer` uploaded and no post
-    has yet; after an edit, take back those it no longer references (the picture goes with
+    """Give the post the pictures its message references that `writer` uploaded and nothing
+    shows yet; after an edit, take back those it no longer references (the picture goes with
     the next `remove_stale_uploads`). Runs in the transaction that wrote the post: a new post
     without pictures costs it no statement (most replies)."""
     keys = referenced_keys(post.body)
     if edited:
         Upload.objects.filter(post=post).exclude(key__in=keys).update(post=None)
     if keys:
-        Upload.objects.filter(key__in=keys, uploader=writer, post__isnull=True).update(post=post)
+        _free(keys, writer).update(post=post)
+
+
+def hold_pictures(*, body: str, writer, holder: str) -> int:
+    """A private place (`holder`, from uploads.hooks.holder) takes the pictures its text
+    references that `writer` uploaded and nothing shows yet: from then on they are its own,
+    never a post's nor stale, and seen by whom the holder's app says. The caller holds the
+    transaction that wrote the place's row. Returns how many it took."""
+    keys = referenced_keys(body)
+    return _free(keys, writer).update(held_by=holder) if keys else 0
 
 
 def remove_stale_uploads(*, now=None) -> int:
-    """Remove the pictures no post references, sent more than a day ago (never attached, or
-    taken out of their post by an edit). Returns how many were removed."""
-    stale = Upload.objects.filter(post__isnull=True, created_at__lt=(now or timezone.now()) - STALE_AFTER)
+    """Remove the pictures nothing shows, sent more than a day ago (never attached, or taken
+    out of their post by an edit); those a private message holds stay with it. Returns how
+    many were removed."""
+    unshown = Upload.objects.filter(post__isnull=True, held_by="")
+    stale = unshown.filter(created_at__lt=(now or timezone.now()) - STALE_AFTER)
     removed = 0
     while batch := list(stale.order_by("created_at")[:BATCH]):
         for upload in batch:
-            # Still unreferenced as the row goes: a post may have taken it meanwhile.
-            deleted, _ = Upload.objects.filter(pk=upload.pk, post__isnull=True).delete()
+            # Still unshown as the row goes: a post or a message may have taken it meanwhile.
+            deleted, _ = unshown.filter(pk=upload.pk).delete()
             if deleted:
                 _delete_files(upload)
                 removed += 1

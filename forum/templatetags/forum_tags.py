@@ -58,10 +58,10 @@ def line_diff(old, new):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The current URL with ?page= set, keeping the other query parameters."""
+def page_url(context, number, parameter="page"):
+    """The current URL with ?page= (or another `parameter`) set, keeping the other query parameters."""
     query = context["request"].GET.copy()
-    query["page"] = number
+    query[parameter or "page"] = number
     return "?" + query.urlencode()
 
 

@@ -2,10 +2,12 @@
 limits, blocking, and the same privacy as conversations with the team."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conversations import between_members, services
 from conversations.models import Conversation
+from web.limits import RateLimited
 
 NEW = reverse("conversations:new")
 
@@ -94,3 +96,23 @@ def test_staff_are_not_held_by_the_threshold_nor_the_limits(on, settings, staff_
         between_members.check_can_write_to(staff_member, recipient)
         services.start_member_conversation(sender=staff_member, recipient=recipient, subject="Hello there", body="Hi")
     assert Conversation.objects.count() == 2
+
+
+@pytest.mark.parametrize("body", ["", "   \n ", "Null\x00byte", "x" * 50_001])
+def test_a_refused_message_takes_nothing_of_the_days_allowance(on, settings, trusted, other_member, body):
+    settings.POSTING_LIMITS = True
+    settings.MEMBER_CONVERSATIONS_PER_DAY = settings.MEMBER_MESSAGES_PER_DAY = 1
+    with pytest.raises(ValidationError):
+        services.start_member_conversation(sender=trusted, recipient=other_member, subject="Lamp scenes", body=body)
+    conversation = services.start_member_conversation(
+        sender=trusted, recipient=other_member, subject="Lamp scenes", body="Hello"
+    )
+
+    for _attempt in range(3):
+        with pytest.raises(ValidationError):
+            services.post_message(conversation=conversation, author=trusted, body=body)
+
+    services.post_message(conversation=conversation, author=trusted, body="Which scene do you use?")
+    with pytest.raises(RateLimited):
+        services.post_message(conversation=conversation, author=trusted, body="And at night?")
+    assert conversation.messages.count() == 2

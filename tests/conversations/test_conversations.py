@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from moderation.models import Action
 from notifications.email import send_due
 from notifications.models import Kind, Notification
 from search.queue import apply_all
+from tests.forum.parsed import parse_html
 
 SECRET = "Serial-ZX81-secret"
 
@@ -142,6 +144,27 @@ def test_staff_continue_a_thread_in_private_and_the_thread_says_so_without_the_c
     assert "We continue this in private." in public and SECRET not in public
     thread.refresh_from_db()
     assert not thread.has_official_response  # the note is not an answer
+
+
+def test_continue_in_private_offers_the_threads_members_but_not_staff_nor_closed_accounts(
+    client, questions, make_thread, make_member, member, other_member, staff_member, moderator
+):
+    colleague, gone = make_member("theo", staff=True), make_member("gaston")
+    thread = make_thread(
+        category=questions,
+        author=member,
+        replies=[(other_member, "Same"), (colleague, "Looking"), (gone, "Me too"), (moderator, "Be kind")],
+    )
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    client.force_login(staff_member)
+
+    form = parse_html(client.get(reverse("conversations:new") + f"?thread={thread.pk}").content)
+
+    [choice] = [select for select in form.find_all("select") if select.get("name") == "member"]
+    offered = {option.get("value") for option in choice.children}
+    assert offered == {member.username, other_member.username, moderator.username}
+    with pytest.raises(ValidationError):
+        services.take_private(thread=thread, by=staff_member, member=colleague, subject="Hello there", body="Hi")
 
 
 def test_only_brand_staff_continue_a_thread_in_private(client, questions, make_thread, member, moderator):

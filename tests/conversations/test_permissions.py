@@ -115,6 +115,21 @@ def test_only_a_moderator_closes_a_report_after_which_the_conversation_is_privat
     )
 
 
+def test_reporting_a_message_is_for_its_people_never_of_their_own_message(client, cases):
+    """The message is each conversation's latest: the staff answer in Alice's (Sophie's own)."""
+
+    def report_latest(conversation):
+        latest = Message.objects.filter(conversation=conversation).latest("id")
+        return reverse("conversations:report_message", args=[latest.pk])
+
+    assert _answers(client, cases, "get", report_latest) == _expect(
+        visitor=LOGIN, owner=200, other=404, staff=403, moderator=404, reported=403, suspended=403
+    )
+    assert _answers(client, cases, "post", report_latest, {"reason": "Rude"}) == _expect(
+        visitor=LOGIN, owner=302, other=404, staff=403, moderator=404, reported=403, suspended=403
+    )
+
+
 def test_marking_read_answers_whoever_may_read(client, cases):
     assert _answers(client, cases, "post", at("read")) == _expect(
         visitor=LOGIN, owner=204, other=404, staff=204, moderator=404, reported=204, suspended=204

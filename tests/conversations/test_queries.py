@@ -47,6 +47,17 @@ def test_a_conversation_costs_at_most_12_queries_for_staff(client, busy, staff_m
     assert response.status_code == 200
 
 
+def test_a_reported_conversation_at_its_reported_message_costs_a_moderator_at_most_12_queries(
+    client, busy, member, moderator, django_assert_max_num_queries
+):
+    reported = Message.objects.filter(conversation=busy).exclude(author=member).order_by("id")[3]
+    services.report_message(message=reported, reporter=member, reason="Rude")
+    client.force_login(moderator)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"{busy.get_absolute_url()}?message={reported.pk}")
+    assert response.content.decode().count("is-reported") == 1
+
+
 def test_the_staff_queue_of_conversations_costs_a_fixed_number_of_queries(
     client, busy, staff_member, django_assert_max_num_queries
 ):

@@ -1,7 +1,12 @@
-"""A member contacts the team in private; staff answer with a saved reply; the member's open
-page shows the answer live. Two browser profiles against one real daphne, found by role and label."""
+"""A member contacts the team in private, with a photo; staff see the photo and answer with a
+saved reply; the member's open page shows the answer live. Two browser profiles against one
+real daphne, found by role and label."""
+
+import re
+from io import BytesIO
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD
@@ -29,6 +34,12 @@ SavedReply.objects.get_or_create(
 """
 
 
+def doorstep_photo() -> dict:
+    out = BytesIO()
+    Image.new("RGB", (320, 240), (120, 90, 60)).save(out, format="JPEG")
+    return {"name": "doorstep.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
 @pytest.fixture(autouse=True)
 def _no_posting_limits():
     """Overrides the suite's, which needs pytest-django (absent here): the server has its own settings."""
@@ -50,6 +61,10 @@ def test_a_member_contacts_the_team_and_sees_the_saved_reply_arrive_live(people,
     member.get_by_role("link", name="Contact the team").click()
     member.get_by_label("Subject").fill(SUBJECT)
     member.get_by_label("Your message").fill("Tracking says delivered, but nothing came.")
+    with member.expect_file_chooser() as chooser:
+        member.get_by_role("button", name="Add pictures").click()
+    chooser.value.set_files([doorstep_photo()])
+    expect(member.get_by_label("Your message")).to_have_value(re.compile(r"!\[doorstep\]\(/uploads/[\w-]+\.jpg\)"))
     member.get_by_role("button", name="Send").click()
     expect(member.get_by_role("heading", level=1)).to_have_text(SUBJECT)
     wait_for_frame(frames, member, "unread")  # her page's socket is up and has resumed
@@ -59,6 +74,9 @@ def test_a_member_contacts_the_team_and_sees_the_saved_reply_arrive_live(people,
     log_in_as(staff, "quentin", "Quentin")
     staff.goto("/staff/conversations/")
     staff.get_by_role("link", name=SUBJECT).click()
+    photo = staff.get_by_role("article").first.get_by_role("img", name="doorstep")
+    photo.scroll_into_view_if_needed()
+    staff.wait_for_function("(img) => img.complete && img.naturalWidth === 320", arg=photo.element_handle())
     staff.get_by_text("Insert a saved reply").click()
     staff.get_by_label("Search the saved replies").fill("parcel")
     staff.get_by_role("button", name="Lost parcel").click()

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from config.env import SettingError, file_storages
+from conversations.services import start_team_conversation
 from forum import services
 from forum.models import Visibility
 from profiles.avatars import prepare_avatar
@@ -109,6 +110,20 @@ def test_a_picture_in_the_bucket_follows_its_post(
     assert client.get(answer["url"]).status_code == 404
     client.force_login(member)
     assert client.get(answer["url"]).status_code == 200
+
+
+def test_a_picture_in_the_bucket_that_a_private_message_holds_is_served_to_its_readers_alone(
+    client, upload_as, member, other_member, staff_member, bucket
+):
+    answer = upload_as(member)
+    start_team_conversation(member=member, subject="My parcel arrived broken", body=answer["markdown"])
+
+    for reader, status in ((None, 404), (other_member, 404), (member, 200), (staff_member, 200)):
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        assert [client.get(url).status_code for url in (answer["url"], answer["thumbnail"])] == [status] * 2
+    assert all(path.startswith("forum/uploads/") for path in keys(bucket))  # never under the public media
 
 
 def test_stale_pictures_are_removed_from_the_bucket(upload_as, member, bucket):
