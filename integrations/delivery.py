@@ -11,8 +11,8 @@ thread is still pending for it (waiting for a retry included); one that failed f
 longer holds the others back.
 
 Access, at delivery: a webhook that is not staff-level is sent only what a visitor may read now
-(a thread moved to a staff-only category or hidden after it was queued is withheld), and never
-reports or response-target breaches.
+(a thread moved to a staff-only category or hidden, or a post hidden or deleted, after it was
+queued is withheld), and never reports or response-target breaches.
 """
 
 import logging
@@ -26,13 +26,16 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from forum.models import Thread
+from forum.models import Post, Thread, Visibility
 from forum.permissions import can_read
 from integrations import signing
 from integrations.models import STAFF_EVENTS, Delivery, Event
 from integrations.receivers import VISITOR
 
 log = logging.getLogger(__name__)
+
+# The events whose payload quotes a post (an excerpt of it): withheld once it is not visible.
+POST_EVENTS = {Event.THREAD_POSTED, Event.REPLY_POSTED, Event.OFFICIAL_RESPONSE, Event.ANSWER_ACCEPTED}
 
 BATCH = 50
 # Seconds a claimed batch is held beyond its requests' own time-outs before it is due again.
@@ -92,16 +95,25 @@ def claim_due(*, now, size: int) -> list[Delivery]:
 
 
 def withheld_among(deliveries) -> dict[int, str]:
-    """Why each delivery that its webhook may no longer be sent is withheld, by id (one query)."""
+    """Why each delivery that its webhook may no longer be sent is withheld, by id (two queries)."""
     public_only = [d for d in deliveries if not d.webhook.staff_level and d.event != Event.PING]
     readable = _public_threads({d.thread_id for d in public_only if d.thread_id})
+    visible = _visible_posts({d.post_id for d in public_only if d.post_id})
     reasons = {}
     for delivery in public_only:
         if delivery.event in STAFF_EVENTS:
             reasons[delivery.pk] = "Withheld: this event is for staff-level webhooks only."
         elif delivery.event != Event.MEMBER_JOINED and delivery.thread_id not in readable:
             reasons[delivery.pk] = "Withheld: the thread is no longer public (staff-level webhooks only)."
+        elif delivery.event in POST_EVENTS and delivery.post_id not in visible:
+            reasons[delivery.pk] = "Withheld: the post was hidden or deleted (staff-level webhooks only)."
     return reasons
+
+
+def _visible_posts(ids) -> set[int]:
+    if not ids:
+        return set()
+    return set(Post.objects.filter(pk__in=ids, visibility=Visibility.VISIBLE).values_list("pk", flat=True))
 
 
 def _public_threads(ids) -> set[int]:

@@ -105,6 +105,11 @@ class Delivery(models.Model):
     thread = models.ForeignKey(
         "forum.Thread", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("thread")
     )
+    # The post it tells of, if any: a post hidden or deleted after it was queued is withheld from
+    # webhooks that are not staff-level, as its thread is when no longer public.
+    post = models.ForeignKey(
+        "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("post")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(_("last status code"), null=True, blank=True)

@@ -32,6 +32,7 @@ COLUMNS = (
     "next_attempt_at",
     "created_at",
     "thread",
+    "post",
     "response_excerpt",
     "error",
 )
@@ -54,7 +55,7 @@ def forget_active_webhooks():
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
-def enqueue(items, *, thread=None, public: bool) -> int:
+def enqueue(items, *, thread=None, post=None, public: bool) -> int:
     """Queue each event of `items` ((event, build) pairs; `build()` returns its payload's data,
     called only when a webhook takes the event) for every active webhook that takes it and may
     see it: every one when `public` (a visitor may read what it tells of), else the staff-level
@@ -64,14 +65,14 @@ def enqueue(items, *, thread=None, public: bool) -> int:
     for event, build in items:
         ids = [pk for pk, events, staff_level in webhooks if event in events and (public or staff_level)]
         if ids:
-            selects.append(_rows(ids, event, payloads.envelope(event, build()), thread))
+            selects.append(_rows(ids, event, payloads.envelope(event, build()), thread, post))
     if not selects:
         return 0
     query = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     return _insert_from(query)
 
 
-def _rows(ids: list[int], event: str, body: str, thread):
+def _rows(ids: list[int], event: str, body: str, thread, post):
     """One row per webhook among `ids` still active: the SELECT half of the insert."""
     now = timezone.now()
     values = {
@@ -84,6 +85,7 @@ def _rows(ids: list[int], event: str, body: str, thread):
         "c": Value(now, output_field=DateTimeField()),
         # Typed, so that PostgreSQL unites SELECTs whose thread is NULL.
         "t": Cast(Value(thread.pk if thread else None), BigIntegerField()),
+        "o": Cast(Value(post.pk if post else None), BigIntegerField()),
         "x": Value("", output_field=CharField()),
         "r": Value("", output_field=CharField()),
     }

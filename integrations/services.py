@@ -67,6 +67,7 @@ def redeliver(*, deliveries, by) -> int:
             event=old.event,
             payload=old.payload,
             thread_id=old.thread_id,
+            post_id=old.post_id,
             created_at=now,
             next_attempt_at=now,
         )

@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
                 ('response_excerpt', models.CharField(blank=True, max_length=500, verbose_name='response')),
                 ('error', models.CharField(blank=True, max_length=300, verbose_name='error')),
                 ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forum.thread', verbose_name='thread')),
+                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forum.post', verbose_name='post')),
                 ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='integrations.webhook', verbose_name='webhook')),
             ],
             options={

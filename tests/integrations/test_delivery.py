@@ -14,6 +14,7 @@ from forum import services
 from integrations import signing
 from integrations.delivery import MAX_DELAY, deliver_due, retry_delay
 from integrations.models import Delivery
+from moderation import actions
 from tests.conftest import all_at_once
 from tests.integrations.conftest import TIMEOUT_MS, Answer, Receiver, verify
 from tests.servers import free_port
@@ -161,6 +162,24 @@ def test_a_thread_moved_to_a_staff_only_category_after_queueing_is_withheld_from
     assert (withheld.status, withheld.attempts) == ("failed", 0)
     assert withheld.error.startswith("Withheld")
     assert Delivery.objects.get(webhook=staff).status == "succeeded"
+
+
+@pytest.mark.parametrize("action", [actions.hide_post, actions.delete_post], ids=["hidden", "deleted"])
+def test_a_reply_hidden_or_deleted_after_queueing_is_withheld_from_public_webhooks(
+    make_webhook, receiver, thread, other_member, moderator, action
+):
+    public = make_webhook("public", events=["reply.posted"])
+    make_webhook("staff", events=["reply.posted"], staff_level=True)
+    kept = reply(thread, other_member, "A warm white one.")
+    removed = reply(thread, other_member, "My order number is 4411-2290.")
+    action(post=removed, by=moderator, reason="Private details")
+
+    deliver_due()
+    by_path = sorted((r.path, r.payload["data"]["post"]["id"]) for r in receiver.received)
+    assert by_path == [("/public", kept.pk), ("/staff", kept.pk), ("/staff", removed.pk)]
+    withheld = Delivery.objects.get(webhook=public, post=removed)
+    assert (withheld.status, withheld.attempts) == ("failed", 0)
+    assert withheld.error.startswith("Withheld: the post")
 
 
 def test_nothing_is_lost_while_the_endpoint_is_down(make_webhook, admin_member, thread, other_member):
