@@ -31,7 +31,8 @@ WRITE = BearerToken(write=True)
 # Reads take a token or none (a visitor): OpenAPI says so with an empty requirement.
 OPTIONAL_TOKEN = {"security": [{"BearerToken": []}, {}]}
 Id = Path(..., ge=1, le=2**63 - 1)
-Cursor = Query(None, max_length=200, description="The `next` value of the previous page.")
+Slug = Path(..., max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
+Cursor = Query(None, description="The `next` value of the previous page (anything else: 400).")
 Limit = Query(20, ge=1, le=100, description="Items per page.")
 
 api = NinjaAPI(
@@ -113,14 +114,14 @@ def list_categories(request):
 
 
 @read("/categories/{slug}", schemas.Category, tags=["forum"])
-def get_category(request, slug: str = Path(..., max_length=80)):
+def get_category(request, slug: str = Slug):
     return schemas.category_out(selectors.category(viewer(request), slug))
 
 
 @read("/categories/{slug}/threads", schemas.ThreadPage, tags=["forum"])
 def list_threads(
     request,
-    slug: str = Path(..., max_length=80),
+    slug: str = Slug,
     order: Literal["activity", "created"] = Query("activity", description="Latest activity first, or newest."),
     cursor: str | None = Cursor,
     limit: int = Limit,
@@ -149,7 +150,7 @@ def get_post(request, post_id: int = Id):
 
 
 @read("/members/{username}", schemas.Member, tags=["members"])
-def get_member(request, username: str = Path(..., max_length=150)):
+def get_member(request, username: str = Path(..., max_length=150, pattern=r"^[\w.@+-]+$")):
     """A member's public fields (never their email address)."""
     return schemas.member_out(selectors.member(username))
 
