@@ -47,12 +47,13 @@ class BearerToken(HttpBearer):
         if not header:
             if self.write:
                 raise AuthenticationError(
-                    401, _("Writing needs a personal API token, sent as Authorization: Bearer <token>.")
+                    401, _("Writing needs a personal API token, in the Authorization header (Bearer, then the token).")
                 )
             return VISITOR
         scheme, _space, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise AuthenticationError(401, _("Send the token as Authorization: Bearer <token>."))
+            message = _("Send the token in the Authorization header: the word Bearer, a space, then the token.")
+            raise AuthenticationError(401, message)
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request, token: str) -> Caller:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from api.models import ApiToken
 from profiles import roles
+from profiles.models import Member
 
 TOKEN_START = "agora_"  # noqa: S105 (what every token starts with, not a secret)
 TOKENS_PER_MEMBER = 20
@@ -42,7 +43,7 @@ def create_token(*, member, name: str, scope: str) -> tuple[ApiToken, str]:
         raise ValidationError(_("Choose the scope: read, or read and write."), code="scope")
     with transaction.atomic():
         # The member's row is the lock: two forms sent at once cannot both pass the cap.
-        type(member).objects.select_for_update().filter(pk=member.pk).first()
+        Member.objects.select_for_update().filter(pk=member.pk).first()
         if active_tokens(member).count() >= TOKENS_PER_MEMBER:
             raise ValidationError(
                 _("You have %(count)d tokens already: revoke one you no longer use first.")
