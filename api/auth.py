@@ -40,6 +40,7 @@ class BearerToken(HttpBearer):
     """Reads accept a token or none; writes (write=True) need a token with the write scope."""
 
     def __init__(self, *, write: bool = False):
+        super().__init__()
         self.write = write
 
     def __call__(self, request) -> Caller:

@@ -28,8 +28,9 @@ from web.limits import RateLimited
 
 READ = BearerToken()
 WRITE = BearerToken(write=True)
-# Reads take a token or none (a visitor): OpenAPI says so with an empty requirement.
-OPTIONAL_TOKEN = {"security": [{"BearerToken": []}, {}]}
+# Reads take a token or none (a visitor): OpenAPI says so with an empty requirement, which
+# ninja adds to the token's.
+OPTIONAL_TOKEN = {"security": [{}]}
 Id = Path(..., ge=1, le=2**63 - 1)
 Slug = Path(..., max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
 Cursor = Query(None, description="The `next` value of the previous page (anything else: 400).")

@@ -146,7 +146,9 @@ def _url(path: str) -> str:
 
 
 def member_out(member) -> dict:
-    staff = roles.is_brand_staff(member)
+    """A member's public fields, from api.selectors.MEMBER_FIELDS only."""
+    held = roles.role_names(member)
+    staff = "staff" in held or "admin" in held
     return {
         "username": member.username,
         "display_name": member.name,
@@ -154,7 +156,7 @@ def member_out(member) -> dict:
         "badges": {"gold": member.gold_badges, "silver": member.silver_badges, "bronze": member.bronze_badges},
         "is_brand_staff": staff,
         "staff_title": (member.staff_title or None) if staff else None,
-        "is_moderator": bool(member.is_moderator),
+        "is_moderator": "moderator" in held or "admin" in held,
         "url": _url(address("profiles:profile", member.username)),
     }
 

@@ -29,7 +29,10 @@ IDEA_ORDERS = {
     "newest": cursors.Order(("-thread_id",), (int,)),
     "top": cursors.Order(("-votes", "-thread_id"), (int, int)),
 }
-_CARD = [f"{who}__{name}" for who in ("author", "endorsed_by") for name in Member.CARD_FIELDS]
+# What the API shows of a member (api.schemas.member_out): an author card's fields, and the
+# roles (profiles.roles.role_names) read from them.
+MEMBER_FIELDS = (*Member.CARD_FIELDS, "is_superuser")
+_CARD = [f"{who}__{name}" for who in ("author", "endorsed_by") for name in MEMBER_FIELDS]
 
 
 def categories(viewer) -> list[Category]:
@@ -81,7 +84,7 @@ def post(viewer, post_id: int) -> Post:
 
 def member(username: str) -> Member:
     """An active member by their exact username, or 404 (a closed account has no public fields)."""
-    found = Member.objects.filter(username=username, is_active=True).only(*Member.CARD_FIELDS).first()
+    found = Member.objects.filter(username=username, is_active=True).only(*MEMBER_FIELDS).first()
     if found is None:
         raise Http404
     return found
