@@ -35,13 +35,20 @@ def _page(request, form, *, created=None, secret=None, status=200):
     return render(request, "api/tokens.html", context, status=status)
 
 
+# The new token's secret, from the form's answer to the page it redirects to (so that reloading
+# that page makes no second token): kept in the member's session until that page shows it once.
+JUST_CREATED = "api_token_created"
+
+
 @never_cache  # the page that shows a new token's secret is never kept by a browser or a proxy
 @login_required
 def tokens(request):
     """The member's active tokens (at most TOKENS_PER_MEMBER: one page) and the form for a new one,
-    whose secret is shown once, in the answer to the form."""
+    whose secret is shown once, on the page the form leads back to."""
     if request.method != "POST":
-        return _page(request, TokenForm())
+        created = request.session.pop(JUST_CREATED, None)
+        token = services.active_tokens(request.user).filter(pk=created["id"]).first() if created else None
+        return _page(request, TokenForm(), created=token, secret=created["secret"] if token else None)
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
@@ -49,7 +56,8 @@ def tokens(request):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            return _page(request, TokenForm(), created=token, secret=secret)
+            request.session[JUST_CREATED] = {"id": token.pk, "secret": secret}
+            return redirect("api:tokens")
     return _page(request, form, status=400)
 
 

@@ -27,10 +27,11 @@ def test_a_visitor_is_sent_to_log_in(client):
 
 
 def test_a_new_token_is_shown_once_and_stored_as_its_digest_only(member_client, member, django_assert_max_num_queries):
-    response = member_client.post(PAGE, {"name": "Help desk sync", "scope": "read+write"})
+    response = member_client.post(PAGE, {"name": "Help desk sync", "scope": "read+write"}, follow=True)
 
     secret = SECRET.search(response.content.decode()).group(1)
     token = ApiToken.objects.get()
+    assert response.redirect_chain == [(PAGE, 302)]  # reloading the page makes no second token
     assert (token.member, token.name, token.scope) == (member, "Help desk sync", "read+write")
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in str(ApiToken.objects.values().get())
@@ -39,6 +40,7 @@ def test_a_new_token_is_shown_once_and_stored_as_its_digest_only(member_client, 
         page = member_client.get(PAGE).content.decode()
     assert "Help desk sync" in page and "Read and write" in page and "never used" in page
     assert secret not in page and f"agora_{token.prefix}_…" in page
+    assert secret not in str(member_client.session.items())
 
 
 def test_the_page_lists_tokens_with_their_last_use_and_an_empty_state(member_client, member, api):
