@@ -39,8 +39,10 @@ class Load:
         return {**asdict(self), "rate": round(self.rate, 1), "failures": self.failures}
 
 
-def wrk(url: str, *, connections: int, seconds: int, cookie: str = "") -> Load:
+def wrk(url: str, *, connections: int, seconds: int, cookie: str = "", authorization: str = "") -> Load:
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    if authorization:  # an API token: Bearer ...
+        headers += ["-H", f"Authorization: {authorization}"]
     output = subprocess.run(
         [
             "wrk",
@@ -105,10 +107,11 @@ async def _worker(host, port, request, deadline, tally: Counter):
             writer.close()
 
 
-def python_client(url: str, *, connections: int, seconds: int, cookie: str = "") -> Load:
+def python_client(url: str, *, connections: int, seconds: int, cookie: str = "", authorization: str = "") -> Load:
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    extra += f"Authorization: {authorization}\r\n" if authorization else ""
     request = f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}Connection: keep-alive\r\n\r\n".encode()
 
     async def run():
@@ -124,7 +127,9 @@ def python_client(url: str, *, connections: int, seconds: int, cookie: str = "")
     return Load("asyncio client", sum(tally.values()) / seconds, dict(tally), errors)
 
 
-def requests_per_second(url: str, *, connections: int = 16, seconds: int = 20, cookie: str = "") -> Load:
+def requests_per_second(
+    url: str, *, connections: int = 16, seconds: int = 20, cookie: str = "", authorization: str = ""
+) -> Load:
     if shutil.which("wrk"):
-        return wrk(url, connections=connections, seconds=seconds, cookie=cookie)
-    return python_client(url, connections=connections, seconds=seconds, cookie=cookie)
+        return wrk(url, connections=connections, seconds=seconds, cookie=cookie, authorization=authorization)
+    return python_client(url, connections=connections, seconds=seconds, cookie=cookie, authorization=authorization)

@@ -29,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from answering.selectors import answer_page  # noqa: E402
+from api.services import create_token  # noqa: E402
 from forum.models import Category, Thread  # noqa: E402
 from profiles import roles  # noqa: E402
 from profiles.models import Member  # noqa: E402
@@ -80,6 +81,8 @@ def pages():
         "category": category.get_absolute_url(),
         "thread page 1": big.get_absolute_url(),
         "thread last page": f"{big.get_absolute_url()}?page={last_page}",
+        # The same first page of the big thread through the JSON API (its member reads with a token).
+        "api thread page 1": f"/api/v1/threads/{big.pk}",
         "profile": f"/u/{prolific.username}/",
         "search": "/search/?q=lampe",
     }
@@ -169,12 +172,15 @@ def main():
     if options.searches_only:
         print(json.dumps({name: measure(visitor, url, options.requests) for name, url in SEARCHES.items()}))
         return
-    member.force_login(Member.objects.filter(username="alice").first())
+    alice = Member.objects.filter(username="alice").first()
+    member.force_login(alice)
+    token = create_token(member=alice, name="Benchmark", scope="read")[1]
+    api_member = Client(headers={"Authorization": f"Bearer {token}"})
     results = {}
     for name, url in pages().items():
         results[name] = {
             "visitor": measure(visitor, url, options.requests),
-            "member": measure(member, url, options.requests),
+            "member": measure(api_member if url.startswith("/api/") else member, url, options.requests),
         }
     results["search queries"] = {name: measure(visitor, url, options.requests) for name, url in SEARCHES.items()}
     results["answer"] = answer_figures(options.requests)

@@ -196,7 +196,12 @@ def seed(site, scale, report):
 
 
 # The in-process p50 budgets, by page (the member's view).
-P50_BUDGETS = {"thread page 1": "thread_p50_ms", "thread last page": "thread_p50_ms", "profile": "profile_p50_ms"}
+P50_BUDGETS = {
+    "thread page 1": "thread_p50_ms",
+    "thread last page": "thread_p50_ms",
+    "api thread page 1": "thread_p50_ms",
+    "profile": "profile_p50_ms",
+}
 
 
 def pages(site, scale, report):
@@ -210,6 +215,7 @@ def pages(site, scale, report):
         "category": "list_queries",
         "thread page 1": "thread_queries",
         "thread last page": "thread_queries",
+        "api thread page 1": "thread_queries",
         "profile": "profile_queries",
         "search": "list_queries",
     }
@@ -417,6 +423,7 @@ class Page:
     url: str
     cookie: str = ""
     target: str = ""  # a key of TARGETS
+    authorization: str = ""  # an API token's header value
 
 
 def server(site, scale, report):
@@ -425,12 +432,15 @@ def server(site, scale, report):
     )
     thread_url = sessions["thread"]
     alice = sessions["sessions"]["alice"]
+    # The API's rows read with alice's token, far more often than a token may by default.
+    site.env["API_REQUESTS_PER_MINUTE"] = str(10**9)
+    api = (f"/api/v1/threads/{thread_url.rstrip('/').rsplit('/', 1)[1]}", f"Bearer {sessions['api_token']}")
     followers = [key for name, key in sessions["sessions"].items() if name != "alice"]
     # Alice's browser: her session, and the CSRF cookie it got with its first page.
     browser = f"sessionid={alice}; csrftoken={sessions['csrftoken']}"
     missed = page_cache_miss(site, scale, thread_url, browser)
     url = site.start_server()
-    _throughput_rows(report, pages_under_load(url, scale, report, thread_url, browser), missed)
+    _throughput_rows(report, pages_under_load(url, scale, report, thread_url, browser, api), missed)
     held, fanout = asyncio.run(
         _held_then_fan_out(site, scale, thread_url, alice, followers, idle_seconds=min(10, scale["load_seconds"] * 2))
     )
@@ -467,12 +477,13 @@ def page_cache_miss(site, scale, thread_url, browser) -> dict:
     return missed
 
 
-def pages_under_load(url, scale, report, thread_url, member) -> dict:
+def pages_under_load(url, scale, report, thread_url, member, api) -> dict:
     """The pages under load on the server at `url`, and the bare Django project's /healthz beside
     it (its daphne idles while Agora's pages are measured). Read-only: run before anything posts.
 
     Members' pages are the copy shared by members with no role, filled for the reader
-    (web/pagecache.py); `member` is the member's cookies."""
+    (web/pagecache.py); `member` is the member's cookies. `api` is the big thread's address in
+    the JSON API and the member's token: its first page, beside the HTML one (never cached)."""
     category, profile = (url + report.data["pages"][name]["member"]["url"] for name in ("category", "profile"))
     prolific = f"profile of the {scale['prolific']:,}-post member (member)"
     with bare_django() as bare_url:
@@ -483,6 +494,14 @@ def pages_under_load(url, scale, report, thread_url, member) -> dict:
             Page("home_member", "home (member)", f"{url}/", member, "member_ratio"),
             Page("category_member", "category (member)", category, member, "member_ratio"),
             Page("profile_member", prolific, profile, member, "profile_ratio"),
+            Page("api_thread", "API thread, first page (visitor)", f"{url}{api[0]}", target="member_ratio"),
+            Page(
+                "api_thread_member",
+                "API thread, first page (member's token)",
+                f"{url}{api[0]}",
+                target="member_ratio",
+                authorization=api[1],
+            ),
         ]
         return bracketed(url, pages, scale["load_seconds"])
 
@@ -496,7 +515,9 @@ def bracketed(url, pages, seconds) -> dict:
     healthz = [load.requests_per_second(f"{url}/healthz", seconds=seconds)]
     figures = {}
     for page in pages:
-        measured = load.requests_per_second(page.url, seconds=seconds, cookie=page.cookie)
+        measured = load.requests_per_second(
+            page.url, seconds=seconds, cookie=page.cookie, authorization=page.authorization
+        )
         healthz.append(load.requests_per_second(f"{url}/healthz", seconds=seconds))
         reference = (healthz[-2].rate + healthz[-1].rate) / 2
         figures[page.key] = {
@@ -565,7 +586,7 @@ def _page_figures(figures) -> dict:
     page = figures["page"]
     return {
         "url": urlsplit(page.url).path,
-        "member": bool(page.cookie),
+        "member": bool(page.cookie or page.authorization),
         **figures["load"].as_dict(),
         "healthz_rps": figures["healthz_rps"],
         "ratio": round(figures["ratio"], 3),

@@ -4,7 +4,8 @@
     python -m bench.sessions --crowd 116 --can-post --follow-big-thread   # the reply benchmark:
         # 116 members who may post follow the big thread; 16 of them reply, 100 only follow
 
-Prints {"sessions": {username: session key}, "thread": url of the big thread}.
+Prints {"sessions": {username: session key}, "thread": url of the big thread, "api_token": a read
+token of the first member named, for the API's rows}.
 """
 
 import argparse
@@ -23,6 +24,7 @@ from django.middleware.csrf import get_token  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from api.services import create_token  # noqa: E402
 from forum.models import Follow, Thread  # noqa: E402
 from profiles.models import Member  # noqa: E402
 
@@ -58,7 +60,12 @@ def main():
     if options.follow_big_thread:
         Follow.objects.bulk_create([Follow(thread=thread, member=m) for m in members], ignore_conflicts=True)
     sessions = {m.username: session_for(m) for m in members}
-    print(json.dumps({"sessions": sessions, "csrftoken": csrf_cookie(), "thread": thread.get_absolute_url()}))
+    token = create_token(member=members[0], name="Benchmark", scope="read")[1] if members else None
+    print(
+        json.dumps(
+            {"sessions": sessions, "csrftoken": csrf_cookie(), "thread": thread.get_absolute_url(), "api_token": token}
+        )
+    )
 
 
 def csrf_cookie() -> str:

@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "incidents",
     "integrations",
     "staff",
+    "api",
+    # django-ninja's templates and its Swagger UI files, served by the site: the API's docs page
+    # works offline and under the Content-Security-Policy (no CDN).
+    "ninja",
     "demo",
     # Last, so that after a commit the index write runs after the pushes (receivers
     # run, and queue their after-commit work, in the order apps connect them);
@@ -497,6 +501,11 @@ POSTS_PER_PAGE = 20
 # READING_FLUSH_SECONDS per process (reading/tracker.py).
 READING_NEW_DAYS = env_int("READING_NEW_DAYS", 14)
 READING_FLUSH_SECONDS = env_int("READING_FLUSH_SECONDS", 5)
+
+# Requests each personal API token may make a minute (api/auth.py; 429 with Retry-After over it).
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 300)
+if API_REQUESTS_PER_MINUTE < 1:
+    raise SettingError(f"API_REQUESTS_PER_MINUTE must be 1 or more, not {API_REQUESTS_PER_MINUTE}")
 
 # Votes a member may hold at once on the open ideas of one category (ideas/services.py);
 # 0: no cap. A vote on an idea done, declined or merged is given back.

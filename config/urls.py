@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from api.endpoints import api
 from config.favicon import favicon
 from config.health import healthz, readyz
 from config.language import switch_language
@@ -41,6 +42,9 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("uploads.urls")),
     path("", include("reading.urls")),
+    # The JSON API: its index and the members' tokens page, then /api/v1/, /api/schema/, /api/docs/.
+    path("", include("api.urls")),
+    path("api/", api.urls),
 ]
 
 if settings.FILE_STORAGE == "s3":

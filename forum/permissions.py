@@ -92,6 +92,17 @@ def can_see_post_body(member, post) -> bool:
     return post.visibility == Visibility.HIDDEN and roles.is_member(member) and post.author_id == member.pk
 
 
+def readable_posts_q(member, *, prefix: str = "") -> Q:
+    """can_see_post_body() as a filter on posts, with deleted posts left out for all but
+    moderators: the posts of a thread the member may read that they may read too."""
+    if roles.is_moderator(member):
+        return Q()
+    visible = Q(**{f"{prefix}visibility": Visibility.VISIBLE})
+    if roles.is_member(member):
+        visible |= Q(**{f"{prefix}visibility": Visibility.HIDDEN, f"{prefix}author": member.pk})
+    return visible
+
+
 def can_start_thread(member, category) -> bool:
     return roles.can_post(member) and can_read_category(member, category)
 
@@ -113,6 +124,13 @@ def check_can_reply(member, thread):
     check_can_read_thread(member, thread)
     if not can_reply(member, thread):
         raise PermissionDenied(_("This thread is locked: it takes no new replies."))
+
+
+def check_can_reply_officially(member, thread):
+    """An official response: a reply as the brand, by brand staff only."""
+    check_can_reply(member, thread)
+    if not roles.is_brand_staff(member):
+        raise PermissionDenied(_("Only brand staff can post an official response."))
 
 
 def can_edit(member, post) -> bool:

@@ -9,10 +9,12 @@ query string, the cookies and the fields of a form post.
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from web.errors import json_error, wants_json
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -20,10 +22,13 @@ NUL_REFUSED = _("The address or the form contains a character that is not allowe
 INVALID = _("This request is not valid.")
 
 
-def bad_request_page(request, message=INVALID) -> HttpResponseBadRequest:
-    """A short page in the reader's language. Rendered without the request's context processors:
-    the request is refused before sessions and log-in, and the page must cost no query."""
+def bad_request_page(request, message=INVALID) -> HttpResponse:
+    """A short page in the reader's language (JSON under /api/). Rendered without the request's
+    context processors: the request is refused before sessions and log-in, and the page must
+    cost no query."""
     with translation.override(translation.get_language_from_request(request)):
+        if wants_json(request):
+            return json_error(400, message)
         html = render_to_string(
             "errors/400.html",
             {"SITE_NAME": settings.SITE_NAME, "message": message},

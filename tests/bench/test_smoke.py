@@ -31,6 +31,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     # would mean a wrong session or address), beside the bare project's /healthz.
     pages = figures["throughput"]["pages"]
     assert {"thread", "thread_member", "home_member", "category_member", "profile_member", "thread_miss"} <= set(pages)
+    assert {"api_thread", "api_thread_member"} <= set(pages)  # the big thread through the JSON API
+    assert figures["pages"]["api thread page 1"]["member"]["queries"] > 0
     assert all(page["statuses"].keys() == {"200"} for page in pages.values()), pages
     assert figures["bare"]["rate"] > 0
     assert figures["bare"]["failures"] == 0

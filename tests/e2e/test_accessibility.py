@@ -70,7 +70,7 @@ EVERYONE = [
 MEMBERS = [
     *EVERYONE,
     *("notifications", "notification preferences", "questions for you", "answering preferences", "add a picture"),
-    *("following", "bookmarks", "messages", "contact the team"),
+    *("following", "bookmarks", "messages", "contact the team", "api tokens"),
 ]
 MODERATION = ["moderation queue", "moderation log"]
 STAFF = [
@@ -135,6 +135,7 @@ def paths(manage):
         "contact the team": "/messages/new/",
         "staff conversations": "/staff/conversations/",
         "saved replies": "/messages/replies/",
+        "api tokens": "/accounts/api-tokens/",
     }
 
 

@@ -165,3 +165,26 @@ def test_moderators_staff_and_the_admin_work_under_the_policy(page, thread_url):
     page.get_by_role("link", name="noe", exact=True).click()
     expect(page.get_by_role("link", name="Today").first).to_be_visible()  # added by the admin's script
     assert policy_violations(page.context) == []
+
+
+def test_a_member_makes_an_api_token_and_reads_the_api_docs_without_a_violation(page, thread_url):
+    log_in(page, "noe", "Noe")
+    page.goto("/accounts/api-tokens/")
+    page.get_by_label("Name").fill("Help desk sync")
+    page.get_by_label("Read and write").check()
+    page.get_by_role("button", name="Create token").click()
+
+    secret = page.get_by_label("The token").input_value()
+    assert secret.startswith("agora_")
+    expect(page.get_by_role("button", name="Revoke Help desk sync")).to_be_visible()
+    page.reload()  # the form led back to the page: reloading it sends nothing again
+    expect(page.get_by_label("The token")).to_have_count(0)  # shown once
+    expect(page.get_by_role("button", name=re.compile("^Revoke"))).to_have_count(1)
+
+    # The docs: Swagger UI from the site's own files, under the policy, listing the operations.
+    page.goto("/api/docs/")
+    expect(page.get_by_text("/api/v1/threads/{thread_id}", exact=True).first).to_be_visible()
+    thread_id = thread_url.rstrip("/").rsplit("/", 1)[1]
+    answer = page.request.get(f"/api/v1/threads/{thread_id}", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.ok and answer.json()["title"] == TITLE
+    assert policy_violations(page.context) == []

@@ -1,0 +1,78 @@
+"""Who a request to the API acts as: a personal token's member (Authorization: Bearer), or a
+visitor when no token is sent (reads only). Session cookies are never read: a browser's
+session cannot write through the API, so there is no cross-site request to forge.
+
+A token that is unknown, revoked or whose member's account is closed is refused (401) rather
+than read as a visitor: a client whose token stopped working learns it at once. Each token
+may make API_REQUESTS_PER_MINUTE requests a minute (web.limits, the posting limits'
+counters; 429 with Retry-After over it).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from api import services
+from api.models import ApiToken
+from web import limits
+
+REALM = 'Bearer realm="api"'
+
+
+@dataclass(frozen=True)
+class Caller:
+    member: object
+    token: ApiToken | None = None
+
+    def __bool__(self):  # ninja takes a falsy answer for "not authenticated"
+        return True
+
+
+VISITOR = Caller(member=AnonymousUser())
+
+
+class BearerToken(HttpBearer):
+    """Reads accept a token or none; writes (write=True) need a token with the write scope."""
+
+    def __init__(self, *, write: bool = False):
+        super().__init__()
+        self.write = write
+
+    def __call__(self, request) -> Caller:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            if self.write:
+                raise AuthenticationError(
+                    401, _("Writing needs a personal API token, in the Authorization header (Bearer, then the token).")
+                )
+            return VISITOR
+        scheme, _space, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            message = _("Send the token in the Authorization header: the word Bearer, a space, then the token.")
+            raise AuthenticationError(401, message)
+        return self.authenticate(request, raw.strip())
+
+    def authenticate(self, request, token: str) -> Caller:
+        found = services.token_for(token)
+        if found is None:
+            raise AuthenticationError(401, _("This token is not valid: it was revoked, or its account is closed."))
+        if self.write and not found.may_write:
+            raise PermissionDenied(_("This token may only read: create one with the read and write scope to write."))
+        limits.take(
+            f"api:token:{found.pk}",
+            settings.API_REQUESTS_PER_MINUTE,
+            60,
+            _("Too many requests with this token: wait a moment and try again."),
+        )
+        services.record_use(found)
+        return Caller(member=found.member, token=found)
+
+
+def viewer(request):
+    """The member the request acts as, or an anonymous visitor."""
+    return request.auth.member
