@@ -33,3 +33,8 @@ conversation_reports_closed = Signal()
 
 # An admin opened a conversation in the Django admin. Arguments: conversation, by.
 conversation_opened_in_admin = Signal()
+
+# A moderator read a conversation that only an open report lets them read (its page, or one of
+# its messages). Arguments: conversation, by, reports (the open Report rows). Sent on every
+# reading: moderation's audit log keeps one entry per moderator per report.
+reported_conversation_read = Signal()

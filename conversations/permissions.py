@@ -30,6 +30,18 @@ def can_read(member, conversation, *, participant_ids, reported: bool = False) -
     return reported and roles.is_moderator(member)
 
 
+def reads_by_report(member, conversation, *, participant_ids, reported: bool) -> bool:
+    """The member reads the conversation only because a report on it is open (a moderator who
+    is neither in it nor, for one with the team, brand staff): the audit log keeps that reading."""
+    return (
+        reported
+        and roles.is_moderator(member)
+        and not may_read(
+            member, owner_id=conversation.member_id, team=conversation.is_team, participant_ids=participant_ids
+        )
+    )
+
+
 def check_can_read(member, conversation, *, participant_ids, reported: bool = False):
     if not can_read(member, conversation, participant_ids=participant_ids, reported=reported):
         raise Http404(_("No such conversation."))

@@ -264,6 +264,17 @@ def record_admin_view(*, conversation: Conversation, by: Member):
         events.conversation_opened_in_admin.send(sender=Conversation, conversation=conversation, by=by)
 
 
+def record_reported_reading(*, conversation: Conversation, by: Member) -> list[Report]:
+    """A moderator read a conversation that only its open reports let them read: the audit log
+    says so (moderation keeps one entry per moderator per report, not one per page). Returns
+    the open reports, which the page shows. No transaction: the one write is moderation's
+    single row, and a reading that is already on record writes nothing."""
+    reports = list(Report.objects.filter(conversation=conversation, resolved_at__isnull=True))
+    if reports:
+        events.reported_conversation_read.send(sender=Report, conversation=conversation, by=by, reports=reports)
+    return reports
+
+
 def notify_target_breaches(now=None) -> int:
     """Tell the assignee (or every brand staff member when unassigned), once per wait, of
     conversations with the team past their topic's response target, as for public questions.

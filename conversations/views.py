@@ -172,10 +172,7 @@ def _page(request, conversation, form, status=200):
         "is_team_staff": conversation.is_team and roles.is_brand_staff(member),
         "moderates": roles.is_moderator(member),
         "may_report": permissions.can_report(member, conversation, participant_ids=participant_ids),
-        # Moderators reading a reported conversation see which messages were reported.
-        "reported_messages": selectors.reported_messages(conversation)
-        if conversation.is_reported and roles.is_moderator(member)
-        else set(),
+        "reported_messages": _reported_messages(member, conversation),
         "others": [p for p in conversation.people if p.pk != member.pk] if not conversation.is_team else [],
         "blocked": set() if conversation.is_team else _blocked_by(member, conversation.participant_ids),
     }
@@ -189,6 +186,23 @@ def _page(request, conversation, form, status=200):
             "display_name", "username"
         )
     return render(request, "conversations/conversation.html", context, status=status)
+
+
+def _reported_messages(member, conversation) -> set[int]:
+    """Moderators reading a reported conversation see which messages were reported; one who
+    reads it only because of the reports is on record in the audit log."""
+    if not (conversation.is_reported and roles.is_moderator(member)):
+        return set()
+    if _reads_by_report(member, conversation):
+        reports = services.record_reported_reading(conversation=conversation, by=member)
+        return {report.message_id for report in reports if report.message_id}
+    return selectors.reported_messages(conversation)
+
+
+def _reads_by_report(member, conversation) -> bool:
+    return permissions.reads_by_report(
+        member, conversation, participant_ids=conversation.participant_ids, reported=conversation.is_reported
+    )
 
 
 def _blocked_by(member, ids) -> set[int]:
@@ -222,6 +236,8 @@ def message(request, pk):
     """One message as the page shows it: what a live update fetches."""
     found = get_object_or_404(Message.objects.select_related("author"), pk=pk)
     conversation = _conversation(request, found.conversation_id)
+    if _reads_by_report(request.user, conversation):
+        services.record_reported_reading(conversation=conversation, by=request.user)
     context = {
         "message": found,
         "conversation_member_id": conversation.member_id,

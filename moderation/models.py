@@ -78,6 +78,7 @@ class Action(models.Model):
         IDEA_MERGED = "idea_merged", _("Merged an idea into another")
         READ_CONVERSATION = "read_private", _("Opened a private conversation in the admin")
         CLOSE_REPORT = "close_report", _("Closed the reports on a private conversation")
+        READ_REPORTED = "read_report", _("Read a reported private conversation")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_actions"

@@ -87,20 +87,36 @@ def on_conversation_opened_in_admin(sender, conversation, by, **kwargs):
     )
 
 
-def on_conversation_reports_closed(sender, conversation, reports, by, reason, **kwargs):
-    """A moderator closed a private conversation's reports: on record, with whom the reported
-    messages were by (else the conversation's member), never what they said."""
+def _audit_reports(*, by, kind, conversation, reports, reason=""):
+    """An entry about a private conversation's reports, with whom the reported messages were by
+    (else the conversation's member), never what they said."""
     messages = sorted({report.message_id for report in reports if report.message_id})
     authors = set(Message.objects.filter(pk__in=messages).values_list("author", flat=True))
-    Action.objects.create(
+    return Action.objects.create(
         actor=by,
-        kind=Action.Kind.CLOSE_REPORT,
+        kind=kind,
         target=f"conversation:{conversation.pk}",
         member_id=authors.pop() if len(authors) == 1 else conversation.member_id,
         reason=reason,
         after={"reports": len(reports), "messages": messages},
     )
+
+
+def on_conversation_reports_closed(sender, conversation, reports, by, reason, **kwargs):
+    """A moderator closed a private conversation's reports: on record."""
+    _audit_reports(by=by, kind=Action.Kind.CLOSE_REPORT, conversation=conversation, reports=reports, reason=reason)
     on_queue_changed(sender)
+
+
+def on_reported_conversation_read(sender, conversation, reports, by, **kwargs):
+    """A moderator read a private conversation because of its reports: on record, as an admin's
+    opening is. Once per moderator per report, not per page: nothing is written while their
+    reading of this conversation is on record since its newest open report was made."""
+    newest = max(report.created_at for report in reports)
+    target = f"conversation:{conversation.pk}"
+    read = Action.objects.filter(actor=by, kind=Action.Kind.READ_REPORTED, target=target, created_at__gte=newest)
+    if not read.exists():
+        _audit_reports(by=by, kind=Action.Kind.READ_REPORTED, conversation=conversation, reports=reports)
 
 
 def connect():
@@ -109,6 +125,9 @@ def connect():
         on_conversation_opened_in_admin, dispatch_uid=f"{uid}.conversation_opened"
     )
     conversation_events.conversation_reported.connect(on_queue_changed, dispatch_uid=f"{uid}.conversation_reported")
+    conversation_events.reported_conversation_read.connect(
+        on_reported_conversation_read, dispatch_uid=f"{uid}.reported_conversation_read"
+    )
     conversation_events.conversation_reports_closed.connect(
         on_conversation_reports_closed, dispatch_uid=f"{uid}.conversation_reports_closed"
     )

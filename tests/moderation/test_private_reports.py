@@ -108,6 +108,61 @@ def test_closing_from_the_queue_ends_the_moderators_access_and_is_on_record(
     assert f"Private conversation {conversation.pk}" in log and "Read the manual" not in log
 
 
+def test_a_moderator_reading_a_reported_conversation_is_on_record_once_per_report(
+    client_for, reported, member, staff_member, moderator, make_member
+):
+    conversation, rude, _report = reported
+    mona = make_member("mona", moderator=True)
+    marc, monas = client_for(moderator), client_for(mona)
+    page, one_message = conversation.get_absolute_url(), reverse("conversations:message", args=[rude.pk])
+
+    for url in (page, page, f"{page}?page=2", one_message):
+        assert marc.get(url).status_code == 200
+    assert monas.get(page).status_code == 200
+
+    reads = Action.objects.filter(kind=Action.Kind.READ_REPORTED).order_by("pk")
+    assert [(a.actor, a.member, a.target) for a in reads] == [
+        (moderator, staff_member, f"conversation:{conversation.pk}"),
+        (mona, staff_member, f"conversation:{conversation.pk}"),
+    ]
+    assert reads[0].after == {"reports": 1, "messages": [rude.pk]}
+    log = marc.get(reverse("moderation:log")).content.decode()
+    assert "Read a reported private conversation" in log and "Read the manual" not in log
+
+    # A new report is read anew: one entry more for each moderator who reads it.
+    conversations.report_conversation(conversation=conversation, reporter=member, reason="All of it")
+    marc.get(page)
+    marc.get(page)
+    assert reads.filter(actor=moderator).count() == 2
+    assert reads.filter(actor=moderator).last().after == {"reports": 2, "messages": [rude.pk]}
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "on_record"),
+    [
+        ("author", 200, False),  # her own conversation
+        ("staff", 200, False),  # the team's conversation: brand staff read it anyway
+        ("moderating staff", 200, False),  # as staff, not because of the report
+        ("moderator", 200, True),
+        ("member", 404, False),
+    ],
+)
+def test_only_a_reading_the_report_allows_is_on_record(client_for, reported, make_member, role, status, on_record):
+    conversation, _rude, _report = reported
+    people = {
+        "author": conversation.member,
+        "staff": make_member("sid", staff=True),
+        "moderating staff": make_member("mia", staff=True, moderator=True),
+        "moderator": make_member("mona", moderator=True),
+        "member": make_member("bob"),
+    }
+
+    response = client_for(people[role]).get(conversation.get_absolute_url())
+
+    assert response.status_code == status
+    assert Action.objects.filter(kind=Action.Kind.READ_REPORTED).exists() is on_record
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_only_moderators_close_a_private_report_from_the_queue(client_for, reported, make_member, role):
     conversation, _rude, _report = reported
