@@ -4,8 +4,10 @@ session cannot write through the API, so there is no cross-site request to forge
 
 A token that is unknown, revoked or whose member's account is closed is refused (401) rather
 than read as a visitor: a client whose token stopped working learns it at once. Each token
-may make API_REQUESTS_PER_MINUTE requests a minute (web.limits, the posting limits'
-counters; 429 with Retry-After over it).
+may make API_REQUESTS_PER_MINUTE requests a minute, and each client address (as
+web.limits.client_address reads it) API_ANONYMOUS_REQUESTS_PER_MINUTE without a valid token
+(none, a malformed or an unknown one). Both count in web.limits, the posting limits'
+counters: 429 with Retry-After over either.
 """
 
 from dataclasses import dataclass
@@ -46,6 +48,7 @@ class BearerToken(HttpBearer):
     def __call__(self, request) -> Caller:
         header = request.headers.get("Authorization", "")
         if not header:
+            _take_anonymous(request)
             if self.write:
                 raise AuthenticationError(
                     401, _("Writing needs a personal API token, in the Authorization header (Bearer, then the token).")
@@ -53,6 +56,7 @@ class BearerToken(HttpBearer):
             return VISITOR
         scheme, _space, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
+            _take_anonymous(request)
             message = _("Send the token in the Authorization header: the word Bearer, a space, then the token.")
             raise AuthenticationError(401, message)
         return self.authenticate(request, raw.strip())
@@ -60,6 +64,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token: str) -> Caller:
         found = services.token_for(token)
         if found is None:
+            _take_anonymous(request)
             raise AuthenticationError(401, _("This token is not valid: it was revoked, or its account is closed."))
         if self.write and not found.may_write:
             raise PermissionDenied(_("This token may only read: create one with the read and write scope to write."))
@@ -71,6 +76,16 @@ class BearerToken(HttpBearer):
         )
         services.record_use(found)
         return Caller(member=found.member, token=found)
+
+
+def _take_anonymous(request):
+    """A request without a valid token counts against its client address's limit."""
+    limits.take(
+        f"api:address:{limits.client_address(request)}",
+        settings.API_ANONYMOUS_REQUESTS_PER_MINUTE,
+        60,
+        _("Too many requests without a token from your address: wait a moment, or send a personal API token."),
+    )
 
 
 def viewer(request):

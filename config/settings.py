@@ -506,6 +506,10 @@ READING_FLUSH_SECONDS = env_int("READING_FLUSH_SECONDS", 5)
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 300)
 if API_REQUESTS_PER_MINUTE < 1:
     raise SettingError(f"API_REQUESTS_PER_MINUTE must be 1 or more, not {API_REQUESTS_PER_MINUTE}")
+# Requests without a valid token each client address may make a minute (the same counters).
+API_ANONYMOUS_REQUESTS_PER_MINUTE = env_int("API_ANONYMOUS_REQUESTS_PER_MINUTE", 60)
+if API_ANONYMOUS_REQUESTS_PER_MINUTE < 1:
+    raise SettingError(f"API_ANONYMOUS_REQUESTS_PER_MINUTE must be 1 or more, not {API_ANONYMOUS_REQUESTS_PER_MINUTE}")
 
 # Votes a member may hold at once on the open ideas of one category (ideas/services.py);
 # 0: no cap. A vote on an idea done, declined or merged is given back.

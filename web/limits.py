@@ -6,6 +6,7 @@ Counters are reserved atomically (cache.add / cache.incr), so two processes cann
 the last allowed action.
 """
 
+import ipaddress
 import time
 
 from django.core.cache import cache
@@ -40,3 +41,22 @@ def take(key: str, limit: int, window: int, message: str, *, lifted_at: float | 
         if lifted_at is not None:
             ends = min(ends, lifted_at)
         raise RateLimited(message, retry_after=max(1, round(ends - now)))
+
+
+def client_address(request) -> str:
+    """The address a visitor's limits count by: the client's as the server gives it (REMOTE_ADDR).
+
+    Behind the reverse proxy, daphne --proxy-headers sets it from the proxy's X-Forwarded-For
+    (README, production): the one place that header is trusted, and what allauth's sign-in
+    limits read too. One IPv6 client holds a whole /64, so a /64 counts as one address.
+    """
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network((ip, 64), strict=False))
+    return str(ip)

@@ -1,6 +1,6 @@
 """Personal API tokens: made on the member's settings page and shown once, stored hashed,
-revoked at once, refused for a closed account, limited per minute, their use noted without
-a write on every request."""
+revoked at once, refused for a closed account, limited per minute (and requests without
+one, per client address), their use noted without a write on every request."""
 
 import hashlib
 import re
@@ -139,6 +139,43 @@ def test_a_token_may_make_so_many_requests_a_minute(member, api, settings):
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert 1 <= int(answers[-1]["Retry-After"]) <= 60
     assert api.get("/categories").status_code == 200  # a visitor's reads are not this token's
+
+
+@pytest.mark.parametrize(
+    ("header", "answered"),
+    [(None, 200), ("Bearer agora_deadbeef_nope", 401), ("Basic YWxpY2U6cGFzcw==", 401)],
+    ids=["no token", "unknown token", "malformed"],
+)
+def test_requests_without_a_valid_token_are_limited_per_client_address(client, db, settings, header, answered):
+    settings.API_ANONYMOUS_REQUESTS_PER_MINUTE = 3
+    headers = {"Authorization": header} if header else {}
+
+    def get(address, forwarded):
+        # X-Forwarded-For sent by the client is not the address: only the server's (daphne's
+        # --proxy-headers, from the proxy's header) is.
+        headers["X-Forwarded-For"] = forwarded
+        return client.get("/api/v1/categories", headers=headers, REMOTE_ADDR=address)
+
+    answers = [get("203.0.113.7", f"198.51.100.{n}") for n in range(4)]
+
+    assert [a.status_code for a in answers] == [answered] * 3 + [429]
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 60
+    assert "without a token" in answers[-1].json()["detail"]
+    assert get("203.0.113.8", "198.51.100.0").status_code == answered  # another address
+
+
+def test_a_token_is_not_limited_by_its_address_nor_an_ipv6_client_by_changing_address_in_its_64(
+    member, client, settings
+):
+    settings.API_ANONYMOUS_REQUESTS_PER_MINUTE = 2
+    token = {"Authorization": f"Bearer {token_for(member)}"}
+
+    def get(address, headers=None):
+        return client.get("/api/v1/categories", headers=headers or {}, REMOTE_ADDR=address).status_code
+
+    assert [get(f"2001:db8:7:1::{n}") for n in range(1, 4)] == [200, 200, 429]
+    assert get("2001:db8:7:2::1") == 200  # another /64
+    assert get("2001:db8:7:1::9", token) == 200  # the token's own limit, not the address's
 
 
 def test_a_tokens_use_is_written_at_most_once_a_minute(member, api):
