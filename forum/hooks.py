@@ -238,3 +238,18 @@ def composer_notes(request, *, category=None, title: str = "", tags=()) -> list:
         except Exception:
             log.warning("composer note unavailable", exc_info=True)
     return [note for note in notes if note]
+
+
+_statements: list[Callable] = []
+
+
+def provide_statement(function: Callable):
+    """function() -> a condition on the outer thread (``OuterRef("pk")``, for a filter or a
+    filtered count) that is true when the thread is a statement, not a question, however its
+    replies go: an incident's thread, whose updates are posts by its asker. Such a thread is
+    never unanswered (forum.selectors.unanswered)."""
+    _statements.append(function)
+
+
+def statements() -> list:
+    return [function() for function in _statements]

@@ -105,15 +105,25 @@ def answers() -> QuerySet[Post]:
     )
 
 
+def unanswered_q() -> Q:
+    """What makes a question unanswered, for a filter or a filtered count (see unanswered())."""
+    q = Q(~Exists(answers()))
+    for statement in hooks.statements():
+        q &= ~statement
+    return q
+
+
 def unanswered(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    """Threads nobody but their author has replied to yet: no visible reply by anyone else (the
-    asker's own follow-up, "still broken, anyone?", answers nothing).
+    """Questions nobody but their author has replied to yet: no visible reply by anyone else (the
+    asker's own follow-up, "still broken, anyone?", answers nothing). A thread an app above
+    says is a statement (forum.hooks.provide_statement: an incident's, whose updates its
+    declarer posts) is no question, and never unanswered.
 
     The one definition of an unanswered question: the category page's "Unanswered" filter,
     /answer/ (answering.selectors), the invitations to answer (answering.rounds) and the staff
-    figures' count of unanswered questions.
+    figures' count of unanswered questions (staff.figures.aggregates, through unanswered_q()).
     """
-    return threads.filter(~Exists(answers()))
+    return threads.filter(unanswered_q())
 
 
 def awaiting_official_response(threads: QuerySet[Thread] | None = None) -> QuerySet[Thread]:

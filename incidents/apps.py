@@ -11,11 +11,13 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from forum import events, hooks
-        from incidents import banner, hint
+        from incidents import banner, hint, selectors
         from web.pagecache import vary_on
 
         vary_on(banner.page_key, first=True)
         hooks.provide_composer_note(hint.composer_note)
+        # An incident's thread is the brand's statement and its updates, not a question.
+        hooks.provide_statement(selectors.is_incident_thread)
         # The banner names the incident's thread: it is read again when the thread may have
         # left the public's sight (moved, its opening post hidden) or come back.
         events.thread_changed.connect(banner.on_thread_changed, dispatch_uid="incidents.banner.thread_changed")

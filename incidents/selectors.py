@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +17,12 @@ from incidents.models import Incident, Link, Status
 PER_PAGE = 20
 _INT = IntegerField()
 LINKS_SHOWN = 50
+
+
+def is_incident_thread():
+    """True for the outer thread (``OuterRef("pk")``) when it is an incident's: the brand's
+    statement and its updates, never an unanswered question (forum.hooks.provide_statement)."""
+    return Exists(Incident.objects.filter(thread=OuterRef("pk")))
 
 
 def incidents_page(viewer, page_number, *, with_figures: bool = False):

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Subquery
 from django.utils.translation import gettext as _
 
 from forum.models import Category
 from forum.permissions import readable_accesses
-from forum.selectors import answers
+from forum.selectors import answers, unanswered_q
 from moderation.models import Report
 from profiles import roles
 from staff.figures.display import percent, percent_text
@@ -133,7 +133,7 @@ def first_reply_columns() -> dict:
 def _count_columns(targets) -> dict:
     return {
         "asked": Count("pk"),
-        "unanswered": Count("pk", filter=~Exists(answers())),
+        "unanswered": Count("pk", filter=unanswered_q()),
         "accepted_by_members": Count("pk", filter=Q(accepted_answer__is_official=False)),
         "accepted_by_staff": Count("pk", filter=Q(accepted_answer__is_official=True)),
         **first_reply_columns(),
