@@ -81,7 +81,8 @@ def _push_reply(post):
             with translation.override(code):
                 replies["text"][code] = render_to_string("forum/_reply_count.html", {"thread": thread}).strip()
         message = {"type": "reply", "thread": thread.pk, "post": post.pk, "url": url, "replies": replies}
-        return access.to_thread(thread.pk, message)
+        # The thread's page, and the open lists of its category (their rows' counts and marks).
+        return access.to_thread(thread.pk, message, lists=True)
 
     push.on_commit(build)
 
