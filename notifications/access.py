@@ -23,19 +23,40 @@ from profiles import roles
 from web import push
 
 
+def _threads_now(thread_ids) -> dict[int, tuple[int, dict]]:
+    """{thread pk: (its category's pk, its audience)}, read now (after the commit)."""
+    rows = Thread.objects.filter(pk__in=set(thread_ids)).values_list(
+        "pk", "category_id", "category__access", "visibility", "author_id"
+    )
+    return {pk: (category, {"thread": [access, visible, author]}) for pk, category, access, visible, author in rows}
+
+
 def of_threads(thread_ids) -> dict[int, dict]:
     """The current audience of each thread, read now (after the commit). A thread that no
     longer exists has none: nothing about it is delivered."""
-    rows = Thread.objects.filter(pk__in=set(thread_ids)).values_list(
-        "pk", "category__access", "visibility", "author_id"
-    )
-    return {pk: {"thread": [access, visibility, author]} for pk, access, visibility, author in rows}
+    return {pk: audience for pk, (_category, audience) in _threads_now(thread_ids).items()}
 
 
-def to_thread(thread_id: int, message: dict) -> list[push.Push]:
-    """A message for the readers of a thread, as the thread is now: none if it is gone."""
-    audience = of_threads([thread_id]).get(thread_id)
-    return [push.relay(push.thread_group(thread_id), message, audience)] if audience else []
+def to_thread(thread_id: int, message: dict, *, lists: bool = False) -> list[push.Push]:
+    """A message for the readers of a thread, as the thread is now: none if it is gone. With
+    `lists`, for the open list pages of its category too (a reply's new count)."""
+    found = _threads_now([thread_id]).get(thread_id)
+    if found is None:
+        return []
+    category, audience = found
+    groups = [push.thread_group(thread_id), *([push.category_group(category)] if lists else [])]
+    return [push.relay(group, message, audience) for group in groups]
+
+
+def to_lists(thread_id: int, message: dict, *, tag_ids=()) -> list[push.Push]:
+    """A message for the open list pages that would show the thread (a new one): its
+    category's (and so the home page's) and its tags', with the thread's audience as it is now."""
+    found = _threads_now([thread_id]).get(thread_id)
+    if found is None:
+        return []
+    category, audience = found
+    groups = [push.category_group(category), *(push.tag_group(pk) for pk in tag_ids)]
+    return [push.relay(group, message, audience) for group in groups]
 
 
 def may_receive(member, audience: dict | None) -> bool:

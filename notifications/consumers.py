@@ -2,6 +2,7 @@ import asyncio
 from datetime import datetime
 from importlib import import_module
 from time import monotonic
+from typing import NamedTuple
 
 from channels.auth import get_user
 from channels.db import database_sync_to_async
@@ -12,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from notifications import access, liveness
 from profiles import roles
-from web.push import EVERYONE, MODERATORS, STAFF, member_group, thread_group
+from web.push import EVERYONE, MODERATORS, STAFF, category_group, member_group, tag_group, thread_group
 
 # WebSocket close codes. Not allowed: no member behind the socket (the client stops).
 CLOSE_NOT_ALLOWED = 4403
@@ -50,23 +51,63 @@ def _moment(value) -> datetime | None:
 LIST_MAX_THREADS = 100
 
 
+class ListPage(NamedTuple):
+    """What a list page asks to hear of: its rows (`threads`: their replies) and, when new
+    threads would come first on it, what it shows (`home`, a `category`'s pk or a `tag`'s slug)."""
+
+    threads: list[int]
+    home: bool = False
+    category: int | None = None
+    tag: str | None = None
+
+
+def _is_id(value) -> bool:
+    return type(value) is int and 0 < value < 2**63
+
+
+def _is_tag(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 100
+
+
+def _list_page(content: dict) -> ListPage | None:
+    """A list page's message as the client sends it, or None if it is not that:
+    {"threads": [<id>, ...]} and at most one of "home": true, "category": <id>, "tag": <slug>."""
+    threads = content.get("threads")
+    if not isinstance(threads, list) or len(threads) > LIST_MAX_THREADS or not all(map(_is_id, threads)):
+        return None
+    home, category, tag = content.get("home", False), content.get("category"), content.get("tag")
+    if home is not False and home is not True:
+        return None
+    if (category is not None and not _is_id(category)) or (tag is not None and not _is_tag(tag)):
+        return None
+    if home + (category is not None) + (tag is not None) > 1:
+        return None
+    return ListPage(threads, home, category, tag)
+
+
 @database_sync_to_async
-def _readable_threads(member, thread_ids) -> list[int]:
-    """Which of these threads the member may read now, in one query."""
+def _list_groups(member, page: ListPage) -> tuple[list[int], set[str]]:
+    """The threads of the page the member may read now, and the groups that tell of them: their
+    categories' (replies), with the home page's every readable category, a category page's own,
+    a tag page's tag (new threads). One group per category, not per thread; at most three queries."""
+    from taggit.models import Tag
+
+    from forum import selectors
     from forum.models import Thread
     from forum.permissions import can_read_thread
 
-    threads = Thread.objects.select_related("category").filter(pk__in=thread_ids)
-    return sorted(thread.pk for thread in threads if can_read_thread(member, thread))
-
-
-def _thread_ids(value) -> list[int] | None:
-    """A list page's thread ids as the client sends them, or None if they are not that."""
-    if not isinstance(value, list) or len(value) > LIST_MAX_THREADS:
-        return None
-    if not all(type(pk) is int and 0 < pk < 2**63 for pk in value):
-        return None
-    return value
+    threads = Thread.objects.select_related("category").filter(pk__in=page.threads) if page.threads else []
+    readable = [thread for thread in threads if can_read_thread(member, thread)]
+    categories = {thread.category_id for thread in readable}
+    if page.home or page.category is not None:
+        shown = selectors.readable_categories(member)
+        shown = shown if page.home else shown.filter(pk=page.category)
+        categories.update(shown.values_list("pk", flat=True))
+    groups = {category_group(pk) for pk in categories}
+    if page.tag is not None:
+        # Any tag's group may be joined: what it tells is checked against the reader on delivery.
+        groups.update(tag_group(pk) for pk in Tag.objects.filter(slug=page.tag).values_list("pk", flat=True))
+    return sorted(thread.pk for thread in readable), groups
 
 
 @database_sync_to_async
@@ -102,15 +143,17 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     It authenticates by the session (AuthMiddlewareStack), joins the member's own
     group (named from the server-side id only), the groups of their roles and, on
-    request, the group of a thread the member may read. It relays what the server
-    publishes there, each message only if the member may receive it when it arrives
-    (notifications.access), and never writes business rows.
+    request, the group of a thread the member may read, or those of the categories (and
+    tag) of a list page. It relays what the server publishes there, each message only if
+    the member may receive it when it arrives (notifications.access), and never writes
+    business rows.
 
     Client messages: {"type": "resume", "after": <last notification id seen>,
     "since": <"created" of the newest notification seen, optional>},
     {"type": "subscribe", "thread": <id>} (the thread page's), {"type": "list", "threads":
-    [<id>, ...]} (a list page's rows: it hears of their new replies, to update their read marks),
-    {"type": "ping"}.
+    [<id>, ...], and one of "home": true, "category": <id>, "tag": <slug>, optional} (a list
+    page's rows: it hears of their new replies, to update their read marks; and what it shows:
+    it hears of new threads there), {"type": "ping"}.
     """
 
     member = None
@@ -183,7 +226,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "subscribe":
             await self._subscribe(content.get("thread"))
         elif kind == "list":
-            await self._listen_to_list(content.get("threads"))
+            await self._listen_to_list(content)
 
     async def _resume(self, after, since):
         """Everything missed, page after page, read through the member's access now."""
@@ -207,17 +250,17 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.thread_group, self.channel_name)
         await self.send_json({"type": "subscribed", "thread": thread_id})
 
-    async def _listen_to_list(self, thread_ids):
+    async def _listen_to_list(self, content):
         """Hear of the replies to the threads of a list page (the one the tab shows: a new list
-        replaces the last), those the member may read now; deliveries are checked again."""
+        replaces the last), those the member may read now, and of the new threads it would show;
+        each delivery is checked again."""
         if not await self._still_allowed():
             return
-        thread_ids = _thread_ids(thread_ids)
-        if thread_ids is None:
+        page = _list_page(content)
+        if page is None:
             await self.send_json({"type": "error", "error": "not-allowed"})
             return
-        readable = await _readable_threads(self.member, thread_ids) if thread_ids else []
-        groups = {thread_group(pk) for pk in readable}
+        readable, groups = await _list_groups(self.member, page)
         await self._leave_list(self.list_groups - groups)
         await asyncio.gather(
             *(self.channel_layer.group_add(group, self.channel_name) for group in groups - self.list_groups)
@@ -248,8 +291,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         elif group is not None and group == self.thread_group:
             await self._leave_thread()
             await self.send_json({"type": "unsubscribed", "thread": event["message"].get("thread")})
-        elif group in self.list_groups:
-            await self._leave_list({group})
+        # A list's group stays: one hidden or moved thread says nothing of its category's others.
 
     async def access_changed(self, event):
         """The member's roles, suspension, password or sessions changed (notifications.receivers)."""

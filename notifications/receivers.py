@@ -81,7 +81,8 @@ def _push_reply(post):
             with translation.override(code):
                 replies["text"][code] = render_to_string("forum/_reply_count.html", {"thread": thread}).strip()
         message = {"type": "reply", "thread": thread.pk, "post": post.pk, "url": url, "replies": replies}
-        return access.to_thread(thread.pk, message)
+        # The thread's page, and the open lists of its category (their rows' counts and marks).
+        return access.to_thread(thread.pk, message, lists=True)
 
     push.on_commit(build)
 
@@ -153,6 +154,27 @@ def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):
             people = Member.objects.filter(pk__in=members).only(*roles.ROLE_FIELDS, "language")
             told += [(m, AUDIENCE_KINDS[why]) for m in people]
     notify_each(kinds=told, actor=post.author, thread=thread, post=post, url=_url(post))
+    _push_new_thread(thread)
+
+
+def _push_new_thread(thread):
+    """The open lists that would show a new thread (the home page and its category's, through
+    the category's group; its tags' pages) count it in their "N new threads — show" notice
+    (static/js/marks.js). The message says only what a list row shows; the consumer delivers
+    it to those who may read the thread when it arrives (hidden since, or staff-only: nobody else)."""
+
+    def build():
+        tags = list(thread.tags.values_list("pk", "slug"))
+        message = {
+            "type": "thread.new",
+            "thread": thread.pk,
+            "category": thread.category_id,
+            "tags": [slug for _pk, slug in tags],
+            "author": thread.author_id,
+        }
+        return access.to_lists(thread.pk, message, tag_ids=[pk for pk, _slug in tags])
+
+    push.on_commit(build)
 
 
 def on_vote_cast(sender, vote, **kwargs):

@@ -1,16 +1,20 @@
 """A member's own part of the thread lists' pages (forum.hooks.provide_list_panel): on the home
 page, the new and unread threads of what they track; on a category's or a tag's page, their
 watch level and, for a category, "mark all as read". The forms are the same for every member
-(their token a slot); the chosen level and the counts are filled per reader."""
+(their token a slot); the chosen level and the counts are filled per reader, and on the home
+page what they muted, which static/js/marks.js leaves out of its count of new threads."""
+
+import json
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reading import watching
 from web import pagecache
 
-WATCH, TRACKED = "reading-watch", "reading-tracked"
+WATCH, TRACKED, MUTED = "reading-watch", "reading-tracked", "reading-muted"
 # The watch forms, by level, and the tracked counts' boxes, by what they show.
 forms = pagecache.Renderings(4000)
 
@@ -22,7 +26,7 @@ def render(request, *, category=None, tag=None) -> str:
     page.fills["reading_list"] = {"category": (category.pk, category.slug) if category else None, "tag": tag}
     return render_to_string(
         "reading/_list_panel.html",
-        {"category": category, "tag": tag, "watch": page[WATCH], "tracked": page[TRACKED]},
+        {"category": category, "tag": tag, "watch": page[WATCH], "tracked": page[TRACKED], "muted": page[MUTED]},
         request=request,
     )
 
@@ -33,7 +37,7 @@ def fill(request, fills: dict) -> dict:
     member = pagecache.member(request)
     category, tag = fills["reading_list"]["category"], fills["reading_list"]["tag"]
     if category is None and tag is None:
-        return {TRACKED: tracked_html(member), WATCH: ""}
+        return {TRACKED: tracked_html(member), WATCH: "", MUTED: muted_attribute(member)}
     if category is not None:
         level, target = watching.level_of(member, category_pk=category[0]), ("category", category[1])
     else:
@@ -45,7 +49,7 @@ def fill(request, fills: dict) -> dict:
             {"target": target, "level": level, "levels": level_choices(), "csrf_token": pagecache.CSRF},
         ),
     )
-    return {WATCH: html, TRACKED: ""}
+    return {WATCH: html, TRACKED: "", MUTED: ""}
 
 
 def level_choices() -> list[tuple[str, str, str]]:
@@ -66,3 +70,10 @@ def tracked_html(member) -> str:
         return ""
     key = (get_language(), *((entry["url"], entry["label"], entry["new"], entry["unread"]) for entry in tracked))
     return forms.get_or_render(key, lambda: render_to_string("reading/_tracked.html", {"tracked": tracked}))
+
+
+def muted_attribute(member) -> str:
+    """The home page's muted categories and tags, as JSON in an attribute: a thread started in one
+    is not on the member's latest list, so its page does not count it as new."""
+    found = watching.muted(member)
+    return escape(json.dumps({"categories": found["categories"], "tags": sorted(found["tags"].values())}))

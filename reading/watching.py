@@ -79,14 +79,21 @@ def set_watch(*, member, level: str, category: Category | None = None, tag: Tag 
     cache.delete(_key(member.pk))
 
 
+def muted(member) -> dict:
+    """{"categories": [pk, ...], "tags": {pk: slug}} that the member muted."""
+    watches = summary(member)
+    return {
+        "categories": [pk for pk, level in watches["categories"].items() if level == Level.MUTED],
+        "tags": {pk: slug for pk, (slug, level) in watches["tags"].items() if level == Level.MUTED},
+    }
+
+
 def muted_q(member) -> Q | None:
     """The threads of the member's muted categories and tags (forum.hooks.provide_latest_exclusion)."""
-    watches = summary(member)
-    categories = [pk for pk, level in watches["categories"].items() if level == Level.MUTED]
-    tags = [pk for pk, (_slug, level) in watches["tags"].items() if level == Level.MUTED]
-    if not categories and not tags:
+    found = muted(member)
+    if not found["categories"] and not found["tags"]:
         return None
-    return Q(category_id__in=categories) | Q(tags__in=tags)
+    return Q(category_id__in=found["categories"]) | Q(tags__in=list(found["tags"]))
 
 
 def watchers(thread) -> dict:

@@ -33,6 +33,16 @@ def thread_group(thread_id: int) -> str:
     return f"thread.{int(thread_id)}"
 
 
+def category_group(category_id: int) -> str:
+    """The open list pages that show a category's threads: its replies and new threads."""
+    return f"category.{int(category_id)}"
+
+
+def tag_group(tag_id: int) -> str:
+    """The open pages of a tag: its new threads (named by the tag's id: a slug may not be ASCII)."""
+    return f"tag.{int(tag_id)}"
+
+
 # Every connected member: announcements.
 EVERYONE = "everyone"
 # Moderators and admins: the live count of the moderation queue.

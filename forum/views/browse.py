@@ -5,8 +5,11 @@ marks new threads and unread replies), filled into the shared copy; a filter tha
 the reader (new, unread) makes the page the reader's own.
 """
 
+import json
+
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from forum import hooks, selectors
 from forum.permissions import can_start_thread
@@ -47,6 +50,26 @@ def _member_filters(request) -> list:
     return hooks.thread_filters() if request.user.is_authenticated else []
 
 
+# The lists on which a thread started since the page loaded comes first.
+NEWEST_FIRST = ("latest", "unanswered", "new")
+
+
+def _new_threads(threads, filter: str, **shows) -> dict | None:
+    """What an open list page is told of new threads for (`shows`: home, a category's pk or a
+    tag's slug, as static/js/marks.js sends it to the socket) and the words of its notice; None
+    where new threads would not come first (a later page; solved, top, unread threads). The same
+    for every reader: the socket decides who hears of which thread."""
+    if threads.number != 1 or filter not in NEWEST_FIRST:
+        return None
+    words = ("%(count)s new thread — show", "%(count)s new threads — show")
+    return {
+        "shows": json.dumps(shows),
+        "one": ngettext(*words, 1) % {"count": 1},
+        # The count is put in by the script: the site's languages say every count above one alike.
+        "many": ngettext(*words, 2),
+    }
+
+
 @shared_page(fill=_fill_lists)
 def home(request):
     filter, apply = _reader_filter(request)
@@ -60,6 +83,7 @@ def home(request):
             "filter": filter,
             "member_filters": _member_filters(request),
             "list_panel": _panels(request),
+            "new_threads": _new_threads(page.threads, filter, home=True),
         },
     )
 
@@ -85,6 +109,7 @@ def category(request, slug):
             "member_filters": _member_filters(request),
             "list_panel": _panels(request, category=category),
             "can_start": can_start_thread(request.user, category),
+            "new_threads": _new_threads(threads, filter, category=category.pk),
         },
     )
 
@@ -96,5 +121,6 @@ def tag(request, slug):
     # staff-only threads answers exactly like a tag never used, so its name tells nothing.
     found = threads.paginator.count > 0
     panel = _panels(request, tag=slug) if found else ""
-    context = {"slug": slug, "threads": threads, "list_panel": panel}
+    new_threads = _new_threads(threads, "latest", tag=slug) if found else None
+    context = {"slug": slug, "threads": threads, "list_panel": panel, "new_threads": new_threads}
     return render(request, "forum/tag.html", context, status=200 if found else 404)

@@ -22,9 +22,13 @@ FRAGMENT_MAX_QUERIES = 4
 
 @pytest.fixture
 def pushed(monkeypatch):
-    """Every message pushed to a browser, in order, in place of the channel layer."""
+    """Every message pushed to a browser, with its group, in order, in place of the channel layer."""
     messages = []
-    monkeypatch.setattr(push, "send_many", lambda pushes: messages.extend(p.event["message"] for p in pushes))
+
+    def send_many(pushes):
+        messages.extend((one.group, one.event["message"]) for one in pushes)
+
+    monkeypatch.setattr(push, "send_many", send_many)
     return messages
 
 
@@ -40,7 +44,7 @@ def live_reply(question, other_member, pushed, django_capture_on_commit_callback
         reply = services.post_reply(thread=question, author=other_member, body="Hold the **power** button.")
     # A fixed age, so that both renderings say the same relative time.
     Post.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(days=1))
-    [message] = [m for m in pushed if m["type"] == "reply"]
+    [message] = [m for group, m in pushed if group == push.thread_group(question.pk) and m["type"] == "reply"]
     return reply, message
 
 

@@ -2,6 +2,10 @@
 marks of those threads as the list renders them, the home page's tracked counts, nothing of a
 thread they may not read; and the list pages that carry what the script needs."""
 
+import html
+import json
+import re
+
 import pytest
 
 from forum import services as forum
@@ -14,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def threads(make_thread, discussion, staff_category, member, other_member, staff_member):
     read = make_thread(category=discussion, author=member, title="Pairing the lamp")  # her own: read
-    new = make_thread(category=discussion, author=other_member, title="Dimming at night")
+    new = make_thread(category=discussion, author=other_member, title="Dimming at night", tags=("lamp",))
     staff = make_thread(category=staff_category, author=staff_member, title="Launch date")
     forum.post_reply(thread=read, author=other_member, body="Hold the button.")
     return {"read": read, "new": new, "staff": staff}
@@ -71,3 +75,43 @@ def test_a_members_list_pages_name_their_rows_for_the_script_and_a_visitors_has_
         assert "js/marks.js" in html and "data-marks-url=" in html, url
     assert f'data-row="{threads["new"].pk}"' in html
     assert "js/marks.js" not in client.get("/").content.decode()
+
+
+def attribute(page: str, name: str):
+    found = re.search(rf'{name}="([^"]*)"', page)
+    return json.loads(html.unescape(found.group(1))) if found else None
+
+
+@pytest.mark.parametrize(
+    ("url", "shows"),
+    [
+        ("/", {"home": True}),
+        ("/?filter=new", {"home": True}),
+        ("/?filter=unread", None),  # a new thread is not unread
+        ("/c/general/", "category"),
+        ("/c/general/?filter=unanswered", "category"),
+        ("/c/general/?filter=top", None),  # nor first among the top threads
+        ("/tags/lamp/", {"tag": "lamp"}),
+    ],
+)
+def test_a_members_list_tells_its_script_of_which_new_threads_to_hear_where_they_would_come_first(
+    client, threads, member, discussion, url, shows
+):
+    page = as_(member).get(url).content.decode()
+
+    assert attribute(page, "data-new-threads") == ({"category": discussion.pk} if shows == "category" else shows)
+    if shows:
+        assert 'aria-live="polite"' in page and "1 new thread — show" in page
+    assert "data-new-threads" not in client.get(url).content.decode()  # a visitor has no socket
+
+
+def test_the_home_page_names_what_the_member_muted_so_that_its_new_threads_are_not_counted(threads, member, discussion):
+    assert attribute(as_(member).get("/").content.decode(), "data-muted") == {"categories": [], "tags": []}
+    watching.set_watch(member=member, level="muted", category=discussion)
+
+    assert attribute(as_(member).get("/").content.decode(), "data-muted") == {
+        "categories": [discussion.pk],
+        "tags": [],
+    }
+    page = as_(member).get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "%(count)s nouvelles discussions — afficher" in html.unescape(page)

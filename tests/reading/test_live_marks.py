@@ -34,8 +34,9 @@ async def alice(sockets, member):  # noqa: F811
     return await sockets(await database_sync_to_async(session_cookie_for)(member))
 
 
-async def listen(socket, *threads) -> list[int]:
-    await socket.send_json_to({"type": "list", "threads": [thread.pk for thread in threads]})
+async def listen(socket, *threads, **shows) -> list[int]:
+    """The list page's message (`shows`: home=True, category=<pk> or tag=<slug>); the threads heard of."""
+    await socket.send_json_to({"type": "list", "threads": [thread.pk for thread in threads], **shows})
     message = await socket.receive_json_from(timeout=TIMEOUT)
     assert message["type"] == "listening"
     return message["threads"]
@@ -93,13 +94,17 @@ async def test_a_thread_whose_access_was_lost_since_the_page_loaded_is_heard_of_
 
 
 async def test_a_new_list_replaces_the_last_and_malformed_lists_are_refused(
-    channel_layer, threads, alice, other_member
+    channel_layer, threads, alice, other_member, make_thread, questions
 ):
+    elsewhere = await database_sync_to_async(make_thread)(category=questions, author=other_member)
     await listen(alice, threads["read"])
-    assert await listen(alice, threads["new"]) == [threads["new"].pk]
+    assert await listen(alice, elsewhere) == [elsewhere.pk]
     await post_reply(thread=threads["read"], author=other_member, body="On the old list.")
     assert await alice.receive_nothing(timeout=0.3)
 
-    for threads_sent in ("1,2", [1.5], [-1], [True], [10**30], list(range(1, 200)), None):
-        await alice.send_json_to({"type": "list", "threads": threads_sent})
-        assert await alice.receive_json_from(timeout=TIMEOUT) == {"type": "error", "error": "not-allowed"}
+    malformed = [{"threads": sent} for sent in ("1,2", [1.5], [-1], [True], [10**30], list(range(1, 200)), None)]
+    malformed += [{"threads": [], **shows} for shows in ({"home": 1}, {"category": "2"}, {"tag": ""}, {"tag": 7})]
+    malformed.append({"threads": [], "home": True, "category": questions.pk})
+    for content in malformed:
+        await alice.send_json_to({"type": "list", **content})
+        assert await alice.receive_json_from(timeout=TIMEOUT) == {"type": "error", "error": "not-allowed"}, content
