@@ -341,6 +341,22 @@ def open_browser(browser, live_server_url):
             context.close()
 
 
+def wait_until(page, expression: str, arg=None, timeout: float = 10.0):
+    """Until `expression` (a function of `arg` when given) is true in the page, asked from here.
+
+    Playwright's wait_for_function polls inside the page with `new Function`, which the site's
+    Content-Security-Policy (no 'unsafe-eval') refuses whenever the first check is false; an
+    evaluation from here is not the page's own script."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
+SOCKET_OPEN = "window.agoraLive?.socket?.readyState === WebSocket.OPEN"
+
+
 def log_in(page, username, display_name, path="/"):
     """Through the real log-in form, then on to `path`; done when the header names the member."""
     page.goto(f"/accounts/login/?next={path}")

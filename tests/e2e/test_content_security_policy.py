@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, log_in, policy_violations
+from tests.e2e.conftest import PASSWORD, SOCKET_OPEN, log_in, policy_violations, wait_until
 
 TITLE = "Which bulb fits the Halo desk lamp"
 
@@ -133,7 +133,7 @@ def test_a_member_uses_the_live_pages_without_a_violation(page, thread_url):
 
     # The live socket connects under connect-src.
     page.goto(thread_url)
-    page.wait_for_function("window.agoraLive?.socket?.readyState === WebSocket.OPEN")
+    wait_until(page, SOCKET_OPEN)
     # The bell's menu (a <details>: a group) is fetched and put in place by live.js.
     page.get_by_role("banner").get_by_role("group").filter(has_text=re.compile(r"^\s*Notifications\b")).click()
     expect(page.get_by_role("link", name="See all notifications")).to_be_visible()

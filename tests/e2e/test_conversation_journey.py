@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, wait_until
 from tests.e2e.conftest import log_in as log_in_as
 from tests.e2e.test_live_notifications import wait_for_frame
 
@@ -76,7 +76,7 @@ def test_a_member_contacts_the_team_and_sees_the_saved_reply_arrive_live(people,
     staff.get_by_role("link", name=SUBJECT).click()
     photo = staff.get_by_role("article").first.get_by_role("img", name="doorstep")
     photo.scroll_into_view_if_needed()
-    staff.wait_for_function("(img) => img.complete && img.naturalWidth === 320", arg=photo.element_handle())
+    wait_until(staff, "(img) => img.complete && img.naturalWidth === 320", photo.element_handle())
     staff.get_by_text("Insert a saved reply").click()
     staff.get_by_label("Search the saved replies").fill("parcel")
     staff.get_by_role("button", name="Lost parcel").click()

@@ -9,7 +9,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PEOPLE_SETUP, log_in
+from tests.e2e.conftest import PEOPLE_SETUP, SOCKET_OPEN, log_in, wait_until
 
 SETUP = """
 from profiles.services import grant_role
@@ -39,7 +39,7 @@ def test_staff_declare_an_incident_a_member_is_pointed_to_it_and_staff_resolve_i
 
     ines = open_browser()
     log_in(ines, *cast["ines"], "/")
-    ines.wait_for_function("window.agoraLive && window.agoraLive.socket && window.agoraLive.socket.readyState === 1")
+    wait_until(ines, SOCKET_OPEN)
 
     # Sam, of the brand's team, declares it.
     sam = open_browser()

@@ -12,7 +12,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.conftest import PASSWORD, SOCKET_OPEN, log_in, wait_until
 
 REASON = "Advertising a shop"
 
@@ -79,9 +79,7 @@ def unread(page) -> int:
 
 def _wait_for_live_socket(page):
     """The page script's WebSocket is open: from now on, live updates reach this page."""
-    page.wait_for_function(
-        "() => window.agoraLive && window.agoraLive.socket && window.agoraLive.socket.readyState === 1"
-    )
+    wait_until(page, SOCKET_OPEN)
 
 
 def test_a_report_reaches_the_moderator_live_and_hiding_the_post_tells_reporter_and_author(story, open_as):

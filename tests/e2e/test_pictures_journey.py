@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PEOPLE_SETUP, log_in
+from tests.e2e.conftest import PEOPLE_SETUP, log_in, wait_until
 
 SETUP = (
     PEOPLE_SETUP
@@ -89,7 +89,7 @@ def test_a_pasted_screenshot_uploads_into_the_reply_and_shows_in_the_thread(page
     expect(thumbnail).to_have_attribute("height", "480")
     expect(thumbnail).to_have_attribute("loading", "lazy")
     thumbnail.scroll_into_view_if_needed()
-    page.wait_for_function("(img) => img.complete && img.naturalWidth === 720", arg=thumbnail.element_handle())
+    wait_until(page, "(img) => img.complete && img.naturalWidth === 720", thumbnail.element_handle())
 
     link.click()
     page.wait_for_url(re.compile(r"/uploads/[\w-]+\.png$"))
