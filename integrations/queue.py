@@ -55,12 +55,17 @@ def forget_active_webhooks():
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
-def enqueue(items, *, thread=None, post=None, public: bool) -> int:
+def enqueue(items, *, thread=None, post=None, public) -> int:
     """Queue each event of `items` ((event, build) pairs; `build()` returns its payload's data,
     called only when a webhook takes the event) for every active webhook that takes it and may
-    see it: every one when `public` (a visitor may read what it tells of), else the staff-level
+    see it: every one when `public` (a visitor may read what it tells of; a bool, or a function
+    asked only when a webhook is active), else the staff-level
     ones. The caller holds the event's transaction. Returns how many deliveries were written."""
     webhooks = active_webhooks()
+    if not webhooks:
+        return 0
+    if callable(public):  # worked out only when some webhook may take the event
+        public = public()
     selects = []
     for event, build in items:
         ids = [pk for pk, events, staff_level in webhooks if event in events and (public or staff_level)]

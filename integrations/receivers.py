@@ -29,7 +29,7 @@ def is_public(thread) -> bool:
 
 def on_thread_posted(sender, thread, post, **kwargs):
     build = partial(payloads.thread_posted, thread, post)
-    enqueue([(Event.THREAD_POSTED, build)], thread=thread, post=post, public=is_public(thread))
+    enqueue([(Event.THREAD_POSTED, build)], thread=thread, post=post, public=partial(is_public, thread))
 
 
 def on_reply_posted(sender, post, **kwargs):
@@ -38,12 +38,12 @@ def on_reply_posted(sender, post, **kwargs):
     items = [(Event.REPLY_POSTED, build)]
     if post.is_official:
         items.append((Event.OFFICIAL_RESPONSE, build))
-    enqueue(items, thread=post.thread, post=post, public=is_public(post.thread))
+    enqueue(items, thread=post.thread, post=post, public=partial(is_public, post.thread))
 
 
 def on_answer_accepted(sender, thread, post, by, **kwargs):
     build = partial(payloads.answer_accepted, thread, post, by)
-    enqueue([(Event.ANSWER_ACCEPTED, build)], thread=thread, post=post, public=is_public(thread))
+    enqueue([(Event.ANSWER_ACCEPTED, build)], thread=thread, post=post, public=partial(is_public, thread))
 
 
 def on_report_filed(sender, report, auto_hidden=False, **kwargs):
@@ -58,7 +58,7 @@ def on_target_breached(sender, thread, **kwargs):
 
 def on_idea_status_changed(sender, idea, previous, by, note, **kwargs):
     build = partial(payloads.idea_status_changed, idea, previous, by, note)
-    enqueue([(Event.IDEA_STATUS_CHANGED, build)], thread=note.thread, public=is_public(note.thread))
+    enqueue([(Event.IDEA_STATUS_CHANGED, build)], thread=note.thread, public=partial(is_public, note.thread))
 
 
 def on_signed_up(sender, request, user, **kwargs):
