@@ -78,10 +78,11 @@ def content_key(post, anchor: str) -> tuple:
     )
 
 
-def actions_key(post, anchor: str, rights: dict) -> tuple:
-    """Everything forum/_post_actions.html shows: the post's state and the reader's rights."""
+def actions_key(post, anchor: str, rights: dict, language: str | None = None) -> tuple:
+    """Everything forum/_post_actions.html shows: the post's state and the reader's rights (and
+    the language, which a caller with many posts reads once)."""
     return (
-        get_language(),
+        language or get_language(),
         anchor,
         post.pk,
         post.score,
@@ -173,9 +174,9 @@ def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> 
     }
 
 
-def _actions(post, anchor, thread, rights) -> str:
+def _actions(post, anchor, thread, rights, language: str | None = None) -> str:
     return actions.get_or_render(
-        actions_key(post, anchor, rights),
+        actions_key(post, anchor, rights, language),
         lambda: get_template("forum/_post_actions.html").render(
             {"post": post, "anchor": anchor, "thread": thread, "csrf_token": CSRF, **rights}
         ),
@@ -226,9 +227,14 @@ def follow_form(thread, level: str | None) -> str:
 
 def actions_for(viewer, thread, states: list, *, can_reply: bool, moderates: bool) -> dict[str, str]:
     """Each post's buttons for this reader (the posts' viewer flags already attached), by slot name."""
+    language = get_language()
     return {
         f"actions:{state.anchor}-{state.pk}": _actions(
-            state, state.anchor, thread, reader_rights(viewer, thread, state, can_reply=can_reply, moderates=moderates)
+            state,
+            state.anchor,
+            thread,
+            reader_rights(viewer, thread, state, can_reply=can_reply, moderates=moderates),
+            language,
         )
         for state in states
     }

@@ -60,16 +60,16 @@ def followed_among(member_pk: int, author_pks: list[int]) -> tuple:
 def author_buttons(reader, cards: dict, followed: set) -> dict:
     """The reader's button on each author card of a thread page ({slot name: HTML}): none on
     their own cards, none for whoever may not follow."""
-    may = roles.is_member(reader)
+    may, language = roles.is_member(reader), get_language()
     return {
-        name: _card_button(card, card.author_pk in followed) if may and card.author_pk != reader.pk else ""
+        name: _card_button(card, card.author_pk in followed, language) if may and card.author_pk != reader.pk else ""
         for name, card in cards.items()
     }
 
 
-def _card_button(card, following: bool) -> str:
+def _card_button(card, following: bool, language: str) -> str:
     return card_buttons.get_or_render(
-        (get_language(), *card, following),
+        (language, *card, following),
         lambda: render_to_string(
             "reading/_follow_button.html",
             {

@@ -115,6 +115,7 @@ def fill_cut(pieces: list[str], parts: dict, inner: dict) -> str:
     the page has its slot); the slots that parts themselves hold (a form's token in a post's
     buttons) are filled from `inner`, as are the page's own."""
     inner = {name: once(part) if callable(part) else part for name, part in inner.items()}
+    markers = [(slot(name), name) for name in inner]
     out, made = [], {}
     for index, piece in enumerate(pieces):
         if not index % 2:
@@ -127,7 +128,14 @@ def fill_cut(pieces: list[str], parts: dict, inner: dict) -> str:
                 part = slot(piece)
             elif callable(part):
                 part = part()
-            made[piece] = part = fill_slots(part, inner) if "\x00" in part else part
+            if "\x00" in part:
+                # A part's own slots are the few inner ones (a form's token, the member's id):
+                # replaced by name, which costs far less than a pattern's pass with a callback.
+                for marker, name in markers:
+                    if marker in part:
+                        value = inner[name]
+                        part = part.replace(marker, value() if callable(value) else value)
+            made[piece] = part
         out.append(part)
     return "".join(out)
 

@@ -53,3 +53,11 @@ def test_a_cut_page_is_filled_with_parts_and_the_slots_they_hold():
 def test_a_page_without_slots_is_one_piece():
     assert cut("<p>plain</p>") == ["<p>plain</p>"]
     assert fill_cut(cut("<p>plain</p>"), {}, {}) == "<p>plain</p>"
+
+
+def test_a_part_holding_a_slot_twice_gets_it_filled_each_time():
+    page = f"{slot('actions:post-1')}"
+    part = f"<form>{slot('csrf')}</form><form>{slot('csrf')}</form><i>{slot('member')}</i>"
+    filled = fill_cut(cut(page), {"actions:post-1": part}, {"member": "7", "csrf": lambda: "tok"})
+
+    assert filled == "<form>tok</form><form>tok</form><i>7</i>"

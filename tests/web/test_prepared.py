@@ -219,6 +219,25 @@ def test_sessions_load_only_while_they_live(member):
     assert expired.session_key is None  # a new session, never the expired one's key
 
 
+def test_a_sessions_checked_text_gives_each_reader_objects_of_its_own(member):
+    """A session's text is checked once per process; each load still gets its own objects, and a
+    text altered by a byte is refused as Django refuses it."""
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore()
+    store[SESSION_KEY] = str(member.pk)
+    store["recent"] = [1, 2]
+    store.create()
+    text = Session.objects.get(session_key=store.session_key).session_data
+
+    first, second = engine.SessionStore(store.session_key), engine.SessionStore(store.session_key)
+    first["recent"].append(3)
+    assert second["recent"] == [1, 2]
+    assert engine.SessionStore().decode(text)["recent"] == [1, 2]
+
+    altered = text[:-1] + ("A" if text[-1] != "A" else "B")
+    assert engine.SessionStore().decode(altered) == {}
+
+
 def test_unread_counts_follow_each_readers_access(
     make_thread, discussion, staff_category, member, other_member, staff_member, moderator
 ):
