@@ -7,6 +7,7 @@ totals add up) but lose their link and title.
 """
 
 import html
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -83,9 +84,15 @@ def _accepted_answers(member: Member) -> Q:
 def _with_excerpts(posts) -> list[Post]:
     posts = list(posts)
     for post in posts:
-        text = " ".join(html.unescape(strip_tags(post.body_html)).split())
-        post.excerpt = Truncator(text).chars(EXCERPT_CHARS)
+        post.excerpt = excerpt(post.body_html)
     return posts
+
+
+def excerpt(body_html: str) -> str:
+    """A post's text, cut at EXCERPT_CHARS characters. Most posts are shorter: they are taken as
+    they are, without a Truncator, which costs about 40 µs a post (most of a profile's lists)."""
+    text = unicodedata.normalize("NFC", " ".join(html.unescape(strip_tags(body_html)).split()))
+    return text if len(text) <= EXCERPT_CHARS else Truncator(text).chars(EXCERPT_CHARS)
 
 
 @dataclass

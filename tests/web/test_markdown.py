@@ -195,7 +195,9 @@ def test_a_nesting_bomb_renders_in_bounded_time_and_size(bomb, member):
     html = render_body(source).html
     elapsed = time.perf_counter() - start
 
-    assert elapsed < 2, f"{bomb} took {elapsed:.2f} s"  # a guard against hangs, not a benchmark
+    # A guard against hangs (a pathological input runs for minutes), not a benchmark: it must hold
+    # on a loaded machine too, where 10,000 autolinks took 2.1 s.
+    assert elapsed < 10, f"{bomb} took {elapsed:.2f} s"
     assert len(html) < 20 * len(source) + 1000
 
 
