@@ -286,19 +286,6 @@ class BilingualWhooshBackend(WhooshSearchBackend):
             parts.append(docs)
         return functools.reduce(operator.and_ if type(query) is And else operator.or_, parts)
 
-    def _score(self, searcher, term, doc: int) -> float | None:
-        """A word's score in a document, as its matcher would give it; None when the document does not hold it."""
-        postings, scorers = self._word(searcher, term.fieldname, term.text)
-        if doc not in postings:
-            return None
-        leaves = searcher.leaf_searchers()
-        subsearcher, offset = leaves[bisect_right([offset for _sub, offset in leaves], doc) - 1]
-        if offset not in scorers:
-            text = searcher.schema[term.fieldname].to_bytes(term.text)
-            scorers[offset] = searcher.weighting.scorer(subsearcher, term.fieldname, text)
-        score = scorers[offset].score(_Posting(doc - offset, postings[doc]))
-        return score * term.boost if term.boost != 1.0 else score
-
     def _scored(self, searcher, query, docs) -> list[tuple[float, int]]:
         """(score, document number) of these documents, each matching `query` (words joined by
         AND and OR), best first and ties by document number, as Searcher.search ranks them.
@@ -308,17 +295,38 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         query's own matcher to each document instead would make each AND run on to the next
         document holding all of its words: the intersections this path is here to avoid.
         """
+        leaves = searcher.leaf_searchers()
+        offsets = [offset for _subsearcher, offset in leaves]
+        words = {}
 
-        def score(node, doc):
+        def word_score(term, doc, leaf):
+            key = (term.fieldname, term.text)
+            if key not in words:
+                words[key] = self._word(searcher, *key)
+            postings, scorers = words[key]
+            if doc not in postings:
+                return None
+            subsearcher, offset = leaf
+            if offset not in scorers:
+                text = searcher.schema[term.fieldname].to_bytes(term.text)
+                scorers[offset] = searcher.weighting.scorer(subsearcher, term.fieldname, text)
+            score = scorers[offset].score(_Posting(doc - offset, postings[doc]))
+            return score * term.boost if term.boost != 1.0 else score
+
+        def score(node, doc, leaf):
             if type(node) is Term:
-                return self._score(searcher, node, doc)
-            parts = [score(subquery, doc) for subquery in node.subqueries]
+                return word_score(node, doc, leaf)
+            parts = [score(subquery, doc, leaf) for subquery in node.subqueries]
             found = [part for part in parts if part is not None]
             if not found or (type(node) is And and len(found) < len(parts)):
                 return None
             return sum(found)
 
-        scored = [(value, doc) for doc in docs if (value := score(query, doc)) is not None]
+        scored = []
+        for doc in docs:
+            value = score(query, doc, leaves[bisect_right(offsets, doc) - 1])
+            if value is not None:
+                scored.append((value, doc))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return scored
 
