@@ -330,9 +330,21 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         scored.sort(key=lambda item: (-item[0], item[1]))
         return scored
 
+    def _fewest(self, searcher, query) -> int:
+        """How many documents a query of words matches at least, from its words' frequencies."""
+        if type(query) is Term:
+            return searcher.doc_frequency(query.fieldname, query.text)
+        if type(query) is Or:
+            return max((self._fewest(searcher, subquery) for subquery in query.subqueries), default=0)
+        return 0
+
     def _set_search(self, searcher, parsed, narrowing: dict, stop: int) -> list[tuple[float, int]] | None:
         """The best `stop` (score, document number) of a query of words, from sets of document
         numbers; None when the query holds anything else, or matches too many to score one by one."""
+        if "filter" not in narrowing and (
+            self._fewest(searcher, parsed) - len(narrowing.get("mask", ())) > SET_SCORED_MATCHES
+        ):
+            return None  # a common word: the collector skips what cannot rank, without reading it all
         docs = self._matching(searcher, parsed)
         if docs is None:
             return None
