@@ -28,7 +28,8 @@ QUERIES = [
 
 @pytest.fixture
 def lighting(make_thread, discussion, questions, member, other_member, index_now):
-    """Threads holding some of the words, one post edited (its old version deleted from a segment)."""
+    """Threads holding some of the words, two of them alike, one post edited (its old version
+    deleted from a segment)."""
     make_thread(
         category=discussion,
         author=member,
@@ -38,6 +39,8 @@ def lighting(make_thread, discussion, questions, member, other_member, index_now
     )
     make_thread(category=questions, author=member, title="Router", body="Which router for the bridge? Router router.")
     make_thread(category=discussion, author=other_member, title="Night mode", body="Night mode dims the halo lamps.")
+    for _twin in range(2):  # the same scores: ranked by document number
+        make_thread(category=discussion, author=other_member, title="Halo router", body="The halo router hums.")
     edited = make_thread(category=discussion, author=member, title="Dimmer", body="A dimmer update, no halo.")
     index_now()
     services.edit_post(post=edited.posts.get(), editor=member, body="A dimmer update for the halo router.")
