@@ -8,23 +8,32 @@ What it changes, and why (see PERFORMANCE.md):
   time by the boost its SearchIndex field declares, so that titles weigh more;
 - one searcher is kept per process and reused until the index changes,
   instead of opening one per query;
+- a query of words joined by AND and OR (every word, or the near misses of
+  search/query.py) is matched on sets of document numbers read from the
+  words' postings, and only its matches are scored (_matching);
 - incremental writes take the lock without waiting (the queue keeps what
   could not be written), and rebuilds write a fresh index with plain
   additions in one writer, then swap it in.
 """
 
+import functools
+import operator
 import os
 import shutil
 import threading
+from bisect import bisect_left, bisect_right
 
 from django.utils.encoding import force_str
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.models import SearchResult
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.fields import TEXT
 from whoosh.filedb.filestore import FileStorage
+from whoosh.matching import ReadTooFar
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import MultifieldParser, PhrasePlugin
+from whoosh.query import And, Or, Term
 
 from search.analysis import BilingualAnalyzer
 from search.phrases import VariantPhrasePlugin
@@ -41,6 +50,11 @@ _shared_lock = threading.Lock()
 _search_lock = threading.Lock()
 _shared: dict[str, dict] = {}  # index folder -> schema, searcher and the key it was opened at
 REBUILD_SEGMENT_DOCS = 20_000
+# A query of words with at most this many matches is scored match by match (_scored); with more,
+# by Whoosh's collector, which skips the blocks that cannot reach the best scores.
+SET_SCORED_MATCHES = 2000
+# Postings of words kept with a searcher (_word), at most: about 100 bytes each.
+WORD_POSTINGS_KEPT = 100_000
 
 
 def _storage(path: str) -> FileStorage:
@@ -75,6 +89,75 @@ def _lengths_in_memory(searcher):
                 if column is not None:
                     perdoc._readers[_lenfield(name)] = column.load()
     return searcher
+
+
+def _skip_to(self, targetid):
+    """W3LeafMatcher.skip_to, finding the target inside a block by bisection.
+
+    Whoosh 2.7 skips whole blocks by their last id, then steps through the block's ids
+    one by one (up to 128 of them) to reach the target. A query needing every word
+    (an intersection) skips each word's postings to the ids of the others: for three
+    common words at 100,000 posts, tens of thousands of those steps, 46 ms of a search
+    that finds nothing; by bisection, 26 ms. The ids of a block are sorted, and
+    where the matcher stops is unchanged.
+    """
+    if not self.is_active():
+        raise ReadTooFar
+    if targetid <= self.id():
+        return
+    while self.is_active() and targetid > self.block_max_id():
+        self._next_block()
+    if not self.is_active():
+        return
+    if self._ids is None:
+        self._read_ids()
+    self._i = bisect_left(self._ids, targetid, self._i, self._blocklength)
+
+
+W3LeafMatcher.skip_to = _skip_to
+
+
+class _Posting:
+    """One document's posting of a word, as a scorer reads it from a matcher."""
+
+    __slots__ = ("docnum", "value")
+
+    def __init__(self, docnum: int, value: float):
+        self.docnum, self.value = docnum, value
+
+    def id(self) -> int:
+        return self.docnum
+
+    def weight(self) -> float:
+        return self.value
+
+
+def _postings(matcher) -> dict[int, float]:
+    """{document number: weight} of a word's postings in one segment, read a block at a time.
+
+    Whoosh's own all_ids() steps through them one by one in Python, where a block's
+    ids and weights are already decoded into arrays. Deleted documents are left out,
+    as the segment reader's FilterMatcher does.
+    """
+    deleted = frozenset()
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        matcher, deleted = matcher.child, matcher._ids
+    found = {}
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            found.update(zip(matcher._ids, matcher._weights, strict=True))
+            if matcher._lastblock:
+                break
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            found[matcher.id()] = matcher.weight()
+            matcher.next()
+    for doc in deleted:
+        found.pop(doc, None)
+    return found
 
 
 class BilingualWhooshBackend(WhooshSearchBackend):
@@ -163,6 +246,116 @@ class BilingualWhooshBackend(WhooshSearchBackend):
                 cache[query_string] = set(searcher.docs_for_query(self.parser.parse(query_string)))
         return cache[query_string]
 
+    def _word(self, searcher, field: str, text: str) -> tuple[dict, dict]:
+        """A word's postings in a field, {document number: weight}, and its scorers by segment
+        offset; kept for as long as the searcher lives.
+
+        Words come back from one search to the next (and within one: the near misses of a
+        query read its words again), and reading a common word's postings costs
+        milliseconds. At most WORD_POSTINGS_KEPT postings are kept; then the least recently
+        used words go.
+        """
+        kept = searcher.__dict__.setdefault("_agora_words", {})
+        key = (field, text)
+        if key in kept:
+            kept[key] = kept.pop(key)  # the most recently used last
+            return kept[key]
+        postings = {}
+        for subsearcher, offset in searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            if key in reader:
+                found = _postings(reader.postings(field, text))
+                postings.update((doc + offset, weight) for doc, weight in found.items())
+        kept[key] = word = (postings, {})
+        while sum(len(postings) for postings, _scorers in kept.values()) > WORD_POSTINGS_KEPT and len(kept) > 1:
+            kept.pop(next(iter(kept)))
+        return word
+
+    def _matching(self, searcher, query):
+        """The document numbers matching a query of words joined by AND and OR; None for any other query."""
+        if type(query) is Term:
+            return self._word(searcher, query.fieldname, query.text)[0].keys()
+        # A boost or a scale on a part would change the scores that _scored adds up.
+        if type(query) not in (And, Or) or not query.subqueries or query.boost != 1 or getattr(query, "scale", None):
+            return None
+        parts = []
+        for subquery in query.subqueries:
+            docs = self._matching(searcher, subquery)
+            if docs is None:
+                return None
+            parts.append(docs)
+        return functools.reduce(operator.and_ if type(query) is And else operator.or_, parts)
+
+    def _scored(self, searcher, query, docs) -> list[tuple[float, int]]:
+        """(score, document number) of these documents, each matching `query` (words joined by
+        AND and OR), best first and ties by document number, as Searcher.search ranks them.
+
+        Each word scores as its matcher would in the document; a part of the query adds up the
+        scores of its parts that the document matches, as Whoosh's matchers do. Moving the
+        query's own matcher to each document instead would make each AND run on to the next
+        document holding all of its words: the intersections this path is here to avoid.
+        """
+        leaves = searcher.leaf_searchers()
+        offsets = [offset for _subsearcher, offset in leaves]
+        words = {}
+
+        def word_score(term, doc, leaf):
+            key = (term.fieldname, term.text)
+            if key not in words:
+                words[key] = self._word(searcher, *key)
+            postings, scorers = words[key]
+            if doc not in postings:
+                return None
+            subsearcher, offset = leaf
+            if offset not in scorers:
+                text = searcher.schema[term.fieldname].to_bytes(term.text)
+                scorers[offset] = searcher.weighting.scorer(subsearcher, term.fieldname, text)
+            score = scorers[offset].score(_Posting(doc - offset, postings[doc]))
+            return score * term.boost if term.boost != 1.0 else score
+
+        def score(node, doc, leaf):
+            if type(node) is Term:
+                return word_score(node, doc, leaf)
+            parts = [score(subquery, doc, leaf) for subquery in node.subqueries]
+            found = [part for part in parts if part is not None]
+            if not found or (type(node) is And and len(found) < len(parts)):
+                return None
+            return sum(found)
+
+        scored = []
+        for doc in docs:
+            value = score(query, doc, leaves[bisect_right(offsets, doc) - 1])
+            if value is not None:
+                scored.append((value, doc))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return scored
+
+    def _fewest(self, searcher, query) -> int:
+        """How many documents a query of words matches at least, from its words' frequencies."""
+        if type(query) is Term:
+            return searcher.doc_frequency(query.fieldname, query.text)
+        if type(query) is Or:
+            return max((self._fewest(searcher, subquery) for subquery in query.subqueries), default=0)
+        return 0
+
+    def _set_search(self, searcher, parsed, narrowing: dict, stop: int) -> list[tuple[float, int]] | None:
+        """The best `stop` (score, document number) of a query of words, from sets of document
+        numbers; None when the query holds anything else, or matches too many to score one by one."""
+        if "filter" not in narrowing and (
+            self._fewest(searcher, parsed) - len(narrowing.get("mask", ())) > SET_SCORED_MATCHES
+        ):
+            return None  # a common word: the collector skips what cannot rank, without reading it all
+        docs = self._matching(searcher, parsed)
+        if docs is None:
+            return None
+        if "filter" in narrowing:
+            docs = docs & narrowing["filter"]
+        if "mask" in narrowing:
+            docs = docs - narrowing["mask"]
+        if len(docs) > SET_SCORED_MATCHES:
+            return None
+        return self._scored(searcher, parsed, docs)[:stop]
+
     def search(
         self,
         query_string,
@@ -199,9 +392,14 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         # matches, which Whoosh finds by running the query a second time.
         try:
             with _search_lock:
-                results = searcher.search(parsed, limit=stop, sortedby=sort_fields, reverse=reverse, **narrowing)
-                found = [(hit.fields(), hit.score) for hit in results[start:stop]]
-                hits = results.scored_length()
+                top = None if sort_fields else self._set_search(searcher, parsed, narrowing, stop)
+                if top is not None:
+                    found = [(searcher.stored_fields(doc), score) for score, doc in top[start:stop]]
+                    hits = len(top)
+                else:
+                    results = searcher.search(parsed, limit=stop, sortedby=sort_fields, reverse=reverse, **narrowing)
+                    found = [(hit.fields(), hit.score) for hit in results[start:stop]]
+                    hits = results.scored_length()
         except ValueError:
             return {"results": [], "hits": 0}
         result_class = result_class or SearchResult

@@ -3,7 +3,8 @@
 Everything the reader types goes through haystack's escaping; no search
 engine syntax gets through. A query needs every word (build); a question
 written in plain words, which no post may hold word for word, can be asked
-again needing only some of them (build_any_word).
+again needing all of them but one (build_all_but_one), or only some of them
+(build_any_word).
 """
 
 import re
@@ -15,6 +16,8 @@ from search.analysis import BilingualAnalyzer, composed
 
 TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 MAX_TERMS = 12
+# Words in a query that build_all_but_one asks for: one combination of words per word left out.
+MAX_NEAR_TERMS = 4
 ANALYZER = BilingualAnalyzer()
 
 
@@ -91,6 +94,22 @@ def build_any_word(text: str) -> SQ | None:
     relevance; None when it has fewer than two, where it would ask the same as build()."""
     clauses, excluded = _clauses(text)
     return _joined(clauses, excluded, every=False) if len(clauses) > 1 else None
+
+
+def build_all_but_one(text: str) -> SQ | None:
+    """The same query needing every word but any one (and still none of the excluded ones): the
+    near misses of a query no post answers in full. None below three words, where it would ask
+    the same as build_any_word(), and above MAX_NEAR_TERMS, where each post may miss several."""
+    clauses, excluded = _clauses(text)
+    if not 3 <= len(clauses) <= MAX_NEAR_TERMS:
+        return None
+    query = None
+    for left_out in range(len(clauses)):
+        near = _joined([clause for n, clause in enumerate(clauses) if n != left_out], [], every=True)
+        query = near if query is None else query | near
+    for clause in excluded:
+        query &= ~clause
+    return query
 
 
 def positive_words(text: str) -> list[str]:

@@ -191,32 +191,62 @@ class Found:
     some_words: bool = False
 
 
-def _found_ids(viewer, filters: Filters, sq) -> list[int]:
-    """The ids of the posts to show, ranked, one per thread unless looking at replies."""
+def _ranked_ids(viewer, filters: Filters, sq) -> list[tuple[int, int]]:
+    """(post id, thread id) of the best MAX_HITS hits that the viewer may see, ranked."""
     sqs = _narrow(SearchQuerySet().filter(sq), filters, viewer)
     if SORTS[filters.sort]:
         sqs = sqs.order_by(SORTS[filters.sort])
-    found, seen = [], set()
-    for pk, thread_id in _verified_ids(list(sqs[:MAX_HITS]), viewer):
-        if filters.type == "posts" or thread_id not in seen:
-            seen.add(thread_id)
-            found.append(pk)
+    return _verified_ids(list(sqs[:MAX_HITS]), viewer)
+
+
+def _shown_ids(filters: Filters, ranked) -> list[int]:
+    """The ids of the posts to show, in ranking order, one per thread unless looking at replies."""
+    found, seen_posts, seen_threads = [], set(), set()
+    for pk, thread_id in ranked:
+        if pk in seen_posts or (filters.type != "posts" and thread_id in seen_threads):
+            continue
+        seen_posts.add(pk)
+        seen_threads.add(thread_id)
+        found.append(pk)
     return found
+
+
+def _some_words_ids(viewer, filters: Filters) -> list[int]:
+    """For a query no post answers in full: the posts missing one of its words, best first; and
+    when those fill less than a page, after them the posts with any of its words.
+
+    A post that misses one word of three answers the question better than one holding a
+    single word; and ranking only the near misses spares ranking every post that holds any
+    word (three common words: 71 posts rather than 14,000 at 100,000 posts).
+    """
+    near, shown = [], []
+    if (all_but_one := query_parser.build_all_but_one(filters.q)) is not None:
+        near = _ranked_ids(viewer, filters, all_but_one)
+        shown = _shown_ids(filters, near)
+        if len(shown) >= PER_PAGE:
+            return shown
+    loose = query_parser.build_any_word(filters.q)
+    if loose is None:
+        return shown
+    anywhere = _ranked_ids(viewer, filters, loose)
+    if SORTS[filters.sort]:
+        return _shown_ids(filters, anywhere)  # newest or best voted first, whatever words they hold
+    return _shown_ids(filters, [*near, *anywhere][:MAX_HITS])
 
 
 def search(viewer, filters: Filters, page_number=1) -> Found:
     """A page of results, one per thread (its best-matching post), and the number of threads found.
 
     A question in plain words that no post holds word for word is asked again, needing only
-    some of its words: the posts holding the most of them come first.
+    some of its words: the posts missing only one of them come first.
     """
     sq = query_parser.build(filters.q)
     if sq is None:
         return Found(Paginator([], PER_PAGE).get_page(1))
-    found = _found_ids(viewer, filters, sq)
+    found = _shown_ids(filters, _ranked_ids(viewer, filters, sq))
     some_words = False
-    if not found and (loose := query_parser.build_any_word(filters.q)) is not None:
-        found = _found_ids(viewer, filters, loose)
+    if not found:
+        found = _some_words_ids(viewer, filters)
         some_words = bool(found)
     page = Paginator(found, PER_PAGE).get_page(page_number)
     words = query_parser.positive_words(filters.q)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from forum import services
 from forum.models import Post, Thread
+from search.selectors import PER_PAGE
 
 UTC = ZoneInfo("UTC")
 
@@ -419,6 +420,48 @@ def test_when_no_post_has_any_of_the_words_the_page_says_nothing_matches(search_
     assert page.results == []
     assert "Nothing matches" in page.main.text
     assert SOME_WORDS not in page.main.text
+
+
+@pytest.fixture
+def near_misses(make_thread, discussion, member, index_now):
+    """No post has all three of "halo update router": one holds two of them, the other one, loudly."""
+    one_word = make_thread(
+        category=discussion, author=member, title="Router router", body="Router settings: which router, which mesh?"
+    )
+    two_words = make_thread(
+        category=discussion,
+        author=member,
+        title="Evening lights",
+        body="Since the last halo update the living room lights flicker a little every evening around eight.",
+    )
+    index_now()
+    return one_word, two_words
+
+
+def test_with_no_post_holding_every_word_those_missing_one_come_first(search_page, near_misses):
+    one_word, two_words = near_misses
+
+    page = search_page(q="halo update router")
+
+    assert page.titles == [two_words.title, one_word.title]
+    assert page.count == 2
+    assert SOME_WORDS in page.main.text
+
+
+def test_a_page_of_posts_missing_one_word_leaves_out_those_with_fewer(
+    search_page, near_misses, make_thread, discussion, member, index_now
+):
+    one_word, _two_words = near_misses
+    for n in range(PER_PAGE):
+        make_thread(category=discussion, author=member, title=f"Lamp {n}", body="The halo router flickers.")
+    index_now()
+
+    page = search_page(q="halo update router")
+
+    assert page.count == PER_PAGE + 1
+    assert one_word.title not in page.titles
+    assert one_word.title not in search_page(q="halo update router", page=2).titles
+    assert SOME_WORDS in page.main.text
 
 
 # Titles weigh more ---------------------------------------------------------------------
