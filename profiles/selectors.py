@@ -31,6 +31,7 @@ from profiles.services import can_edit_profile
 from reputation import badges
 from reputation import selectors as reputation_selectors
 from reputation.models import BadgeAward, ReputationEntry
+from web.prepared import Prepared
 
 TABS = ("summary", "activity", "badges", "reputation")
 ACTIVITY_KINDS = ("threads", "replies", "accepted", "endorsed", "votes")
@@ -157,15 +158,42 @@ def _knows_about(member: Member, viewer) -> list[KnownTag]:
     return [KnownTag(**row) for row in reputation_selectors.known_tags(member, viewer, limit=KNOWN_TAGS)]
 
 
+def _summary_replies(kind: str, member, accesses: tuple) -> QuerySet[Post]:
+    """The member's best replies ("best") or accepted answers ("accepted") that readers of
+    `accesses` may read, as the summary lists them."""
+    replies = Post.objects.filter(
+        visibility=Visibility.VISIBLE,
+        thread__visibility=Visibility.VISIBLE,
+        thread__category__access__in=accesses,
+        author=member,
+        is_opening=False,
+    )
+    replies = replies.select_related("thread__category", "endorsed_by").defer("body")
+    if kind == "best":
+        return replies.filter(score__gt=0).order_by("-score", "-created_at", "-id")[:SUMMARY_ITEMS]
+    return replies.filter(_accepted_answers(member)).order_by("-thread__accepted_at", "-id")[:SUMMARY_ITEMS]
+
+
+# The summary's two lists, per kind and readers' accesses, their SQL compiled once
+# (web/prepared.py): building and compiling them cost more than running them.
+_SUMMARY_LISTS: dict[tuple, Prepared] = {}
+
+
+def summary_replies(kind: str, member: Member, viewer) -> list[Post]:
+    accesses = tuple(permissions.readable_accesses(viewer))
+    prepared = _SUMMARY_LISTS.get((kind, accesses))
+    if prepared is None:
+        prepared = _SUMMARY_LISTS.setdefault(
+            (kind, accesses), Prepared(lambda member: _summary_replies(kind, member, accesses))
+        )
+    return prepared.objects(member=member.pk)
+
+
 def summary(member: Member, viewer) -> Summary:
-    replies = _posts(member, viewer).filter(is_opening=False).select_related("thread__category", "endorsed_by")
-    replies = replies.defer("body")
-    best = replies.filter(score__gt=0).order_by("-score", "-created_at", "-id")[:SUMMARY_ITEMS]
-    accepted = replies.filter(_accepted_answers(member)).order_by("-thread__accepted_at", "-id")[:SUMMARY_ITEMS]
     return Summary(
         counts=contribution_counts(member, viewer),
-        best_replies=_with_excerpts(best),
-        accepted=_with_excerpts(accepted),
+        best_replies=_with_excerpts(summary_replies("best", member, viewer)),
+        accepted=_with_excerpts(summary_replies("accepted", member, viewer)),
         top_tags=_top_tags(member, viewer),
         recent_badges=earned_badges(member, viewer, limit=SUMMARY_ITEMS + 1),
         knows_about=_knows_about(member, viewer),
