@@ -48,7 +48,7 @@ class BearerToken(HttpBearer):
     def __call__(self, request) -> Caller:
         header = request.headers.get("Authorization", "")
         if not header:
-            _take_anonymous(request)
+            take_anonymous(request)
             if self.write:
                 raise AuthenticationError(
                     401, _("Writing needs a personal API token, in the Authorization header (Bearer, then the token).")
@@ -56,7 +56,7 @@ class BearerToken(HttpBearer):
             return VISITOR
         scheme, _space, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            _take_anonymous(request)
+            take_anonymous(request)
             message = _("Send the token in the Authorization header: the word Bearer, a space, then the token.")
             raise AuthenticationError(401, message)
         return self.authenticate(request, raw.strip())
@@ -64,7 +64,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token: str) -> Caller:
         found = services.token_for(token)
         if found is None:
-            _take_anonymous(request)
+            take_anonymous(request)
             raise AuthenticationError(401, _("This token is not valid: it was revoked, or its account is closed."))
         if self.write and not found.may_write:
             raise PermissionDenied(_("This token may only read: create one with the read and write scope to write."))
@@ -78,7 +78,7 @@ class BearerToken(HttpBearer):
         return Caller(member=found.member, token=found)
 
 
-def _take_anonymous(request):
+def take_anonymous(request):
     """A request without a valid token counts against its client address's limit."""
     limits.take(
         f"api:address:{limits.client_address(request)}",

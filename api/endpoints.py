@@ -6,6 +6,7 @@ the site's views, call one service, answer. Refusals are JSON with a message: 40
 401 no or bad token, 403 not allowed, 404 not there (or not readable), 429 too fast.
 """
 
+from functools import wraps
 from typing import Literal
 
 from csp.decorators import csp_update
@@ -14,16 +15,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Status, Swagger
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError
 
 from api import schemas, selectors
-from api.auth import BearerToken, viewer
+from api.auth import BearerToken, take_anonymous, viewer
 from api.cursors import BadCursor
 from forum import permissions
 from forum import services as forum_services
 from ideas import services as idea_services
 from ideas.models import Status as IdeaStatus
 from search import selectors as search_selectors
+from web import pagecache
 from web.limits import RateLimited
 
 READ = BearerToken()
@@ -95,10 +98,33 @@ READ_ERRORS = dict.fromkeys((400, 401, 404, 422, 429), schemas.Error)
 WRITE_ERRORS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.Error)
 
 
-def read(path: str, response, **kwargs):
-    return api.get(
+def read(path: str, response, *, shared: bool = True, **kwargs):
+    """A read, which takes a token or none. Visitors' reads are `shared` (see below), but for those
+    whose answer does not follow the content's generation (search: the index catches up later)."""
+    register = api.get(
         f"/v1{path}", auth=READ, response={200: response, **READ_ERRORS}, openapi_extra=OPTIONAL_TOKEN, **kwargs
     )
+    if not shared:
+        return register
+    return lambda function: decorate_view(_shared_with_visitors)(register(function))
+
+
+def _shared_with_visitors(run):
+    """A read without a token is answered, as visitors' pages are, from the copy another visitor
+    got in this generation of the content (web/pagecache.py): the same JSON for everyone who
+    sends no token. A request with an Authorization header (a token, or a wrong one) is always
+    answered for itself, and a copy counts against the address's limit like any answer."""
+
+    @wraps(run)
+    def shared(request, *args, **kwargs):
+        if "Authorization" in request.headers:
+            return run(request, *args, **kwargs)
+        try:
+            return pagecache.shared_with_visitors(request, lambda: run(request, *args, **kwargs), on_hit=take_anonymous)
+        except RateLimited as exc:
+            return _limited(request, exc)
+
+    return shared
 
 
 def write(path: str, response, status: int = 200, **kwargs):
@@ -175,7 +201,7 @@ def get_idea(request, idea_id: int = Id):
     return schemas.idea_out(selectors.idea(viewer(request), idea_id))
 
 
-@read("/search", schemas.SearchPage, tags=["search"])
+@read("/search", schemas.SearchPage, shared=False, tags=["search"])
 def search(
     request,
     q: str = Query(..., min_length=1, max_length=search_selectors.MAX_QUERY_LENGTH, description="As in the search box"),

@@ -346,14 +346,27 @@ def shared_page(view=None, *, fill=None):
 def _for_visitor(view, request, reader, args, kwargs):
     if reader is None:
         return view(request, *args, **kwargs)
-    key = _key(request, reader)
+    return shared_with_visitors(request, lambda: view(request, *args, **kwargs))
+
+
+def shared_with_visitors(request, respond, *, on_hit=None):
+    """The answer to a visitor's GET: the copy that another visitor was given for the same
+    address (and language, and banner) in this generation, else `respond()`'s, kept for the
+    next one when it is a 200. `on_hit(request)` runs before a copy is served (the JSON API
+    counts it against the address's limit; it may raise). Callers decide who is a visitor:
+    pages, a reader with no session cookie; the API, a request with no token."""
+    if not settings.PAGE_CACHE or request.method != "GET":
+        return respond()
+    key = _key(request, "visitor")
     cached = cache.get(key)
     if cached is not None:
+        if on_hit is not None:
+            on_hit(request)
         content, content_type = cached
         response = HttpResponse(content, content_type=content_type)
         response["X-Page-Cache"] = "hit"
         return response
-    response = view(request, *args, **kwargs)
+    response = respond()
     if _storable(response):
         cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
     return response
