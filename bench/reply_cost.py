@@ -8,7 +8,8 @@ followers are the thread's). Members who do not follow the big thread post repli
 after the other through the reply form (the test client: the same view, middleware and
 after-commit work as under daphne, without the network). For each reply: the wall and CPU
 time of the request, the time SQLite's write lock was held (from BEGIN IMMEDIATE to COMMIT:
-what serializes every writer of the site), and the SQL statements run inside and outside the
+what serializes every writer of the site; in wall time and in the thread's CPU time, which
+other processes on the machine do not inflate), and the SQL statements run inside and outside the
 transaction. Prints JSON: p50 / p95 of each figure, and the statements of the last reply.
 """
 
@@ -41,7 +42,7 @@ class Watch:
     """The write transaction's span and the statements run in and out of it, on one connection."""
 
     def __init__(self):
-        self.began = self.lock_ms = None
+        self.began = self.lock_ms = self.lock_cpu_ms = None
         self.inside, self.outside = [], []
         wrapper = connections["default"].__class__
         start, commit = wrapper._start_transaction_under_autocommit, wrapper._commit
@@ -49,7 +50,7 @@ class Watch:
 
         def timed_start(self):
             start(self)
-            watch.began = time.perf_counter()
+            watch.began, watch.began_cpu = time.perf_counter(), time.thread_time()
 
         def timed_commit(self):
             try:
@@ -57,6 +58,7 @@ class Watch:
             finally:
                 if watch.began is not None:
                     watch.lock_ms = (watch.lock_ms or 0) + (time.perf_counter() - watch.began) * 1000
+                    watch.lock_cpu_ms = (watch.lock_cpu_ms or 0) + (time.thread_time() - watch.began_cpu) * 1000
                     watch.began = None
 
         wrapper._start_transaction_under_autocommit, wrapper._commit = timed_start, timed_commit
@@ -66,7 +68,7 @@ class Watch:
         return execute(sql, params, many, context)
 
     def reset(self):
-        self.began = self.lock_ms = None
+        self.began = self.lock_ms = self.lock_cpu_ms = None
         self.inside, self.outside = [], []
 
 
@@ -114,7 +116,7 @@ def main():
         clients.append(client)
     url = f"/t/{thread.slug}/{thread.pk}/reply/"
     watch = Watch()
-    wall, cpu, lock, inside, outside = [], [], [], [], []
+    wall, cpu, lock, lock_cpu, inside, outside = [], [], [], [], [], []
     profile = cProfile.Profile() if options.profile else None
     with connection.execute_wrapper(watch):
         # The first reply of each member warms its client (its middleware) and makes it a follower.
@@ -135,13 +137,15 @@ def main():
                 wall.append((ended - started) * 1000)
                 cpu.append((ended_cpu - started_cpu) * 1000)
                 lock.append(watch.lock_ms or 0.0)
+                lock_cpu.append(watch.lock_cpu_ms or 0.0)
                 inside.append(len(watch.inside))
                 outside.append(len(watch.outside))
     if profile:
         profile.dump_stats(options.profile)
-    kinds = {}
-    for sql in watch.inside:
-        kinds[kind(sql)] = kinds.get(kind(sql), 0) + 1
+    kinds, outside_kinds = {}, {}
+    for statements, counted in ((watch.inside, kinds), (watch.outside, outside_kinds)):
+        for sql in statements:
+            counted[kind(sql)] = counted.get(kind(sql), 0) + 1
     followers = Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).count()
     print(
         json.dumps(
@@ -151,9 +155,11 @@ def main():
                 "wall_ms": summary(wall),
                 "cpu_ms": summary(cpu),
                 "write_lock_ms": summary(lock),
+                "write_lock_cpu_ms": summary(lock_cpu),
                 "statements_in_transaction": max(inside),
                 "statements_outside": max(outside),
                 "last_reply_in_transaction": kinds,
+                "last_reply_outside": outside_kinds,
             },
             indent=2,
         )
