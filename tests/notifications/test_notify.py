@@ -457,3 +457,18 @@ def test_a_live_reply_is_rendered_after_the_commit_and_a_failure_there_harms_not
     assert Thread.objects.get(pk=thread.pk).posts.filter(pk=reply.pk).exists()
     assert kinds_of(member) == [Kind.REPLY]
     assert "template broke" in caplog.text
+
+
+def test_a_recipient_read_from_values_has_what_the_role_rules_read(make_member):
+    from datetime import timedelta
+
+    from notifications.services import Recipient, recipients
+    from profiles import roles
+    from profiles.models import Member
+
+    assert set(roles.ROLE_FIELDS) <= set(Recipient._fields)
+    moderator = make_member(moderator=True, suspended_until=timezone.now() + timedelta(days=1))
+
+    (read,) = recipients(Member.objects.filter(pk=moderator.pk))
+
+    assert roles.is_member(read) and not roles.is_moderator(read) and roles.is_suspended(read)
