@@ -75,7 +75,10 @@ def _push_reply(post):
     url = reverse("forum:post_fragment", args=[post.pk])
 
     def build():
-        # Rendered after the commit, not while the reply's transaction holds the write lock.
+        # Rendered after the commit, not while the reply's transaction holds the write lock;
+        # not at all when no page of the thread, nor of its category's lists, is open.
+        if push.listened([push.thread_group(thread.pk), push.category_group(thread.category_id)]) == set():
+            return []
         replies = {"count": thread.reply_count, "text": {}}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
