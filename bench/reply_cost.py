@@ -1,7 +1,11 @@
 """What one reply to the big thread costs, in-process: the figures a loaded server hides.
 
-    python -m bench.reply_cost --replies 40 > figures.json
-    python -m bench.reply_cost --replies 40 --profile reply.prof   # and a cProfile of them
+    python -m bench.run --scale full --only replies --keep      # leaves /tmp/agora-bench-XXXX
+    S=/tmp/agora-bench-XXXX; VAR_DIR=$S DATABASE_URL=sqlite:///$S/db.sqlite3 SEARCH_PATH=$S/whoosh \
+        POSTING_LIMITS=false RATE_LIMITS=false EMAIL_URL=memory:// python -m bench.reply_cost --replies 60
+    ... python -m bench.reply_cost --replies 60 --profile reply.prof   # and a cProfile of them
+
+It writes replies: run it on a copy of the kept folder to compare two versions of the code.
 
 Runs inside the benchmark's site after seed_demo and bench.sessions --follow-big-thread (its
 followers are the thread's). Members who do not follow the big thread post replies to it one
