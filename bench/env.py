@@ -34,6 +34,15 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in seconds, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def open_descriptors(pid: int) -> int:
     """File descriptors a process holds (sockets, files, pipes), from /proc."""
     try:

@@ -8,6 +8,7 @@
     python -m bench.run --only answering       # choosing whom to invite to answer, at the scale's size
     BENCH_DATABASE_URL=postgres://… python -m bench.run --only postgres-search   # search on PostgreSQL
     python -m bench.run --only reading         # the member home with unread counts; read positions under load
+    python -m bench.run --only replies         # members replying at once to the big thread its followers follow
 
 Everything runs in a temporary folder: a fresh database seeded with seed_demo,
 a fresh Whoosh index, daphne processes on loopback ports. Pages under load are
@@ -32,7 +33,16 @@ from urllib.parse import urlsplit
 import redis
 
 from bench import load, replies, sockets
-from bench.env import ROOT, Site, bare_django, open_descriptors, raise_open_file_limit, rss_mb, tcp_connections_to
+from bench.env import (
+    ROOT,
+    Site,
+    bare_django,
+    cpu_seconds,
+    open_descriptors,
+    raise_open_file_limit,
+    rss_mb,
+    tcp_connections_to,
+)
 
 SCALES = {
     "full": {
@@ -594,6 +604,14 @@ def _page_figures(figures) -> dict:
     }
 
 
+def replies_only(site, scale, report):
+    """The reply burst alone, as server() leaves it: alice and the scale's crowd follow the big thread."""
+    sessions = json.loads(
+        site.python("bench.sessions", "alice", "--crowd", str(scale["followers"]), "--follow-big-thread").stdout
+    )
+    reply_burst(site, scale, report, sessions["thread"], following=set(sessions["sessions"]))
+
+
 def reply_burst(site, scale, report, thread_url, following: set[str]):
     """Members who do not follow the big thread reply to it at once, on a fresh server (it writes).
 
@@ -604,7 +622,12 @@ def reply_burst(site, scale, report, thread_url, following: set[str]):
     )["sessions"]
     writers = [key for name, key in crowd.items() if name not in following][: scale["repliers"]]
     url = site.start_server()
+    cpu_before = cpu_seconds(site.servers[0].pid)
     burst = replies.reply_burst(url, thread_url, writers, seconds=scale["load_seconds"])
+    # The server's CPU per reply: what one process can do, whatever else runs on the machine.
+    burst["server_cpu_ms_per_post"] = round(
+        (cpu_seconds(site.servers[0].pid) - cpu_before) * 1000 / max(burst["posts"], 1), 1
+    )
     site.stop_server()
     report.data["replies"] = {**burst, "followers": len(following)}
     met = (
@@ -616,7 +639,7 @@ def reply_burst(site, scale, report, thread_url, following: set[str]):
     report.add(
         f"{burst['members']} members replying at once, {len(following)} followers ({machine()['database']})",
         f"{burst['posts_per_s']} posts/s, p50 / p95 {burst['p50_ms']} / {burst['p95_ms']} ms, "
-        f"{burst['failures']} failed",
+        f"{burst['failures']} failed, server CPU {burst['server_cpu_ms_per_post']} ms a reply",
         f">= {TARGETS['replies_per_s']} posts/s, p95 < {TARGETS['replies_p95_ms']} ms",
         met,
     )
@@ -774,7 +797,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     parser.add_argument(
         "--only",
-        choices=["redis-sockets", "ideas", "answering", "reading", "postgres-search"],
+        choices=["redis-sockets", "ideas", "answering", "reading", "postgres-search", "replies"],
         help="Only these rows, on a minimal site (the scale sets its size).",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
@@ -794,6 +817,9 @@ def main():
         elif options.only == "reading":
             seed(site, scale, report)  # the threads and members of a community of the scale's size
             reading(site, scale, report)
+        elif options.only == "replies":
+            seed(site, scale, report)  # the big thread and its members, in a database of the scale's size
+            replies_only(site, scale, report)
         elif options.only:
             seed(site, SCALES["tiny"], Report())  # members and sessions; the rows read no other content
             {"redis-sockets": sockets_on_redis, "ideas": ideas}[options.only](site, scale, report)

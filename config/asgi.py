@@ -19,7 +19,9 @@ from config.concurrency import BoundedConcurrency  # noqa: E402
 from notifications.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = (
-    BoundedConcurrency(django_asgi_app, settings.HTTP_CONCURRENCY) if settings.HTTP_CONCURRENCY else django_asgi_app
+    BoundedConcurrency(django_asgi_app, settings.HTTP_CONCURRENCY, settings.HTTP_WRITE_CONCURRENCY)
+    if settings.HTTP_CONCURRENCY
+    else django_asgi_app
 )
 application = ProtocolTypeRouter(
     {

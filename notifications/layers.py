@@ -7,7 +7,9 @@ three hundred times. Here the same sweep runs at most once per second:
 messages and memberships still expire, at most a second later than they
 would have.
 
-It is still one process only; several daphne processes need REDIS_URL.
+It is still one process only; several daphne processes need REDIS_URL. So it knows every
+socket of the site, and tells which groups hold one (web.push.listened): a reply's pushes to
+followers who have no page open are not built or sent.
 """
 
 import time
@@ -33,3 +35,8 @@ class SweepingInMemoryChannelLayer(InMemoryChannelLayer):
     async def flush(self):
         await super().flush()
         self._next_sweep = 0.0
+
+    def listened(self, groups) -> set[str]:
+        """Those of `groups` that hold a socket now (read from a request's thread: a lookup in the
+        loop's dict, which a membership added or removed meanwhile changes atomically)."""
+        return {group for group in groups if self.groups.get(group)}

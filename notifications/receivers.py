@@ -22,7 +22,7 @@ from moderation import events as moderation_events
 from notifications import access, announcements
 from notifications.access import session_fingerprint
 from notifications.models import Kind
-from notifications.services import notify, notify_each, renotify
+from notifications.services import Recipient, notify, notify_each, recipients, renotify
 from profiles import events as profile_events
 from profiles import roles
 from profiles.models import Member
@@ -34,7 +34,7 @@ def _url(post):
     return reverse("forum:post", args=[post.pk])
 
 
-def _thread_people(thread, *also) -> list[Member]:
+def _thread_people(thread, *also) -> list[Recipient]:
     """The thread's followers and its author (who may have stopped following), and the members
     of the querysets `also`, in one query, with what telling them reads: their roles (may they
     read it?) and language."""
@@ -42,7 +42,7 @@ def _thread_people(thread, *also) -> list[Member]:
     people |= Q(pk=thread.author_id)
     for members in also:
         people |= Q(pk__in=members)
-    return list(Member.objects.filter(people).only(*roles.ROLE_FIELDS, "language"))
+    return recipients(Member.objects.filter(people))
 
 
 def on_reply_posted(sender, post, quoted=(), mentioned=(), announces=False, **kwargs):
@@ -75,7 +75,10 @@ def _push_reply(post):
     url = reverse("forum:post_fragment", args=[post.pk])
 
     def build():
-        # Rendered after the commit, not while the reply's transaction holds the write lock.
+        # Rendered after the commit, not while the reply's transaction holds the write lock;
+        # not at all when no page of the thread, nor of its category's lists, is open.
+        if push.listened([push.thread_group(thread.pk), push.category_group(thread.category_id)]) == set():
+            return []
         replies = {"count": thread.reply_count, "text": {}}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
@@ -151,8 +154,7 @@ def on_thread_posted(sender, thread, post, mentioned=(), **kwargs):
     told = [(m, Kind.MENTION) for m in mentioned]
     for why, members in hooks.new_thread_audiences(thread).items():
         if why in AUDIENCE_KINDS:
-            people = Member.objects.filter(pk__in=members).only(*roles.ROLE_FIELDS, "language")
-            told += [(m, AUDIENCE_KINDS[why]) for m in people]
+            told += [(m, AUDIENCE_KINDS[why]) for m in recipients(Member.objects.filter(pk__in=members))]
     notify_each(kinds=told, actor=post.author, thread=thread, post=post, url=_url(post))
     _push_new_thread(thread)
 

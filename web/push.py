@@ -78,6 +78,28 @@ def control(group: str, kind: str, **fields) -> Push:
     return Push(group, {"type": kind, **fields})
 
 
+def listened(groups: Iterable[str]) -> set[str] | None:
+    """Those of `groups` that hold a socket now, when the channel layer can tell: the in-memory
+    layer serves one process, so it knows every socket of the site (notifications.layers).
+    None when it cannot (Redis: the sockets are in other processes too).
+
+    A push to a group with no socket reaches no one; a socket that joins later asks for what it
+    missed when it subscribes (resume), so leaving such pushes out loses nothing."""
+    try:
+        layer = get_channel_layer()
+    except Exception:
+        return None
+    return _listened(layer, groups)
+
+
+def _listened(layer, groups) -> set[str] | None:
+    # Looked up on the class: the Redis pub/sub layer answers any attribute of its instance
+    # through the event loop's own layer, and a request's thread has no loop.
+    if getattr(type(layer), "listened", None) is None:
+        return None
+    return layer.listened(groups)
+
+
 def send_many(pushes: Iterable[Push]):
     """Send in one trip to the event loop: a fan-out to a hundred followers costs one thread
     hop, not a hundred. Never raises, and never holds the caller more than PUSH_TIMEOUT:
@@ -93,6 +115,11 @@ def send_many(pushes: Iterable[Push]):
         return
     if layer is None:
         return
+    heard = _listened(layer, {push.group for push in pushes})
+    if heard is not None:  # no trip to the event loop for groups that hold no socket
+        pushes = [push for push in pushes if push.group in heard]
+        if not pushes:
+            return
     if channel_layer.unreachable():  # Redis failed a moment ago (logged then): do not wait on it again
         log.info("channel layer unreachable: %d pushes skipped; clients will catch up on resume", len(pushes))
         return

@@ -63,6 +63,7 @@ async def test_the_server_application_serves_http_through_the_limit(settings):
 
     assert isinstance(asgi.http_app, BoundedConcurrency)
     assert asgi.http_app.limit == settings.HTTP_CONCURRENCY
+    assert asgi.http_app.write_limit == settings.HTTP_WRITE_CONCURRENCY
     scope = {
         "type": "http",
         "method": "GET",
@@ -79,3 +80,24 @@ async def test_the_server_application_serves_http_through_the_limit(settings):
     body = await communicator.receive_output(5)
     assert start["status"] == 200
     assert body["body"] == b"ok"
+
+
+async def test_requests_that_may_write_run_one_at_a_time_beside_the_reads():
+    inner = Recorder()
+    bounded = BoundedConcurrency(inner, 3, write_limit=1)
+
+    writes = [asyncio.create_task(bounded({"type": "http", "method": "POST"}, None, None)) for _ in range(4)]
+    await asyncio.sleep(0.05)
+    assert inner.running == 1  # the other writes wait on the event loop, holding no thread
+    reads = [asyncio.create_task(bounded({"type": "http", "method": "GET"}, None, None)) for _ in range(4)]
+    await asyncio.sleep(0.05)
+    assert inner.running == 3  # the reads take the free threads
+
+    inner.release.set()
+    await asyncio.wait_for(asyncio.gather(*writes, *reads), 2)
+    assert (inner.most, inner.done) == (3, 8)
+
+
+def test_a_negative_write_limit_is_refused():
+    with pytest.raises(ValueError):
+        BoundedConcurrency(Recorder(), 2, write_limit=-1)

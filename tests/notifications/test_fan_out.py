@@ -6,11 +6,14 @@ follower, whether the reply writes the followers' notifications or collapses int
 """
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from forum.models import Follow
 from notifications.models import Kind, Notification
+from web import push
 
 # The whole request: session and member, the thread, the transaction (post, counters,
 # follow, badges, contribution rows, notifications, index queue, the author's read position)
@@ -87,3 +90,34 @@ def test_muted_and_inactive_followers_are_left_out_of_a_large_fan_out(
     told = set(Notification.objects.filter(thread=thread, kind=Kind.FOLLOWED_REPLY).values_list("recipient", flat=True))
     assert told == {m.pk for m in followers[2:]}
     assert Notification.objects.filter(thread=thread, recipient=thread.author, kind=Kind.REPLY).count() == 1
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """The groups of every message pushed, by type, in place of sending them."""
+    groups = []
+
+    def send_many(pushes):
+        groups.extend((one.group, one.event.get("message", {}).get("type")) for one in pushes)
+
+    monkeypatch.setattr(push, "send_many", send_many)
+    return groups
+
+
+def test_the_followers_pushes_are_made_only_for_those_with_a_page_open(
+    replier, followed_thread, pushed, django_capture_on_commit_callbacks
+):
+    if push.listened([]) is None:
+        pytest.skip("the channel layer cannot tell which groups hold a socket (Redis)")
+    thread, followers = followed_thread(40)
+    reader = followers[7]
+    layer = get_channel_layer()
+    async_to_sync(layer.group_add)(push.member_group(reader.pk), "specific.reader!one")
+    try:
+        reply_queries(replier, thread, "Try the warm white one.", django_capture_on_commit_callbacks)
+    finally:
+        async_to_sync(layer.flush)()
+
+    # Every follower is told (the rows); only the one with a page open is pushed to.
+    assert unread_counts_of(thread, followers) == {1}
+    assert [group for group, kind in pushed if kind == "notification"] == [push.member_group(reader.pk)]

@@ -17,6 +17,7 @@ from forum.quotes import quote_markdown
 from notifications import messages
 from notifications.models import Kind, Notification, Preference
 from notifications.services import DEFAULT_EMAIL, mark_read, missed_since, set_preferences, unread_count
+from web import push
 
 
 def rows_of(member, **filters) -> list[Notification]:
@@ -446,6 +447,7 @@ def test_a_live_reply_is_rendered_after_the_commit_and_a_failure_there_harms_not
         raise RuntimeError("template broke")
 
     monkeypatch.setattr(receivers, "render_to_string", failing_render)
+    monkeypatch.setattr(push, "listened", lambda groups: None)  # as if a page of the thread were open
 
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.post_reply(thread=thread, author=other_member, body="Hold the button.")
@@ -457,3 +459,34 @@ def test_a_live_reply_is_rendered_after_the_commit_and_a_failure_there_harms_not
     assert Thread.objects.get(pk=thread.pk).posts.filter(pk=reply.pk).exists()
     assert kinds_of(member) == [Kind.REPLY]
     assert "template broke" in caplog.text
+
+
+def test_a_recipient_read_from_values_has_what_the_role_rules_read(make_member):
+    from datetime import timedelta
+
+    from notifications.services import Recipient, recipients
+    from profiles import roles
+    from profiles.models import Member
+
+    assert set(roles.ROLE_FIELDS) <= set(Recipient._fields)
+    moderator = make_member(moderator=True, suspended_until=timezone.now() + timedelta(days=1))
+
+    (read,) = recipients(Member.objects.filter(pk=moderator.pk))
+
+    assert roles.is_member(read) and not roles.is_moderator(read) and roles.is_suspended(read)
+
+
+def test_a_live_reply_is_not_rendered_when_no_page_of_the_thread_or_its_lists_is_open(
+    thread, other_member, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import receivers
+
+    if push.listened([]) is None:
+        pytest.skip("the channel layer cannot tell which groups hold a socket (Redis)")
+    rendered = []
+    monkeypatch.setattr(receivers, "render_to_string", lambda *args, **kwargs: rendered.append(args) or "")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_reply(thread=thread, author=other_member, body="Hold the button.")
+
+    assert rendered == []

@@ -10,6 +10,7 @@ one closed in a transaction or after an error never does.
 
 import sqlite3
 import threading
+import time
 
 import pytest
 from django.db import OperationalError
@@ -225,3 +226,37 @@ def test_an_in_memory_database_is_never_kept():
     handler["default"]._close()
 
     assert not any(first is c for cs in base._Idle.connections.values() for c in cs)
+
+
+def test_waiting_writers_get_the_lock_in_the_order_they_came():
+    lock, order = base._FairLock(), []
+    assert lock.acquire()
+
+    def write(n):
+        assert lock.acquire(timeout=10)
+        order.append(n)
+        lock.release()
+
+    threads = []
+    for n in range(6):
+        threads.append(threading.Thread(target=write, args=(n,)))
+        threads[-1].start()
+        while len(lock._waiters) < n + 1:  # queued before the next one comes
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert order == list(range(6))
+    assert not lock.locked()
+
+
+def test_a_writer_that_waits_too_long_gives_up_and_leaves_the_queue():
+    lock = base._FairLock()
+    lock.acquire()
+
+    assert lock.acquire(timeout=0.01) is False
+    assert not lock._waiters
+    lock.release()
+    assert not lock.locked()
+    assert lock.acquire(timeout=0.01)

@@ -5,7 +5,8 @@ commits. SQLite makes it wait by sleeping and trying again, in sleeps that grow 
 under a burst of writes the lock is free much of the time while every waiter sleeps: with
 sixteen members replying at once, half of the server's time went to waiting in BEGIN
 IMMEDIATE. Here the threads of one process queue on a lock of their own, taken before BEGIN
-and given back at COMMIT or ROLLBACK, so the next writer starts the moment the last one ends.
+and given back at COMMIT or ROLLBACK, so the next writer starts the moment the last one ends,
+in the order they came.
 Writers in other processes (a second server, the search worker, a command) still meet
 SQLite's busy timeout. Only transactions (transaction.atomic) queue here; a lone write
 outside one still meets the busy timeout. The wait is bounded by the same timeout as SQLite's:
@@ -23,13 +24,53 @@ notification rows (12 fields) took one statement per 83 followers; SQLite has ta
 since 3.32 (the limit is read from the library), and a thread's followers get theirs in one.
 """
 
+import collections
 import contextlib
 import sqlite3
 import threading
 
 from django.db.backends.sqlite3 import base, features
 
-_writer = threading.Lock()
+
+class _FairLock:
+    """A lock handed to its waiters in the order they came. threading.Lock wakes any waiter,
+    and under a burst of writes some requests lost the race again and again: sixteen members
+    replying at once waited 0.3 s at the median and 0.8 s at the 95th percentile."""
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._waiters: collections.deque[threading.Lock] = collections.deque()
+        self._held = False
+
+    def acquire(self, timeout: float = -1) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            waiter = threading.Lock()
+            waiter.acquire()
+            self._waiters.append(waiter)
+        if waiter.acquire(timeout=timeout):
+            return True  # handed over by release(): still held, now by this thread
+        with self._mutex:
+            try:
+                self._waiters.remove(waiter)
+            except ValueError:
+                return True  # handed over just as the wait ended
+            return False
+
+    def release(self):
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+    def locked(self) -> bool:
+        return self._held
+
+
+_writer = _FairLock()
 
 IDLE_CONNECTIONS = 8  # kept open per database, beyond those in use
 
