@@ -248,10 +248,12 @@ HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 4)
 if HTTP_CONCURRENCY < 0:
     raise SettingError(f"HTTP_CONCURRENCY must be 0 (no limit) or more, not {HTTP_CONCURRENCY}")
 # Of those, requests that may write (POST, PUT, PATCH, DELETE) at once; 0: no limit of their own.
-# SQLite lets one writer in at a time: on it, a second request that writes only competes with
-# the one holding the write lock for the interpreter lock, and both take longer (sixteen
-# members replying at once: 19 ms of CPU per reply with four in flight, 15 ms with one).
-HTTP_WRITE_CONCURRENCY = env_int("HTTP_WRITE_CONCURRENCY", 1 if DATABASES["default"]["ENGINE"] == "web.sqlite" else 0)
+# SQLite lets one writer in at a time: a second write in flight only competes with the one
+# holding the write lock for the interpreter lock (sixteen members replying at once: 19 ms of
+# CPU per reply with four in flight, 15 ms with one). Off by default: with a limit, a write
+# that waits on something slow (a sign-up's email through an SMTP server that does not answer,
+# up to EMAIL_URL's timeout) holds up every other write of the process meanwhile.
+HTTP_WRITE_CONCURRENCY = env_int("HTTP_WRITE_CONCURRENCY", 0)
 if HTTP_WRITE_CONCURRENCY < 0:
     raise SettingError(f"HTTP_WRITE_CONCURRENCY must be 0 (no limit) or more, not {HTTP_WRITE_CONCURRENCY}")
 
