@@ -25,6 +25,12 @@ def post_article(context, post):
 
 
 @register.simple_tag(takes_context=True)
+def post_list(context, posts):
+    """A page of posts (forum/rendering.py), in one tag rather than a loop of them."""
+    return rendering.post_list(context, posts)
+
+
+@register.simple_tag(takes_context=True)
 def thread_row(context, thread):
     """A thread in a list (forum/rendering.py: rendered once, shared between readers)."""
     return rendering.thread_row(context, thread)
