@@ -23,6 +23,7 @@ actions are left as a slot of the page, with what they depend on in the post
 
 from datetime import timedelta
 from functools import lru_cache
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -55,14 +56,18 @@ def _member_key(member) -> tuple | None:
     """What an author card shows of a member (Member.CARD_FIELDS, which thread pages load)."""
     if member is None:
         return None
-    return (member.pk, *(getattr(member, name) for name in Member.CARD_FIELDS))
+    return _card_key(member)
 
 
-def content_key(post, anchor: str) -> tuple:
-    """Everything forum/_post_content.html shows (and what it shows it from)."""
+_card_key = attrgetter("pk", *("avatar_name" if name == "avatar" else name for name in Member.CARD_FIELDS))
+
+
+def content_key(post, anchor: str, language: str | None = None) -> tuple:
+    """Everything forum/_post_content.html shows (and what it shows it from), in `language`
+    (the active one if not given)."""
     sees_body = post.viewer_sees_body
     return (
-        get_language(),
+        language or get_language(),
         anchor,
         post.pk,
         post.is_reply,
@@ -78,10 +83,10 @@ def content_key(post, anchor: str) -> tuple:
     )
 
 
-def actions_key(post, anchor: str, rights: dict) -> tuple:
+def actions_key(post, anchor: str, rights: dict, language: str | None = None) -> tuple:
     """Everything forum/_post_actions.html shows: the post's state and the reader's rights."""
     return (
-        get_language(),
+        language or get_language(),
         anchor,
         post.pk,
         post.score,
@@ -143,7 +148,7 @@ def article(context, post) -> SafeString:
     reader = _reader(context)
     anchor, thread, shared_page = reader.anchor, reader.thread, reader.shared_page
     content = contents.get_or_render(
-        content_key(post, anchor),
+        content_key(post, anchor, reader.clock.language),
         lambda: get_template("forum/_post_content.html").render({"post": post, "anchor": anchor, "slots": _SLOTS}),
     )
     if shared_page is not None:
@@ -153,7 +158,7 @@ def article(context, post) -> SafeString:
         own = slot(name)
     else:
         rights = reader_rights(reader.viewer, thread, post, can_reply=reader.can_reply, moderates=reader.moderates)
-        own = _actions(post, anchor, thread, rights)
+        own = _actions(post, anchor, thread, rights, reader.clock.language)
     warn = reader.warns and post.author_id != reader.member_pk
     html = (
         content.replace(ACTIONS, own)
@@ -226,9 +231,9 @@ def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> 
     }
 
 
-def _actions(post, anchor, thread, rights) -> str:
+def _actions(post, anchor, thread, rights, language=None) -> str:
     return actions.get_or_render(
-        actions_key(post, anchor, rights),
+        actions_key(post, anchor, rights, language),
         lambda: get_template("forum/_post_actions.html").render(
             {"post": post, "anchor": anchor, "thread": thread, "csrf_token": CSRF, **rights}
         ),
@@ -309,7 +314,7 @@ def row_key(thread, heading_level, show_category: bool, marked: bool = False) ->
         thread.score,
         (category.slug, category.colour, category.local_name) if show_category else category.colour,
         tuple((tag.name, tag.slug) for tag in thread.tag_list),
-        (author.name, author.avatar.name, author.initials),
+        (author.name, author.avatar_name, author.initials),
         last.name if last is not None and thread.reply_count else None,
     )
 
