@@ -121,8 +121,10 @@ class _Reader:
 
     def __init__(self, context):
         self.anchor = context.get("anchor") or "post"
-        self.viewer = viewer = context.get("user")
+        viewer = context.get("user")
         self.member_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+        # The member itself, not the lazy object in front of it: the rules read it for each post.
+        self.viewer = getattr(viewer, "_wrapped", viewer)
         self.thread = context["thread"]
         self.moderates = bool(context.get("moderates"))
         self.can_reply = bool(context.get("can_reply"))
