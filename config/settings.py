@@ -136,6 +136,8 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "web.pagecache.context",
             ],
+            # {% url %} with its addresses kept (web/urltag.py).
+            "builtins": ["web.urltag"],
         },
     },
 ]

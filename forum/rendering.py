@@ -23,6 +23,7 @@ actions are left as a slot of the page, with what they depend on in the post
 
 from datetime import timedelta
 from functools import lru_cache
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -31,7 +32,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -55,14 +56,18 @@ def _member_key(member) -> tuple | None:
     """What an author card shows of a member (Member.CARD_FIELDS, which thread pages load)."""
     if member is None:
         return None
-    return (member.pk, *(getattr(member, name) for name in Member.CARD_FIELDS))
+    return _card_key(member)
 
 
-def content_key(post, anchor: str) -> tuple:
-    """Everything forum/_post_content.html shows (and what it shows it from)."""
+_card_key = attrgetter("pk", *("avatar_name" if name == "avatar" else name for name in Member.CARD_FIELDS))
+
+
+def content_key(post, anchor: str, language: str | None = None) -> tuple:
+    """Everything forum/_post_content.html shows (and what it shows it from), in `language`
+    (the active one if not given)."""
     sees_body = post.viewer_sees_body
     return (
-        get_language(),
+        language or get_language(),
         anchor,
         post.pk,
         post.is_reply,
@@ -98,37 +103,92 @@ def actions_key(post, anchor: str, rights: dict, language: str | None = None) ->
     )
 
 
+class _Reader:
+    """What every post of one rendering reads of its context, worked out once per template
+    rendering (kept in its render_context) rather than once per post."""
+
+    __slots__ = (
+        "anchor",
+        "can_reply",
+        "clock",
+        "csrf",
+        "member_pk",
+        "moderates",
+        "shared_page",
+        "thread",
+        "viewer",
+        "warns",
+    )
+
+    def __init__(self, context):
+        self.anchor = context.get("anchor") or "post"
+        viewer = context.get("user")
+        self.member_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+        # The member itself, not the lazy object in front of it: the rules read it for each post.
+        self.viewer = getattr(viewer, "_wrapped", viewer)
+        self.thread = context["thread"]
+        self.moderates = bool(context.get("moderates"))
+        self.can_reply = bool(context.get("can_reply"))
+        self.warns = self.moderates and not context.get("live")
+        self.shared_page = context.get("shared_page")
+        # The token itself only when a form needs it: reading it sets the CSRF cookie, which a
+        # visitor's page (cached, shared) must not.
+        self.csrf = context.get("csrf_token", "")
+        self.clock = Clock()
+
+
+def _reader(context) -> _Reader:
+    render_context = context.render_context
+    reader = render_context.get(_Reader)
+    if reader is None or reader.anchor != (context.get("anchor") or "post"):
+        reader = render_context[_Reader] = _Reader(context)
+    return reader
+
+
 def article(context, post) -> SafeString:
     """The post's article for the reader in `context` (a template context of the thread page,
     or of one post fetched alone: forum.views.threads builds both)."""
-    anchor = context.get("anchor") or "post"
-    viewer = context.get("user")
-    member_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    thread = context["thread"]
-    moderates = bool(context.get("moderates"))
+    reader = _reader(context)
+    anchor, thread, shared_page = reader.anchor, reader.thread, reader.shared_page
     content = contents.get_or_render(
-        content_key(post, anchor),
+        content_key(post, anchor, reader.clock.language),
         lambda: get_template("forum/_post_content.html").render({"post": post, "anchor": anchor, "slots": _SLOTS}),
     )
-    shared_page = context.get("shared_page")
     if shared_page is not None:
         # The page is shared: the buttons are the reader's, filled by actions_for.
         name = f"actions:{anchor}-{post.pk}"
         shared_page.fills.setdefault("actions", {})[name] = ActionsState.of(post, anchor)
         own = slot(name)
     else:
-        rights = reader_rights(viewer, thread, post, can_reply=bool(context.get("can_reply")), moderates=moderates)
-        own = _actions(post, anchor, thread, rights)
-    warn = moderates and not context.get("live") and post.author_id != member_pk
+        rights = reader_rights(reader.viewer, thread, post, can_reply=reader.can_reply, moderates=reader.moderates)
+        own = _actions(post, anchor, thread, rights, reader.clock.language)
+    warn = reader.warns and post.author_id != reader.member_pk
     html = (
         content.replace(ACTIONS, own)
-        .replace(TIME, relative_time(post.created_at))
+        .replace(TIME, reader.clock.time(post.created_at))
         .replace(MODERATE, _warn_link(post.author.username) if warn else "")
-        .replace(FOLLOW, _follow_author(context, viewer, post, anchor) if member_pk is not None else "")
+        .replace(FOLLOW, _follow_author(context, reader.viewer, post, anchor) if reader.member_pk is not None else "")
     )
     if shared_page is None and CSRF in html:
-        html = html.replace(CSRF, str(context.get("csrf_token", "")))
+        html = html.replace(CSRF, str(reader.csrf))
     return mark_safe(html)  # noqa: S308 (rendered by the templates, escaped there; the slots are escaped here)
+
+
+def post_list(context, posts) -> SafeString:
+    """A thread page's posts: each after its `before_post` slot, as `article` makes it, then its
+    staff notes on staff's pages; the opening post followed by forum/_after_opening.html (the
+    accepted answer, the replies' heading). A loop in Python, where one in the template cost
+    a few nodes per post."""
+    staff_view = context.get("staff_view")
+    parts = []
+    for post in posts:
+        parts.append(before_post(context, post))
+        parts.append(article(context, post))
+        if staff_view:
+            parts.append(conditional_escape(post.staff_notes))
+        if post.is_opening:
+            parts.append(context.template.engine.get_template("forum/_after_opening.html").render(context))
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped where it was made)
 
 
 class AuthorCard(NamedTuple):
@@ -262,7 +322,7 @@ def row_key(thread, heading_level, show_category: bool, marked: bool = False) ->
         thread.score,
         (category.slug, category.colour, category.local_name) if show_category else category.colour,
         tuple((tag.name, tag.slug) for tag in thread.tag_list),
-        (author.name, author.avatar.name, author.initials),
+        (author.name, author.avatar_name, author.initials),
         last.name if last is not None and thread.reply_count else None,
     )
 
@@ -331,19 +391,36 @@ def _warn_link(username: str) -> str:
 
 
 def relative_time(value) -> str:
-    """A relative time ("3 hours ago") with the exact time on hover and in the markup.
+    """A relative time ("3 hours ago") with the exact time on hover and in the markup."""
+    return Clock().time(value)
 
-    Past its first minute, what it says changes by the minute at most, so it is worked out
+
+class Clock:
+    """Relative times, for a page that shows several: the moment, the language and the time zone
+    are read once (each read of the language or the zone goes through asgiref's Local).
+
+    Past its first minute, what a time says changes by the minute at most, so it is worked out
     once per minute for each time shown (and each language and time zone); in its first
     minute ("20 seconds ago") it is worked out every time.
     """
-    if not value:
-        return ""
-    now = timezone.now()
-    if now - value < timedelta(minutes=1):
-        return _time_element(value)
-    minute = now.replace(second=0, microsecond=0)
-    return _time_element_in(value, get_language(), timezone.get_current_timezone_name(), minute)
+
+    __slots__ = ("language", "minute", "now", "zone")
+
+    def __init__(self):
+        self.now = timezone.now()
+        self.minute = self.now.replace(second=0, microsecond=0)
+        self.language = get_language()
+        self.zone = timezone.get_current_timezone_name()
+
+    def time(self, value) -> str:
+        if not value:
+            return ""
+        if self.now - value < _MINUTE:
+            return _time_element(value)
+        return _time_element_in(value, self.language, self.zone, self.minute)
+
+
+_MINUTE = timedelta(minutes=1)
 
 
 def _time_element(value) -> str:

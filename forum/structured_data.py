@@ -22,10 +22,11 @@ def member_url(member):
     return reverse("profiles:profile", args=[member.username])
 
 
-def _item(kind: str, post, request) -> dict:
-    """A post as an Answer or a Comment (read-only: it is shared), made unless kept."""
+def _item(kind: str, post, request, site: tuple[str, str]) -> dict:
+    """A post as an Answer or a Comment (read-only: it is shared), made unless kept; `site` is
+    the request's scheme and host, read once per page (the host is checked on each read)."""
     author = post.author
-    key = (kind, request.scheme, request.get_host(), post.pk, post.created_at, post.body, post.score)
+    key = (kind, *site, post.pk, post.created_at, post.body, post.score)
     return _items.get_or_render((*key, author.username, author.name), lambda: _make_item(kind, post, request))
 
 
@@ -44,6 +45,7 @@ def _make_item(kind: str, post, request) -> dict:
 def thread_json_ld(view, request) -> dict:
     thread, opening = view.thread, view.opening
     url = request.build_absolute_uri(thread.get_absolute_url())
+    site = (request.scheme, request.get_host())
     replies = [p for p in view.page.object_list if p.is_reply and p.is_visible]
     text = opening.body[:TEXT_MAX] if opening and opening.is_visible else ""
     if thread.category.is_questions:
@@ -57,8 +59,8 @@ def thread_json_ld(view, request) -> dict:
             "author": _person(thread.author, request),
         }
         if view.answer and view.answer.is_visible:
-            question["acceptedAnswer"] = _item("Answer", view.answer, request)
-        suggested = [_item("Answer", p, request) for p in replies if not view.answer or p.pk != view.answer.pk]
+            question["acceptedAnswer"] = _item("Answer", view.answer, request, site)
+        suggested = [_item("Answer", p, request, site) for p in replies if not view.answer or p.pk != view.answer.pk]
         if suggested:
             question["suggestedAnswer"] = suggested
         return {"@context": "https://schema.org", "@type": "QAPage", "url": url, "mainEntity": question}
@@ -75,5 +77,5 @@ def thread_json_ld(view, request) -> dict:
             "interactionType": "https://schema.org/CommentAction",
             "userInteractionCount": thread.reply_count,
         },
-        "comment": [_item("Comment", p, request) for p in replies],
+        "comment": [_item("Comment", p, request, site) for p in replies],
     }

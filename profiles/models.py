@@ -96,6 +96,16 @@ class Member(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def avatar_name(self) -> str:
+        """The avatar's file name as stored: reading `avatar` makes a file object on first access,
+        which cost more than the rest of an author card's key (forum/rendering.py) together."""
+        try:
+            value = self.__dict__["avatar"]
+        except KeyError:  # not loaded: the descriptor loads it
+            value = self.avatar
+        return getattr(value, "name", value) or ""
+
+    @property
     def initials(self):
         words = self.name.split()
         letters = "".join(word[0] for word in words[:2]) if len(words) > 1 else self.name[:2]

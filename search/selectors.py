@@ -256,6 +256,19 @@ def search(viewer, filters: Filters, page_number=1) -> Found:
     return Found(page, some_words=some_words)
 
 
+def _similar_hits(words, *, staff: bool, exclude: int | None, limit: int) -> list[int]:
+    """The ids of the posts opening the threads most like these words, asked of the index (the
+    query is built only then: building it cost more than the rest of a cached answer)."""
+    sq = query_parser.any_of(words)
+    if sq is None:
+        return []
+    sqs = SearchQuerySet().filter(sq).filter(is_thread=True)
+    if not staff:
+        # A narrowing query, which the backend turns into a cached set to leave out.
+        sqs = sqs.narrow("NOT staff_only:true")
+    return [int(hit.pk) for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
+
+
 def related_threads(viewer, thread) -> list[Thread]:
     """Beside a thread, those like it (forum.hooks asks for them)."""
     return similar_threads(viewer, thread.title, exclude=thread.pk)
@@ -264,20 +277,17 @@ def related_threads(viewer, thread) -> list[Thread]:
 def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: int = 5) -> list[Thread]:
     """Threads whose words are like this title's: suggestions while writing, related threads beside one."""
     words = [w for w in query_parser.positive_words(title) if len(w) > 2]
-    sq = query_parser.any_of(words)
-    if sq is None:
+    if not words:
         return []
     staff = roles.sees_staff_areas(viewer)
     key = "similar:" + hashlib.sha256(f"{staff}:{exclude}:{limit}:{' '.join(words)}".encode()).hexdigest()
     hit_ids = cache.get(key)
     if hit_ids is None:
-        sqs = SearchQuerySet().filter(sq).filter(is_thread=True)
-        if not staff:
-            # A narrowing query, which the backend turns into a cached set to leave out.
-            sqs = sqs.narrow("NOT staff_only:true")
-        hit_ids = [int(hit.pk) for hit in sqs[: limit * 3] if int(hit.thread_id) != exclude]
+        hit_ids = _similar_hits(words, staff=staff, exclude=exclude, limit=limit)
         # Which threads are alike changes slowly; whether the reader may see them is checked below, every time.
         cache.set(key, hit_ids, SIMILAR_TIMEOUT)
+    if not hit_ids:
+        return []
     thread_ids = list(
         dict.fromkeys(thread for _pk, thread in _verified_ids([SimpleNamespace(pk=pk) for pk in hit_ids], viewer))
     )

@@ -19,6 +19,12 @@ def address(viewname: str, *args) -> str:
     return _reversed(viewname, args, get_script_prefix(), get_urlconf())
 
 
+def address_in(viewname: str, args: tuple, current_app: str | None) -> str:
+    """`reverse(viewname, args=args, current_app=current_app)`, kept, as templates' {% url %}
+    asks for it (web/urltag.py)."""
+    return _reversed(viewname, args, get_script_prefix(), get_urlconf(), current_app)
+
+
 @lru_cache(maxsize=CAPACITY)
-def _reversed(viewname: str, args: tuple, _prefix: str, urlconf) -> str:
-    return reverse(viewname, args=args, urlconf=urlconf)
+def _reversed(viewname: str, args: tuple, _prefix: str, urlconf, current_app: str | None = None) -> str:
+    return reverse(viewname, args=args, urlconf=urlconf, current_app=current_app)

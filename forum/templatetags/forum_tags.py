@@ -1,5 +1,6 @@
 import difflib
 import json
+from typing import NamedTuple
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -22,6 +23,12 @@ def reltime(value):
 def post_article(context, post):
     """A post as the reader sees it (forum/rendering.py: rendered once, shared between readers)."""
     return rendering.article(context, post)
+
+
+@register.simple_tag(takes_context=True)
+def post_list(context, posts):
+    """A page of posts (forum/rendering.py), in one tag rather than a loop of them."""
+    return rendering.post_list(context, posts)
 
 
 @register.simple_tag(takes_context=True)
@@ -57,20 +64,45 @@ def line_diff(old, new):
     return rows
 
 
-@register.simple_tag(takes_context=True)
-def page_url(context, number, parameter="page"):
-    """The current URL with ?page= (or another `parameter`) set, keeping the other query parameters."""
-    query = context["request"].GET.copy()
-    query[parameter or "page"] = number
-    return "?" + query.urlencode()
-
-
 @register.filter
 def in_set(value, collection):
     return value in collection
 
 
-@register.simple_tag
-def elided_pages(page):
-    """Page numbers around the current one, with Paginator.ELLIPSIS where some are left out."""
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+@register.simple_tag(takes_context=True)
+def pagination(context, page, parameter=""):
+    """A list's page links (includes/pagination.html): the previous and next pages' addresses,
+    and for each number shown around the current one (Paginator.ELLIPSIS where some are left
+    out) a Link. Each address is the current one with ?page= (or another `parameter`) set,
+    keeping the other query parameters; the query is copied once for them all."""
+    parameter = parameter or "page"
+    query = context["request"].GET.copy()
+
+    def address(number) -> str:
+        query[parameter] = number
+        return "?" + query.urlencode()
+
+    paginator, current = page.paginator, page.number
+    numbers = paginator.get_elided_page_range(current, on_each_side=2, on_ends=1)
+    return PageLinks(
+        previous=address(current - 1) if current > 1 else "",
+        next=address(current + 1) if current < paginator.num_pages else "",
+        numbers=[
+            Link(number, "" if number == current else address(number)) if isinstance(number, int) else GAP
+            for number in numbers
+        ],
+    )
+
+
+class Link(NamedTuple):
+    number: int | str
+    url: str  # "" for the current page
+
+
+class PageLinks(NamedTuple):
+    previous: str
+    next: str
+    numbers: list[Link]
+
+
+GAP = Link("", "")

@@ -37,15 +37,17 @@ def _fill_thread(request, fills) -> dict:
 
 @pagecache.shared_page(fill=_fill_thread)
 def thread(request, slug, thread_id):
-    thread = selectors.thread_for(request.user, thread_id)
+    # The member itself, not the lazy object in front of it: the rules read it for each post.
+    viewer = pagecache.member(request)
+    thread = selectors.thread_for(viewer, thread_id)
     if slug != thread.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(thread.get_absolute_url() + query, permanent=True)
-    data = selectors.thread_page(thread, request.user, request.GET.get("page"))
+    data = selectors.thread_page(thread, viewer, request.GET.get("page"))
     _share(request, thread, data)
-    context = _post_context(request.user, thread)
+    context = _post_context(viewer, thread)
     moderates = context["moderates"]
-    staff_view = roles.sees_staff_areas(request.user)
+    staff_view = roles.sees_staff_areas(viewer)
     if staff_view:
         _staff_notes(request, thread, data)
     return render(
@@ -56,13 +58,13 @@ def thread(request, slug, thread_id):
             "view": data,
             "posts": data.page,
             # For search engines, which read as visitors; a member's page skips the work.
-            "json_ld": None if request.user.is_authenticated else thread_json_ld(data, request),
+            "json_ld": None if viewer.is_authenticated else thread_json_ld(data, request),
             "reply_form": ReplyForm() if context["can_reply"] else None,
             "staff_view": staff_view,
-            "replies_officially": roles.is_brand_staff(request.user),
-            "related": hooks.related_threads(request.user, thread),
+            "replies_officially": roles.is_brand_staff(viewer),
+            "related": hooks.related_threads(viewer, thread),
             "panels": mark_safe(hooks.thread_panels(request, thread)),  # noqa: S308 (rendered by templates)
-            "move_categories": selectors.readable_categories(request.user) if moderates else (),
+            "move_categories": selectors.readable_categories(viewer) if moderates else (),
         },
     )
 

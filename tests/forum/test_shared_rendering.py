@@ -110,6 +110,19 @@ def test_renamed_and_promoted_authors_are_shown_as_they_are_now(thread, reply, o
     assert "Olivia Support" in html and "Lumio Support" in html
 
 
+def test_a_new_avatar_shows_on_the_authors_posts_at_once(thread, reply, other_member):
+    visitor = reader()
+    assert "<img" not in article(visitor, thread, reply)
+    Member.objects.filter(pk=other_member.pk).update(avatar="avatars/2026/12/olivia.png")
+
+    html = article(visitor, thread, reply)
+
+    assert 'src="/media/avatars/2026/12/olivia.png"' in html
+    (author,) = Member.objects.filter(pk=other_member.pk).only("pk")  # the avatar not loaded
+    assert author.avatar_name == "avatars/2026/12/olivia.png"
+    assert Member.objects.get(pk=other_member.pk).avatar_name == "avatars/2026/12/olivia.png"
+
+
 def test_a_hidden_reply_shows_its_reason_to_its_author_and_moderators_only(thread, reply, other_member, moderator):
     services.set_post_visibility(post=reply, by=moderator, visibility=Visibility.HIDDEN, reason="Off topic here")
 
