@@ -107,17 +107,23 @@ def pushed(monkeypatch):
 def test_the_followers_pushes_are_made_only_for_those_with_a_page_open(
     replier, followed_thread, pushed, django_capture_on_commit_callbacks
 ):
-    if push.listened([]) is None:
-        pytest.skip("the channel layer cannot tell which groups hold a socket (Redis)")
+    # None where the layer cannot tell (Redis: the sockets are in other processes too).
+    knows_sockets = push.listened([]) is not None
     thread, followers = followed_thread(40)
     reader = followers[7]
     layer = get_channel_layer()
-    async_to_sync(layer.group_add)(push.member_group(reader.pk), "specific.reader!one")
+    if knows_sockets:
+        async_to_sync(layer.group_add)(push.member_group(reader.pk), "specific.reader!one")
     try:
         reply_queries(replier, thread, "Try the warm white one.", django_capture_on_commit_callbacks)
     finally:
-        async_to_sync(layer.flush)()
+        if knows_sockets:
+            async_to_sync(layer.flush)()
 
     # Every follower is told (the rows); only the one with a page open is pushed to.
     assert unread_counts_of(thread, followers) == {1}
-    assert [group for group, kind in pushed if kind == "notification"] == [push.member_group(reader.pk)]
+    told = [group for group, kind in pushed if kind == "notification"]
+    if knows_sockets:
+        assert told == [push.member_group(reader.pk)]
+    else:  # every follower is pushed to: a page of theirs may be open on another process
+        assert {push.member_group(follower.pk) for follower in followers} <= set(told)

@@ -481,12 +481,14 @@ def test_a_live_reply_is_not_rendered_when_no_page_of_the_thread_or_its_lists_is
 ):
     from notifications import receivers
 
-    if push.listened([]) is None:
-        pytest.skip("the channel layer cannot tell which groups hold a socket (Redis)")
+    knows_sockets = push.listened([]) is not None  # not with Redis: other processes hold sockets too
     rendered = []
     monkeypatch.setattr(receivers, "render_to_string", lambda *args, **kwargs: rendered.append(args) or "")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.post_reply(thread=thread, author=other_member, body="Hold the button.")
 
-    assert rendered == []
+    if knows_sockets:
+        assert rendered == []
+    else:
+        assert rendered  # rendered for pages that other processes may hold
