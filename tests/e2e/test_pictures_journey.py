@@ -46,6 +46,12 @@ def paste(page, box, name, type_, data, text=""):
     box.evaluate(PASTE, transfer)
 
 
+def composer_ready(page):
+    """pictures.js has bound the reply box: it puts its button in place of the fallback link.
+    The header naming the member (log_in) can come before the deferred scripts ran."""
+    expect(page.get_by_role("button", name="Add pictures")).to_be_visible()
+
+
 def drop(page, box, name, type_, data):
     transfer = page.evaluate_handle(TRANSFER, [name, type_, data, ""])
     box.dispatch_event("dragover", {"dataTransfer": transfer})
@@ -75,6 +81,7 @@ def test_a_pasted_screenshot_uploads_into_the_reply_and_shows_in_the_thread(page
     log_in(page, *cast["wren"], cast["thread_url"])
     box = page.get_by_role("textbox", name="Your reply")
     box.fill("Here is the right setting:")
+    composer_ready(page)
 
     paste(page, box, "image.png", "image/png", screenshot_png())
 
@@ -100,6 +107,7 @@ def test_a_dropped_file_that_is_not_a_picture_is_refused_with_the_reason(page, c
     log_in(page, *cast["wren"], cast["thread_url"])
     box = page.get_by_role("textbox", name="Your reply")
     box.fill("Before.")
+    composer_ready(page)
     fake = base64.b64encode(b"<html><script>alert(1)</script></html>").decode()
 
     drop(page, box, "lamp.png", "image/png", fake)
@@ -164,6 +172,7 @@ def test_text_pasted_from_a_document_with_a_picture_of_itself_is_left_to_the_bro
     box = page.get_by_role("textbox", name="Your reply")
     uploads = []
     page.on("request", lambda request: uploads.append(request) if request.url.endswith("/uploads/") else None)
+    composer_ready(page)  # else nothing would upload because nothing listened yet
 
     paste(page, box, "image.png", "image/png", screenshot_png(), text="A paragraph from a document")
 
