@@ -92,3 +92,16 @@ def test_a_member_switching_language_keeps_it_as_their_preference(client, member
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.language == "fr"
+
+
+def test_a_category_made_staff_only_leaves_visitors_pages_and_the_api_at_once(page_cache, client, thread):
+    """A category's access is changed in the admin, not by a forum event: its threads must not be
+    served from a copy made while it was public (the thread's page, its list, the API)."""
+    pages = [thread.get_absolute_url(), thread.category.get_absolute_url(), f"/api/v1/threads/{thread.pk}"]
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200]
+
+    category = thread.category
+    category.access = category.Access.STAFF
+    category.save()
+
+    assert [client.get(url).status_code for url in pages] == [404, 404, 404]
