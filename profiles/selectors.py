@@ -53,11 +53,16 @@ def member_for(username: str) -> Member:
 
 def _readable(prefix: str, viewer) -> Q:
     """Posts (reached through `prefix`) that are visible, in a visible thread the viewer may read."""
+    return _readable_in(prefix, permissions.readable_accesses(viewer))
+
+
+def _readable_in(prefix: str, accesses) -> Q:
+    """The same rule for readers of categories of these `accesses`."""
     return Q(
         **{
             f"{prefix}visibility": Visibility.VISIBLE,
             f"{prefix}thread__visibility": Visibility.VISIBLE,
-            f"{prefix}thread__category__access__in": permissions.readable_accesses(viewer),
+            f"{prefix}thread__category__access__in": accesses,
         }
     )
 
@@ -161,13 +166,7 @@ def _knows_about(member: Member, viewer) -> list[KnownTag]:
 def _summary_replies(kind: str, member, accesses: tuple) -> QuerySet[Post]:
     """The member's best replies ("best") or accepted answers ("accepted") that readers of
     `accesses` may read, as the summary lists them."""
-    replies = Post.objects.filter(
-        visibility=Visibility.VISIBLE,
-        thread__visibility=Visibility.VISIBLE,
-        thread__category__access__in=accesses,
-        author=member,
-        is_opening=False,
-    )
+    replies = Post.objects.filter(_readable_in("", accesses), author=member, is_opening=False)
     replies = replies.select_related("thread__category", "endorsed_by").defer("body")
     if kind == "best":
         return replies.filter(score__gt=0).order_by("-score", "-created_at", "-id")[:SUMMARY_ITEMS]
