@@ -267,6 +267,10 @@ class ActionsState(SimpleNamespace):
     def get_absolute_url(self):
         return self.url
 
+    def copy(self):
+        """A copy to attach one reader's flags to (forum.selectors.attach_viewer_state)."""
+        return ActionsState(**self.__dict__)
+
 
 def thread_state(thread) -> SimpleNamespace:
     """What the rules on posts read of their thread (forum/permissions.py), kept with a shared page."""

@@ -14,7 +14,7 @@ class IncidentsConfig(AppConfig):
         from incidents import banner, hint, selectors
         from web.pagecache import vary_on
 
-        vary_on(banner.page_key, first=True)
+        vary_on(banner.page_key, reads=[banner.CACHE_KEY], first=True)
         hooks.provide_composer_note(hint.composer_note)
         # An incident's thread is the brand's statement and its updates, not a question.
         hooks.provide_statement(selectors.is_incident_thread)

@@ -39,8 +39,8 @@ def _open_incidents() -> list:
     return list(open_rows().order_by("declared_at", "pk"))
 
 
-def is_known() -> bool:
-    return cache.get(CACHE_KEY) is not None
+def is_known(found: dict | None = None) -> bool:
+    return (cache.get(CACHE_KEY) if found is None else found.get(CACHE_KEY)) is not None
 
 
 def remember_none():
@@ -64,13 +64,16 @@ def _build() -> dict:
     return {"key": key, "html": html}
 
 
-def current() -> dict:
-    """{"key": what cached pages vary on, "html": {language: the banner, or ""}}."""
-    found = cache.get(CACHE_KEY)
-    if found is None:
-        found = _build()
-        cache.set(CACHE_KEY, found, TIMEOUT)
-    return found
+def current(found: dict | None = None) -> dict:
+    """{"key": what cached pages vary on, "html": {language: the banner, or ""}}; `found`: a read
+    of the cache that included its key, if one was made."""
+    banner = found.get(CACHE_KEY) if found else None
+    if banner is None:
+        banner = cache.get(CACHE_KEY)
+    if banner is None:
+        banner = _build()
+        cache.set(CACHE_KEY, banner, TIMEOUT)
+    return banner
 
 
 def html_for_page() -> str:
@@ -78,11 +81,12 @@ def html_for_page() -> str:
     return html.get(get_language() or "", "") or html.get(settings.LANGUAGE_CODE, "")
 
 
-def read_site_banners():
+def read_site_banners(found: dict | None = None):
     """On a cold cache, one statement tells whether there is an announcement or an open incident
     at all (most often neither), where each app's own read would cost one each: every page
-    reads both (the context processor, and the page cache's key)."""
-    if announcements.is_known() and is_known():
+    reads both (the context processor, and the page cache's key). `found`: a read of the cache
+    that included both keys, if one was made."""
+    if announcements.is_known(found) and is_known(found):
         return
     found = set(
         announcements.active_rows()
@@ -97,11 +101,11 @@ def read_site_banners():
         remember_none()
 
 
-def page_key(request) -> str:
+def page_key(request, found: dict) -> str:
     """What of the banner a cached page depends on (web.pagecache.vary_on, registered first: it
-    reads the announcement's state too)."""
-    read_site_banners()
-    return "incidents:" + current()["key"]
+    reads the announcement's state too); `found`: the page key's read of the cache."""
+    read_site_banners(found)
+    return "incidents:" + current(found)["key"]
 
 
 def forget():

@@ -29,9 +29,10 @@ def active_rows():
     return Announcement.objects.filter(withdrawn_at__isnull=True, expires_at__gt=timezone.now())
 
 
-def is_known() -> bool:
-    """Whether the cache says which announcement is active (or that none is)."""
-    return cache.get(CACHE_KEY) is not None
+def is_known(found: dict | None = None) -> bool:
+    """Whether the cache says which announcement is active (or that none is); `found`: a read of
+    the cache that included its key, if one was made."""
+    return (cache.get(CACHE_KEY) if found is None else found.get(CACHE_KEY)) is not None
 
 
 def remember_none():
@@ -39,8 +40,10 @@ def remember_none():
     cache.set(CACHE_KEY, _NONE, 300)
 
 
-def active() -> Announcement | None:
-    cached = cache.get(CACHE_KEY)
+def active(found: dict | None = None) -> Announcement | None:
+    cached = found.get(CACHE_KEY) if found else None
+    if cached is None:
+        cached = cache.get(CACHE_KEY)
     if cached == _NONE:
         return None
     if cached is not None and cached.is_active:
@@ -76,10 +79,11 @@ def banner_for(request) -> Announcement | None:
     return announcement
 
 
-def page_key(request) -> str:
+def page_key(request, found: dict) -> str:
     """What of the banner a cached visitor page depends on: which one, and whether it shows.
-    Not the cookie itself, so that forged cookies cannot mint one cached page each."""
-    announcement = active()
+    Not the cookie itself, so that forged cookies cannot mint one cached page each. `found`:
+    the page key's read of the cache (web.pagecache.vary_on)."""
+    announcement = active(found)
     if announcement is None:
         return "0"
     return f"{announcement.pk}:{announcement.pk in dismissed_ids(request)}"

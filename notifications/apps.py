@@ -13,7 +13,7 @@ class NotificationsConfig(AppConfig):
         from web.pagecache import fill_menu_with, vary_on
 
         receivers.connect()
-        vary_on(announcements.page_key)
+        vary_on(announcements.page_key, reads=[announcements.CACHE_KEY])
         fill_menu_with(header.member_menu)
         channel_layer.on_reconnect(liveness.resync_all)
         readiness_check("email_queue", health.readiness, needs_database=True)

@@ -23,6 +23,7 @@ body).
 
 import hashlib
 import re
+import secrets
 from collections import OrderedDict
 from functools import cache as once
 from functools import wraps
@@ -39,6 +40,9 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
 PAGE_TIMEOUT = 60
+# Members' shared copies this process keeps decoded (web.pagecache._shared_copy): a thread
+# page's is about 60 KB.
+DECODED_COPIES = 128
 MENU_TEMPLATE = "includes/_member_menu.html"
 
 # The function that renders the header's menu for a member's shared page (registered by the
@@ -46,20 +50,26 @@ MENU_TEMPLATE = "includes/_member_menu.html"
 _menu = [None]
 # Functions of the request whose result must be part of the key: apps add theirs (the
 # announcement banner, for one) in their AppConfig.ready(), as they connect `bump` to the
-# events that change what a visitor sees.
+# events that change what a visitor sees. With them, the cache keys they read, which the key
+# reads in the same round trip as the generation.
 _varies = []
+_vary_reads = []
 # The rule for members whose pages may be shared: function(member) -> bool, from the app
 # that knows the roles (profiles). None until one registers: members then get their own.
 _member_rule = [None]
 
 
-def vary_on(function, *, first: bool = False):
-    """Register a function(request) -> str that distinguishes cached copies of a page; `first`
-    puts it before those registered earlier (one that warms their caches in a single read)."""
+def vary_on(function, *, reads=(), first: bool = False):
+    """Register a function(request, found) -> str that distinguishes cached copies of a page.
+
+    `reads` are the cache keys it reads: they are read with the generation, in one round trip,
+    and `found` holds those that the cache had (key: value). `first` puts it before those
+    registered earlier (one that warms their caches when they are cold)."""
     if first:
         _varies.insert(0, function)
     else:
         _varies.append(function)
+    _vary_reads.extend(key for key in reads if key not in _vary_reads)
     return function
 
 
@@ -86,6 +96,7 @@ CSRF = slot("csrf")
 MENU = slot("menu")
 MEMBER = slot("member")
 SLOT = re.compile("\x00agora-([^\x00]*)\x00")
+SLOT_BYTES = re.compile(b"\x00agora-([^\x00]*)\x00")
 
 
 def fill_slots(html: str, parts: dict) -> str:
@@ -102,15 +113,19 @@ def fill_slots(html: str, parts: dict) -> str:
     return SLOT.sub(resolve, html)
 
 
-def cut(html: str) -> list[str]:
-    """The page cut at its slots, once, when it is rendered: text, slot name, text, and so on.
+def cut(content: bytes) -> list:
+    """The page cut at its slots, once, when it is rendered: text (bytes, as the response carries
+    it), slot name, text, and so on.
 
     Filling a cut page joins its pieces, where filling the whole text would scan it once for
-    the view's slots and once more for each of the member's id and the forms' token."""
-    return SLOT.split(html)
+    the view's slots and once more for each of the member's id and the forms' token; and the
+    page's text is encoded once, not again for each reader."""
+    pieces = SLOT_BYTES.split(content)
+    pieces[1::2] = [name.decode() for name in pieces[1::2]]
+    return pieces
 
 
-def fill_cut(pieces: list[str], parts: dict, inner: dict) -> str:
+def fill_cut(pieces: list, parts: dict, inner: dict) -> bytes:
     """A cut page with each slot replaced by its part (as `fill_slots`: made once, and only when
     the page has its slot); the slots that parts themselves hold (a form's token in a post's
     buttons) are filled from `inner`, as are the page's own."""
@@ -135,13 +150,14 @@ def fill_cut(pieces: list[str], parts: dict, inner: dict) -> str:
                     if marker in part:
                         value = inner[name]
                         part = part.replace(marker, value() if callable(value) else value)
-            made[piece] = part
+            part = made[piece] = part.encode()
         out.append(part)
-    return "".join(out)
+    return b"".join(out)
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def generation(found: dict | None = None) -> int:
+    """The current generation; `found` is a read of the cache that included it, if one was made."""
+    value = cache.get(GENERATION_KEY) if found is None else found.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
         value = cache.get(GENERATION_KEY, 1)
@@ -174,11 +190,17 @@ class Renderings:
         html = self._items.get(key)
         if html is None:
             html = render()
-            with self._lock:
-                self._items[key] = html
-                if len(self._items) > self.capacity:
-                    self._items.popitem(last=False)
+            self.put(key, html)
         return html
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.capacity:
+                self._items.popitem(last=False)
 
     def clear(self):
         with self._lock:
@@ -282,12 +304,13 @@ def _reader_class(request) -> str | None:
 
 
 def _key(request, reader: str) -> str:
+    found = cache.get_many([GENERATION_KEY, *_vary_reads])
     parts = [
-        str(generation()),
+        str(generation(found)),
         get_language() or "",
         reader,
         request.get_full_path(),
-        *(vary(request) for vary in _varies),
+        *(vary(request, found) for vary in _varies),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -300,13 +323,45 @@ def _menu_for(request) -> str:
     return _menu[0](request) if _menu[0] else render_to_string(MENU_TEMPLATE, {"csrf_token": CSRF}, request=request)
 
 
-def _fill(request, pieces: list[str], fills: dict, fill) -> str:
+def _fill(request, pieces: list, fills: dict, fill) -> bytes:
     """The member's own parts of a cut page: the view's, the header's menu, the member's id and
     every form's token, which the other parts may hold too."""
     parts = fill(request, fills) if fill is not None else {}
     parts["menu"] = lambda: _menu_for(request)
     # The token is masked anew by each call to get_token: one per page, where a form needs it.
     return fill_cut(pieces, parts, {"member": str(request.user.pk), "csrf": lambda: get_token(request)})
+
+
+# Members' copies as this process last decoded them, by the id each copy was stored with.
+_decoded = Renderings(DECODED_COPIES)
+
+
+def _shared_copy(key: str) -> dict | None:
+    """The members' copy stored under `key`, decoded once per process.
+
+    Under `key` the cache holds only the copy's id, a few bytes; the copy itself (its pieces,
+    its fills) is stored beside it under that id. A copy is never changed once stored, so the
+    id names the same content everywhere, and a process decodes it once instead of unpickling
+    the whole page for every member who asks. What the key says still decides: a new
+    generation, a cleared cache or an expired copy finds no id, or an id of a new copy.
+    The fills are shared by every request that reads the copy: fill functions read them and
+    never change them.
+    """
+    copy_id = cache.get(key)
+    if copy_id is None:
+        return None
+    copy = _decoded.get(copy_id)
+    if copy is None:
+        copy = cache.get(f"pagecopy:{copy_id}")
+        if copy is None:
+            return None  # expired, or evicted, between the two reads: rendered again
+        _decoded.put(copy_id, copy)
+    return copy
+
+
+def _store_copy(key: str, copy: dict):
+    copy_id = secrets.token_hex(12)
+    cache.set_many({f"pagecopy:{copy_id}": copy, key: copy_id}, PAGE_TIMEOUT)
 
 
 def shared_page(view=None, *, fill=None):
@@ -324,7 +379,7 @@ def shared_page(view=None, *, fill=None):
         if not request.user.is_authenticated:
             return _for_visitor(view, request, reader, args, kwargs)
         key = _key(request, reader) if reader is not None else None
-        cached = cache.get(key) if key is not None else None
+        cached = _shared_copy(key) if key is not None else None
         if cached is not None and request.user.pk not in cached["not_for"]:
             response = HttpResponse(_fill(request, cached["pieces"], cached["fills"], fill), cached["content_type"])
             response["X-Page-Cache"] = "hit"
@@ -333,10 +388,10 @@ def shared_page(view=None, *, fill=None):
         response = view(request, *args, **kwargs)
         if response.streaming or not response.content or "html" not in response.get("Content-Type", ""):
             return response  # a redirect, a file: nothing of the reader's to fill
-        pieces = cut(response.content.decode(response.charset))
+        pieces = cut(response.content)
         if key is not None and _storable(response) and page.shareable(request.user.pk):
             entry = {"pieces": pieces, "fills": page.fills, "not_for": page.not_for}
-            cache.set(key, {**entry, "content_type": response["Content-Type"]}, PAGE_TIMEOUT)
+            _store_copy(key, {**entry, "content_type": response["Content-Type"]})
         response.content = _fill(request, pieces, page.fills, fill)
         return response
 

@@ -22,7 +22,9 @@ def _fill_thread(request, fills) -> dict:
     if "thread" not in fills:
         return {}  # a page of the thread's errors
     viewer, thread = pagecache.member(request), fills["thread"]
-    states, cards = list(fills.get("actions", {}).values()), fills.get("authors", {})
+    # The reader's flags go on copies: the fills are shared by every reader of the copy.
+    states = [state.copy() for state in fills.get("actions", {}).values()]
+    cards = fills.get("authors", {})
     authors = {card.author_pk for card in cards.values()}
     state = selectors.reader_state(viewer, thread.pk, [s.pk for s in states], authors=authors)
     selectors.attach_viewer_state(thread, viewer, states, state.voted)

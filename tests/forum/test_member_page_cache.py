@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from forum.models import Post, Thread, Visibility
 from moderation import actions
 from notifications import services as notifications
 from tests.live_html import element_by_id
+from web import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,37 @@ def test_each_member_gets_their_own_vote_edit_accept_and_report_buttons(thread, 
     assert f'id="post-{reply.pk}-vote"' not in buttons["author"] and "Edit" in buttons["author"]
     assert "Report" not in buttons["author"]
     assert 'aria-pressed="false"' in buttons["owner"] and "Accept as answer" in buttons["owner"]
+
+
+def test_a_copy_served_many_times_keeps_each_readers_buttons_their_own(thread, reply, asker, answerer, reader_one):
+    """The copy a process decoded once serves every later reader: one reader's flags on it
+    (their vote) never reach the next, in either order."""
+    services.cast_vote(post=reply, voter=reader_one)
+    page(reader(asker), thread.get_absolute_url(), shared=False)
+    for _round in range(2):
+        voter = part(page(reader(reader_one), thread.get_absolute_url(), shared=True), f"post-{reply.pk}")
+        owner = part(page(reader(asker), thread.get_absolute_url(), shared=True), f"post-{reply.pk}")
+        assert 'aria-pressed="true"' in voter and "Accept as answer" not in voter
+        assert 'aria-pressed="false"' in owner and "Accept as answer" in owner
+    # Readers' flags went on copies of the posts' states, never on the shared ones, which
+    # requests in other threads read at the same moment.
+    copies = pagecache._decoded._items.values()
+    shared = [state for copy in copies for state in copy["fills"].get("actions", {}).values()]
+    assert shared and not any(hasattr(state, "viewer_voted") for state in shared)
+
+
+def test_a_copy_decoded_before_is_not_served_once_the_cache_lost_it(thread, asker, reader_one):
+    """Only the copy the shared cache names is served: once the cache lost it (cleared, or Redis
+    restarted) the page is rendered again, even for a key that comes back the same."""
+    page(reader(asker), thread.get_absolute_url(), shared=False)
+    page(reader(reader_one), thread.get_absolute_url(), shared=True)
+    kept = cache.get(pagecache.GENERATION_KEY)
+    Thread.objects.filter(pk=thread.pk).update(title="The hub pairs again")  # no generation bump
+    cache.clear()
+    cache.set(pagecache.GENERATION_KEY, kept, timeout=None)  # the same key as before
+
+    html = page(reader(reader_one), thread.get_absolute_url(), shared=False)
+    assert "The hub pairs again" in html
 
 
 def test_the_follow_state_is_each_members_own(thread, asker, reader_one):

@@ -39,9 +39,9 @@ def test_a_cut_page_is_filled_with_parts_and_the_slots_they_hold():
         f"{slot('actions:post-2')}{slot('unknown')}"
     )
     parts = {"actions:post-1": f"<form>{slot('csrf')}{slot('menu')}</form>", "actions:post-2": lambda: "<b>2</b>"}
-    filled = fill_cut(cut(page), parts, {"member": "7", "csrf": csrf})
+    filled = fill_cut(cut(page.encode()), parts, {"member": "7", "csrf": csrf})
 
-    assert filled == (
+    assert filled.decode() == (
         "<form>token1</form><div data-member='7'><form>token1"
         + slot("menu")
         + "</form></div><b>2</b>"
@@ -51,13 +51,21 @@ def test_a_cut_page_is_filled_with_parts_and_the_slots_they_hold():
 
 
 def test_a_page_without_slots_is_one_piece():
-    assert cut("<p>plain</p>") == ["<p>plain</p>"]
-    assert fill_cut(cut("<p>plain</p>"), {}, {}) == "<p>plain</p>"
+    assert cut(b"<p>plain</p>") == [b"<p>plain</p>"]
+    assert fill_cut(cut(b"<p>plain</p>"), {}, {}) == b"<p>plain</p>"
+
+
+def test_a_page_is_cut_and_filled_as_the_bytes_it_is_sent_as():
+    """Text beyond ASCII on both sides of a slot and in a part comes out as it went in."""
+    page = f"<p>Déjà vu ’{slot('actions:post-1')}’ ✓</p>".encode()
+    filled = fill_cut(cut(page), {"actions:post-1": "<b>À répondre</b>"}, {})
+
+    assert filled.decode() == "<p>Déjà vu ’<b>À répondre</b>’ ✓</p>"
 
 
 def test_a_part_holding_a_slot_twice_gets_it_filled_each_time():
     page = f"{slot('actions:post-1')}"
     part = f"<form>{slot('csrf')}</form><form>{slot('csrf')}</form><i>{slot('member')}</i>"
-    filled = fill_cut(cut(page), {"actions:post-1": part}, {"member": "7", "csrf": lambda: "tok"})
+    filled = fill_cut(cut(page.encode()), {"actions:post-1": part}, {"member": "7", "csrf": lambda: "tok"})
 
-    assert filled == "<form>tok</form><form>tok</form><i>7</i>"
+    assert filled == b"<form>tok</form><form>tok</form><i>7</i>"
