@@ -25,7 +25,6 @@ import hashlib
 import re
 import secrets
 from collections import OrderedDict
-from functools import cache as once
 from functools import wraps
 from threading import Lock
 
@@ -129,8 +128,19 @@ def fill_cut(pieces: list, parts: dict, inner: dict) -> bytes:
     """A cut page with each slot replaced by its part (as `fill_slots`: made once, and only when
     the page has its slot); the slots that parts themselves hold (a form's token in a post's
     buttons) are filled from `inner`, as are the page's own."""
-    inner = {name: once(part) if callable(part) else part for name, part in inner.items()}
-    markers = [(slot(name), name) for name in inner]
+    values = {}
+
+    def inner_value(name: str) -> bytes:
+        value = values.get(name)
+        if value is None:
+            value = inner.get(name)
+            if value is None:
+                value = slot(name)  # not one of the inner slots: left as it is
+            elif callable(value):
+                value = value()
+            value = values[name] = value.encode()
+        return value
+
     out, made = [], {}
     for index, piece in enumerate(pieces):
         if not index % 2:
@@ -138,19 +148,21 @@ def fill_cut(pieces: list, parts: dict, inner: dict) -> bytes:
             continue
         part = made.get(piece)
         if part is None:
-            part = parts.get(piece, inner.get(piece))
+            part = parts.get(piece)
             if part is None:
-                part = slot(piece)
-            elif callable(part):
-                part = part()
-            if "\x00" in part:
-                # A part's own slots are the few inner ones (a form's token, the member's id):
-                # replaced by name, which costs far less than a pattern's pass with a callback.
-                for marker, name in markers:
-                    if marker in part:
-                        value = inner[name]
-                        part = part.replace(marker, value() if callable(value) else value)
-            part = made[piece] = part.encode()
+                part = inner_value(piece)
+            else:
+                if callable(part):
+                    part = part()
+                if "\x00" in part:
+                    # A part's own slots are the few inner ones (a form's token, the member's
+                    # id). The same part (a post's buttons) comes back on page after page: it
+                    # is cut once, and filled by joining its pieces.
+                    held = _cut_parts.get_or_render(part, lambda part=part: cut(part.encode()))
+                    part = b"".join(text if not at % 2 else inner_value(text) for at, text in enumerate(held))
+                else:
+                    part = part.encode()
+            made[piece] = part
         out.append(part)
     return b"".join(out)
 
@@ -332,6 +344,8 @@ def _fill(request, pieces: list, fills: dict, fill) -> bytes:
     return fill_cut(pieces, parts, {"member": str(request.user.pk), "csrf": lambda: get_token(request)})
 
 
+# Parts of members' pages that hold slots of their own, cut (fill_cut): by their text.
+_cut_parts = Renderings(4000)
 # Members' copies as this process last decoded them, by the id each copy was stored with.
 _decoded = Renderings(DECODED_COPIES)
 
