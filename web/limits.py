@@ -29,18 +29,30 @@ def take(key: str, limit: int, window: int, message: str, *, lifted_at: float | 
     the account stops being new, if sooner); the end is kept beside the counter.
     """
     now = time.time()
-    cache.add(f"{key}:ends", now + window, timeout=window)
-    cache.add(key, 0, timeout=window)
+    # The counter is there for every action of a window but its first: one increment then,
+    # where adding the window's end and the counter first cost two round trips each time.
     try:
         used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        used = 1
+    except ValueError:  # the window's first action (or the counter expired meanwhile)
+        used = _open_window(key, now, window)
     if used > limit:
         ends = cache.get(f"{key}:ends") or now + window
         if lifted_at is not None:
             ends = min(ends, lifted_at)
         raise RateLimited(message, retry_after=max(1, round(ends - now)))
+
+
+def _open_window(key: str, now: float, window: int) -> int:
+    """Start a counter at one, with its window's end beside it; the count it holds if another
+    process started it first (`add` reserves it atomically)."""
+    cache.add(f"{key}:ends", now + window, timeout=window)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired in between: this action opens the next window
+        cache.add(key, 1, timeout=window)
+        return 1
 
 
 def client_address(request) -> str:
