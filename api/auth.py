@@ -46,6 +46,14 @@ class BearerToken(HttpBearer):
         self.write = write
 
     def __call__(self, request) -> Caller:
+        """The caller, checked once per request: a read's is checked before its shared copy is
+        looked up (api/endpoints.py), and ninja's own check of the read is given that one."""
+        known = getattr(request, "api_caller", None)
+        if known is None or self.write:
+            known = request.api_caller = self._check(request)
+        return known
+
+    def _check(self, request) -> Caller:
         header = request.headers.get("Authorization", "")
         if not header:
             take_anonymous(request)

@@ -19,7 +19,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError
 
 from api import schemas, selectors
-from api.auth import BearerToken, take_anonymous, viewer
+from api.auth import BearerToken, viewer
 from api.cursors import BadCursor
 from forum import permissions
 from forum import services as forum_services
@@ -99,30 +99,34 @@ WRITE_ERRORS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.Error)
 
 
 def read(path: str, response, *, shared: bool = True, **kwargs):
-    """A read, which takes a token or none. Visitors' reads are `shared` (see below), but for those
-    whose answer does not follow the content's generation (search: the index catches up later)."""
+    """A read, which takes a token or none. Reads are `shared` (see below), but for those whose
+    answer does not follow the content's generation (search: the index catches up later)."""
     register = api.get(
         f"/v1{path}", auth=READ, response={200: response, **READ_ERRORS}, openapi_extra=OPTIONAL_TOKEN, **kwargs
     )
     if not shared:
         return register
-    return lambda function: decorate_view(_shared_with_visitors)(register(function))
+    return lambda function: decorate_view(_shared)(register(function))
 
 
-def _shared_with_visitors(run):
-    """A read without a token is answered, as visitors' pages are, from the copy another visitor
-    got in this generation of the content (web/pagecache.py): the same JSON for everyone who
-    sends no token. A request with an Authorization header (a token, or a wrong one) is always
-    answered for itself, and a copy counts against the address's limit like any answer."""
+def _shared(run):
+    """A read is answered, as pages are, from the copy that another reader of its class got in
+    this generation of the content (web.pagecache.shared_answer): visitors (no token) share
+    theirs, and so do the members whose pages are shared (a token of a member with no role).
+    Anyone else is answered for themselves. The token is checked first, on every request, and
+    every answer counts against the token's or the address's limit, a copy as any other."""
 
     @wraps(run)
     def shared(request, *args, **kwargs):
-        if "Authorization" in request.headers:
-            return run(request, *args, **kwargs)
         try:
-            return pagecache.shared_with_visitors(request, lambda: run(request, *args, **kwargs), on_hit=take_anonymous)
+            caller = READ(request)
+        except AuthenticationError as exc:
+            return _unauthorized(request, exc)
         except RateLimited as exc:
             return _limited(request, exc)
+        if caller.token is None and "Authorization" in request.headers:
+            return run(request, *args, **kwargs)  # an empty header: a client's mistake, not a visitor
+        return pagecache.shared_answer(request, caller.member, lambda: run(request, *args, **kwargs))
 
     return shared
 
@@ -164,15 +168,28 @@ def get_thread(request, thread_id: int = Id, cursor: str | None = Cursor, limit:
     """A thread with a page of its posts, in order (the opening post first)."""
     who = viewer(request)
     thread = selectors.thread(who, thread_id)
+    _share_thread(request, thread)
     found = selectors.thread_posts(thread, who, cursor=cursor, limit=limit)
     answer = thread.accepted_answer_id
     posts = [schemas.post_out(post, answer) for post in found.items]
     return {**schemas.thread_out(thread), "posts": posts, "next": found.next}
 
 
+def _share_thread(request, thread):
+    """Members share a thread's answer but for those who read more of it than the others: a
+    hidden thread is its author's alone, and the author of a hidden post reads it in its place."""
+    if not thread.is_visible:
+        pagecache.personal(request)
+    elif pagecache.shared_with_others(request):
+        for author_id in selectors.hidden_post_authors(thread):
+            pagecache.not_for(request, author_id)
+
+
 @read("/posts/{post_id}", schemas.Post, tags=["forum"])
 def get_post(request, post_id: int = Id):
     post = selectors.post(viewer(request), post_id)
+    if not (post.is_visible and post.thread.is_visible):
+        pagecache.personal(request)  # a hidden post, or one of a hidden thread: its author's alone
     return schemas.post_out(post, post.thread.accepted_answer_id)
 
 

@@ -68,6 +68,12 @@ def thread_posts(thread: Thread, viewer, *, cursor: str | None, limit: int) -> c
     return cursors.page(_posts(viewer).filter(thread_id=thread.pk), POST_ORDER, cursor=cursor, limit=limit)
 
 
+def hidden_post_authors(thread: Thread) -> set[int]:
+    """Who wrote the thread's hidden posts: each reads theirs, where other members do not."""
+    hidden = Post.objects.filter(thread_id=thread.pk, visibility=Visibility.HIDDEN)
+    return set(hidden.values_list("author_id", flat=True))
+
+
 def _posts(viewer) -> QuerySet[Post]:
     posts = Post.objects.filter(permissions.readable_posts_q(viewer)).select_related("author", "endorsed_by")
     return posts.only(*(field.name for field in Post._meta.concrete_fields), *_CARD)

@@ -418,19 +418,16 @@ def _for_visitor(view, request, reader, args, kwargs):
     return shared_with_visitors(request, lambda: view(request, *args, **kwargs))
 
 
-def shared_with_visitors(request, respond, *, on_hit=None):
+def shared_with_visitors(request, respond):
     """The answer to a visitor's GET: the copy that another visitor was given for the same
     address (and language, and banner) in this generation, else `respond()`'s, kept for the
-    next one when it is a 200. `on_hit(request)` runs before a copy is served (the JSON API
-    counts it against the address's limit; it may raise). Callers decide who is a visitor:
-    pages, a reader with no session cookie; the API, a request with no token."""
+    next one when it is a 200. Callers decide who is a visitor: a reader with no session
+    cookie (the JSON API has its own, `shared_answer`)."""
     if not settings.PAGE_CACHE or request.method != "GET":
         return respond()
     key = _key(request, "visitor")
     cached = cache.get(key)
     if cached is not None:
-        if on_hit is not None:
-            on_hit(request)
         content, content_type = cached
         response = HttpResponse(content, content_type=content_type)
         response["X-Page-Cache"] = "hit"
@@ -439,3 +436,59 @@ def shared_with_visitors(request, respond, *, on_hit=None):
     if _storable(response):
         cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
     return response
+
+
+# Answers that are not pages: the JSON API's --------------------------------------------------
+
+
+def shared_answer(request, reader, respond):
+    """The answer to a GET by `reader` (a member, or an anonymous visitor) that is not a page:
+    the JSON API's, whose reader comes from a token rather than a session. Readers of one class
+    (`_answer_class`) are given the copy that another was given for the same address and
+    language in this generation, unless it is wrong for them (`not_for`); else `respond()`'s,
+    kept for the others when it is a 200 and nothing in it was the reader's own.
+
+    An answer is kept whole: it has no slot for a reader's own parts, and shows no banner.
+    While a member's is made, `request.shared_page` records what the view says of it
+    (`personal`, `not_for`); a visitor's cannot depend on who asked."""
+    answer_class = _answer_class(request, reader)
+    if answer_class is None:
+        return respond()
+    key = _answer_key(request, answer_class)
+    cached = cache.get(key)
+    if cached is not None:
+        content, content_type, not_for = cached
+        if reader.pk in not_for:
+            return respond()  # theirs alone, and never a copy for the others
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
+        return response
+    page = SharedRendering()
+    if reader.is_authenticated:
+        request.shared_page = page
+    response = respond()
+    if _storable(response) and page.shareable(reader.pk):
+        cache.set(key, (response.content, response["Content-Type"], frozenset(page.not_for)), PAGE_TIMEOUT)
+    return response
+
+
+def _answer_class(request, reader) -> str | None:
+    """Who may share an answer: "visitor", "member" (the rule that members' pages follow), or
+    None (the reader's own)."""
+    if not settings.PAGE_CACHE or request.method != "GET":
+        return None
+    if not reader.is_authenticated:
+        return "visitor"
+    rule = _member_rule[0]
+    return "member" if rule is not None and rule(reader) else None
+
+
+def _answer_key(request, answer_class: str) -> str:
+    parts = (str(generation()), get_language() or "", answer_class, request.get_full_path())
+    return "answer:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def shared_with_others(request) -> bool:
+    """Whether the answer being made may become a copy that other members are given: a view
+    then says whom it would be wrong for, where finding out costs a read of its own."""
+    return getattr(request, "shared_page", None) is not None
