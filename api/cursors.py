@@ -96,9 +96,18 @@ class CursorPage:
 
 def page(queryset: QuerySet, order: Order, *, cursor: str | None, limit: int) -> CursorPage:
     """`limit` items of the queryset in `order`, after `cursor` if given."""
-    if cursor:
-        queryset = queryset.filter(order.after(decode(cursor, order)))
-    items = list(queryset.order_by(*order.fields)[: limit + 1])
+
+    def read(after: list | None, count: int) -> list:
+        found = queryset.filter(order.after(after)) if after else queryset
+        return list(found.order_by(*order.fields)[:count])
+
+    return page_of(read, order, cursor=cursor, limit=limit)
+
+
+def page_of(read, order: Order, *, cursor: str | None, limit: int) -> CursorPage:
+    """As `page`, for a read of its own (a prepared one, web/prepared.py): `read(after, count)`
+    returns the first `count` items in `order` after the key values `after` (None: the first)."""
+    items = read(decode(cursor, order) if cursor else None, limit + 1)
     more = len(items) > limit
     items = items[:limit]
     return CursorPage(items=items, next=encode(order.keys_of(items[-1])) if more else None)

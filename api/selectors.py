@@ -7,7 +7,7 @@ and posts, ideas.selectors for ideas, search.selectors for search.
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from api import cursors
@@ -17,6 +17,7 @@ from forum.models import Category, Post, Thread, Visibility
 from ideas import selectors as idea_selectors
 from ideas.models import Idea
 from profiles.models import Member
+from web.prepared import Prepared
 
 # Newest activity first, as a category's page lists them (pinned threads are not lifted: a
 # cursor walks one order); or newest threads first.
@@ -65,7 +66,32 @@ def thread(viewer, thread_id: int) -> Thread:
 def thread_posts(thread: Thread, viewer, *, cursor: str | None, limit: int) -> cursors.CursorPage:
     """A page of the thread's posts in order, those the viewer may read (hidden ones to their
     author and moderators, deleted ones to moderators), with their authors' cards."""
-    return cursors.page(_posts(viewer).filter(thread_id=thread.pk), POST_ORDER, cursor=cursor, limit=limit)
+    reading = permissions.post_reading(viewer)
+    arguments = {"thread": thread.pk}
+    if reading == permissions.OWN_HIDDEN_POSTS:
+        arguments["author"] = viewer.pk  # the one reading that depends on who reads
+
+    def read(after: list | None, count: int) -> list[Post]:
+        keys = {"created": after[0], "pk": after[1]} if after else {}
+        return _THREAD_POSTS[reading].objects(window=(0, count), **arguments, **keys)
+
+    return cursors.page_of(read, POST_ORDER, cursor=cursor, limit=limit)
+
+
+def _thread_posts(reading: str, thread: int, author=None, created=None, pk=None) -> QuerySet[Post]:
+    """The posts a reading reads of a thread in order, from the first or after a cursor's keys."""
+    posts = _posts(permissions.posts_read_q(reading, author)).filter(thread_id=thread)
+    if created is not None:
+        posts = posts.filter(POST_ORDER.after([created, pk]))
+    return posts.order_by(*POST_ORDER.fields)
+
+
+# A page of a thread's posts for each reading of them, its SQL compiled once (web/prepared.py):
+# building and compiling it through the ORM cost more than half of a thread's answer.
+_THREAD_POSTS = {
+    reading: Prepared(lambda reading=reading, **arguments: _thread_posts(reading, **arguments))
+    for reading in permissions.POST_READINGS
+}
 
 
 def hidden_post_authors(thread: Thread) -> set[int]:
@@ -74,14 +100,14 @@ def hidden_post_authors(thread: Thread) -> set[int]:
     return set(hidden.values_list("author_id", flat=True))
 
 
-def _posts(viewer) -> QuerySet[Post]:
-    posts = Post.objects.filter(permissions.readable_posts_q(viewer)).select_related("author", "endorsed_by")
+def _posts(readable: Q) -> QuerySet[Post]:
+    posts = Post.objects.filter(readable).select_related("author", "endorsed_by")
     return posts.only(*(field.name for field in Post._meta.concrete_fields), *_CARD)
 
 
 def post(viewer, post_id: int) -> Post:
     """One post the viewer may read, in a thread they may read, or 404."""
-    found = _posts(viewer).select_related("thread__category").filter(pk=post_id).first()
+    found = _posts(permissions.readable_posts_q(viewer)).select_related("thread__category").filter(pk=post_id).first()
     if found is None:
         raise Http404
     permissions.check_can_read_thread(viewer, found.thread)

@@ -92,14 +92,32 @@ def can_see_post_body(member, post) -> bool:
     return post.visibility == Visibility.HIDDEN and roles.is_member(member) and post.author_id == member.pk
 
 
+# How a reader reads a thread's posts (post_reading): moderators read every post, deleted ones
+# too; members the visible posts and the hidden ones they wrote; visitors the visible ones.
+EVERY_POST, OWN_HIDDEN_POSTS, VISIBLE_POSTS = "every", "own hidden", "visible"
+POST_READINGS = (EVERY_POST, OWN_HIDDEN_POSTS, VISIBLE_POSTS)
+
+
+def post_reading(member) -> str:
+    if roles.is_moderator(member):
+        return EVERY_POST
+    return OWN_HIDDEN_POSTS if roles.is_member(member) else VISIBLE_POSTS
+
+
 def readable_posts_q(member, *, prefix: str = "") -> Q:
     """can_see_post_body() as a filter on posts, with deleted posts left out for all but
     moderators: the posts of a thread the member may read that they may read too."""
-    if roles.is_moderator(member):
+    return posts_read_q(post_reading(member), member.pk, prefix=prefix)
+
+
+def posts_read_q(reading: str, author, *, prefix: str = "") -> Q:
+    """The posts a reading reads (post_reading). `author` is the reader's id, which only
+    OWN_HIDDEN_POSTS reads: a prepared read passes its stand-in for it (web/prepared.py)."""
+    if reading == EVERY_POST:
         return Q()
     visible = Q(**{f"{prefix}visibility": Visibility.VISIBLE})
-    if roles.is_member(member):
-        visible |= Q(**{f"{prefix}visibility": Visibility.HIDDEN, f"{prefix}author": member.pk})
+    if reading == OWN_HIDDEN_POSTS:
+        visible |= Q(**{f"{prefix}visibility": Visibility.HIDDEN, f"{prefix}author": author})
     return visible
 
 

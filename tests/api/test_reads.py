@@ -135,6 +135,37 @@ def test_a_cursor_walks_a_threads_posts_in_order(api, make_thread, questions, me
     assert (len(first["posts"]), first["posts"][0]["is_opening"], second["next"]) == (4, True, None)
 
 
+@pytest.mark.parametrize("role", ["visitor", "member", "author", "moderator"])
+def test_a_cursor_walks_the_posts_each_reader_may_read(api, world, role, carol, moderator):
+    """Moderators read deleted and hidden posts, a hidden post's author (bruno, "member") reads
+    it, and nobody else reads either, page after page."""
+    from forum import services
+    from forum.models import Post, Visibility
+    from moderation import actions
+
+    question = world.question
+    replies = [services.post_reply(thread=question, author=carol, body=f"Reply number {n}.") for n in range(4)]
+    actions.delete_post(post=replies[1], by=moderator, reason="Spam")
+    order = list(question.posts.order_by("created_at", "id"))
+    readable = {
+        "visitor": [p.pk for p in order if p.visibility == Visibility.VISIBLE],
+        "member": [p.pk for p in order if p.visibility != Visibility.DELETED],
+        "moderator": [p.pk for p in order],
+    }
+    readable["author"] = readable["visitor"]
+    assert Post.objects.get(pk=replies[1].pk).visibility == Visibility.DELETED
+
+    seen, cursor = [], None
+    for _page in range(len(order)):
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get(f"/threads/{question.pk}", world.tokens[role], **params).json()
+        seen += [p["id"] for p in page["posts"]]
+        if not (cursor := page["next"]):
+            break
+
+    assert seen == readable[role]
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
