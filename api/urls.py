@@ -4,7 +4,6 @@ from api import views
 
 app_name = "api"
 urlpatterns = [
-    path("api/", views.index, name="index"),
     path("accounts/api-tokens/", views.tokens, name="tokens"),
     path("accounts/api-tokens/<int:token_id>/revoke/", views.revoke, name="revoke"),
 ]
