@@ -19,7 +19,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError
 
 from api import schemas, selectors
-from api.auth import BearerToken, viewer
+from api.auth import AUTHORIZATION, BearerToken, viewer
 from api.cursors import BadCursor
 from forum import permissions
 from forum import services as forum_services
@@ -124,7 +124,7 @@ def _shared(run):
             return _unauthorized(request, exc)
         except RateLimited as exc:
             return _limited(request, exc)
-        if caller.token is None and "Authorization" in request.headers:
+        if caller.token is None and AUTHORIZATION in request.META:
             return run(request, *args, **kwargs)  # an empty header: a client's mistake, not a visitor
         return pagecache.shared_answer(request, caller.member, lambda: run(request, *args, **kwargs))
 
