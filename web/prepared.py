@@ -317,15 +317,22 @@ def _stand_ins(connection, arguments: dict) -> tuple[dict, dict]:
 
 
 def _sources(params, wanted: dict) -> list:
-    """Where each parameter of the compiled SQL comes from: an argument, or a constant of its own."""
+    """Where the parameters of the compiled SQL come from: (argument, None) for a scalar's,
+    (argument, range) for a run of a list's items, ("", constant) for the QuerySet's own."""
     sources, found = [], set()
     for param in params:
         source = wanted.get(param) if isinstance(param, _VALUES) else None
         if source is None:
             sources.append(("", param))
-        else:
-            found.add(source)
+            continue
+        found.add(source)
+        name, index = source
+        if index is None:
             sources.append(source)
+        elif sources and sources[-1][0] == name and isinstance(sources[-1][1], range) and sources[-1][1].stop == index:
+            sources[-1] = (name, range(sources[-1][1].start, index + 1))
+        else:
+            sources.append((name, range(index, index + 1)))
     missing = set(wanted.values()) - found
     if missing:
         raise PreparedError(f"{sorted(missing)[0][0]} does not reach the SQL as a parameter")
@@ -340,14 +347,22 @@ def _parameters(connection, compiled: _Compiled, arguments: dict, window=None) -
             if index is _WINDOW_LIMIT or index is _WINDOW_OFFSET:
                 index = window[1] if index is _WINDOW_LIMIT else window[0]
             params.append(index)  # a constant of the QuerySet's own, or the window's
-            continue
-        if index is None:
-            value = arguments[name]
+        elif index is None:
+            params.append(_as_parameter(connection, arguments[name]))
         else:
-            items = arguments[name]
-            value = items[index] if index < len(items) else items[-1]
-        params.append(_as_parameter(connection, value))
+            params += _items(connection, arguments[name], index)
     return params
+
+
+def _items(connection, items, run: range) -> list:
+    """A run of a list's items, padded with its last: a list of a hundred ids is a hundred
+    parameters, taken at once rather than one by one."""
+    chosen = list(items[run.start : run.stop])
+    if len(chosen) < len(run):
+        chosen += [items[-1]] * (len(run) - len(chosen))
+    if any(type(item) is not int for item in chosen):
+        return [_as_parameter(connection, item) for item in chosen]
+    return chosen
 
 
 def _run_on_driver(connection, sql: str, params: list) -> list[tuple]:
