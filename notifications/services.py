@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
 from forum.models import Follow
-from forum.permissions import can_read_thread, readable_or_no_thread_q, same_reader
+from forum.permissions import can_read_thread, everyone_reads, readable_or_no_thread_q, same_reader
 from notifications import access, messages
 from notifications.models import Kind, Notification, Preference
 from profiles.models import Member
@@ -120,10 +120,11 @@ def _preferences(kind_of: dict[int, str]) -> dict[int, tuple[bool, str]]:
 
 def _eligible(recipients: Iterable, *, actor, thread) -> list:
     members, actor_pk = {}, actor.pk if actor is not None else None
+    asked = thread is not None and not everyone_reads(thread)
     for member in recipients:
         if member is None or not member.is_active or member.pk == actor_pk:
             continue
-        if thread is not None and not can_read_thread(member, thread):
+        if asked and not can_read_thread(member, thread):
             continue
         members[member.pk] = member
     if thread is not None and members:
