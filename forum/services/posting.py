@@ -39,6 +39,7 @@ def _replied(thread: int, at, poster: int, *, official: bool):
 
 # Its writes too, by whether the reply is official.
 _REPLIED = {official: PreparedUpdate(functools.partial(_replied, official=official)) for official in (False, True)}
+_FOLLOW = Prepared(lambda thread, member: Follow.objects.filter(thread=thread, member=member).values_list("pk"))
 _POSTED_IN = PreparedUpdate(
     lambda category: (Category.objects.filter(pk=category), {"post_count": F("post_count") + 1})
 )
@@ -81,7 +82,8 @@ def _quoted_posts(body: str, author) -> list[Post]:
 
 
 def _follow_if_new(thread, member):
-    Follow.objects.get_or_create(thread=thread, member=member)
+    if not _FOLLOW.rows(thread=thread.pk, member=member.pk):
+        Follow.objects.get_or_create(thread=thread, member=member)
 
 
 def start_thread(*, category: Category, author: Member, title: str, body: str, tags=()) -> Thread:
