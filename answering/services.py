@@ -16,6 +16,7 @@ from answering.models import AnsweringPreference, Invitation, InvitationRound
 from forum.models import Post, Thread
 from notifications.models import Kind
 from notifications.services import notify
+from web.prepared import PreparedUpdate
 
 
 def invite_answerers(now: datetime | None = None) -> int:
@@ -68,6 +69,15 @@ def _mark_round(thread: Thread, round: int, now: datetime) -> bool:
     return True
 
 
+# Run in the transaction of every reply to a question, its SQL compiled once (web/prepared.py).
+_ANSWERED = PreparedUpdate(
+    lambda thread, member, post: (
+        Invitation.objects.filter(thread_id=thread, member_id=member, answered_post__isnull=True),
+        {"answered_post": post},
+    )
+)
+
+
 def record_answer(*, post: Post) -> int:
     """A reply was posted: it answers the invitation its author had to the question, if any
     still unanswered. Runs in the reply's transaction. Returns how many invitations it answered.
@@ -77,9 +87,7 @@ def record_answer(*, post: Post) -> int:
     thread = post.thread
     if post.is_opening or post.is_official or post.author_id == thread.author_id or not thread.category.is_questions:
         return 0
-    return Invitation.objects.filter(
-        thread_id=post.thread_id, member_id=post.author_id, answered_post__isnull=True
-    ).update(answered_post=post)
+    return _ANSWERED.run(thread=post.thread_id, member=post.author_id, post=post.pk)
 
 
 @transaction.atomic

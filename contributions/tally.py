@@ -14,7 +14,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from contributions.models import CategoryTotals, DailyPosts, TagTotals
+from forum import selectors
 from forum.models import Post, Thread, Visibility
+from web.prepared import Prepared
 
 BATCH = 500  # rows per statement: well under any database's limit on parameters
 
@@ -123,8 +125,12 @@ def _add(model, key: tuple, values: tuple, rows: list[tuple]):
             cursor.execute(sql, [value for row in batch for value in row])
 
 
+# A thread's tags, read in every posting transaction: its SQL compiled once (web/prepared.py).
+_TAG_IDS = Prepared(lambda thread: selectors.thread_tags(thread).values_list("pk"))
+
+
 def _tag_ids(thread: Thread) -> list[int]:
-    return list(thread.tags.values_list("pk", flat=True))
+    return [pk for (pk,) in _TAG_IDS.rows(thread=thread.pk)]
 
 
 def bump(post: Post, thread: Thread, *, accepted: int = 0, endorsed: int = 0, votes: int = 0):

@@ -37,6 +37,12 @@ def can_read_thread(member, thread) -> bool:
     return can_read(member, access=thread.category.access, visibility=thread.visibility, author_id=thread.author_id)
 
 
+def everyone_reads(thread) -> bool:
+    """Whether can_read_thread() answers yes for every reader: a visible thread in a public
+    category (a fan-out to its hundred followers need not ask for each)."""
+    return thread.category.access == Category.Access.PUBLIC and thread.visibility == Visibility.VISIBLE
+
+
 def can_read(member, *, access: str, visibility: str, author_id: int | None) -> bool:
     """The reading rule on a thread's three deciding values, so that a live message can carry
     them (notifications.access) and be checked against the reader when it is delivered."""

@@ -150,13 +150,18 @@ def tag_threads(tag_slug: str, viewer, page_number=1) -> Page:
 # The reads of every thread page, compiled once (web/prepared.py): building and compiling their
 # SQL through the ORM cost more than the database's answers.
 _THREAD = Prepared(lambda thread: Thread.objects.select_related("category", "author").filter(pk=thread))
-_THREAD_TAGS = Prepared(
-    lambda thread: Tag.objects.filter(
+
+
+def thread_tags(thread) -> QuerySet[Tag]:
+    """A thread's tags (`thread`: its id), in the order they were given; a QuerySet to prepare."""
+    return Tag.objects.filter(
         taggit_taggeditem_items__object_id=thread,
         taggit_taggeditem_items__content_type__app_label=Thread._meta.app_label,
         taggit_taggeditem_items__content_type__model=Thread._meta.model_name,
     ).order_by("taggit_taggeditem_items__id")
-)
+
+
+_THREAD_TAGS = Prepared(thread_tags)
 
 
 def thread_for(viewer, thread_id: int) -> Thread:

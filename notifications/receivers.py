@@ -22,27 +22,40 @@ from moderation import events as moderation_events
 from notifications import access, announcements
 from notifications.access import session_fingerprint
 from notifications.models import Kind
-from notifications.services import Recipient, notify, notify_each, recipients, renotify
+from notifications.services import Recipient, as_recipients, notify, notify_each, recipients, renotify
 from profiles import events as profile_events
 from profiles import roles
 from profiles.models import Member
 from reputation import events as reputation_events
 from web import push
+from web.prepared import Prepared
 
 
 def _url(post):
     return reverse("forum:post", args=[post.pk])
 
 
+def _people(thread, author, *also) -> Q:
+    people = Q(pk__in=Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).values("member"))
+    people |= Q(pk=author)
+    for members in also:
+        people |= Q(pk__in=members)
+    return people
+
+
+# A reply's people, read in its transaction: the SQL compiled once (web/prepared.py).
+_FOLLOWERS_AND_AUTHOR = Prepared(
+    lambda thread, author: Member.objects.filter(_people(thread, author)).values_list(*Recipient._fields)
+)
+
+
 def _thread_people(thread, *also) -> list[Recipient]:
     """The thread's followers and its author (who may have stopped following), and the members
     of the querysets `also`, in one query, with what telling them reads: their roles (may they
     read it?) and language."""
-    people = Q(pk__in=Follow.objects.filter(thread=thread, level=Follow.Level.FOLLOWING).values("member"))
-    people |= Q(pk=thread.author_id)
-    for members in also:
-        people |= Q(pk__in=members)
-    return recipients(Member.objects.filter(people))
+    if also:
+        return recipients(Member.objects.filter(_people(thread.pk, thread.author_id, *also)))
+    return as_recipients(_FOLLOWERS_AND_AUTHOR.rows(thread=thread.pk, author=thread.author_id))
 
 
 def on_reply_posted(sender, post, quoted=(), mentioned=(), announces=False, **kwargs):

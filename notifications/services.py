@@ -15,12 +15,12 @@ from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
 from forum.models import Follow
-from forum.permissions import can_read_thread, readable_or_no_thread_q, same_reader
+from forum.permissions import can_read_thread, everyone_reads, readable_or_no_thread_q, same_reader
 from notifications import access, messages
 from notifications.models import Kind, Notification, Preference
 from profiles.models import Member
 from web import push
-from web.prepared import Prepared
+from web.prepared import Prepared, PreparedUpdate
 
 # Unread notifications of these kinds on one thread collapse into one row.
 COLLAPSING = {Kind.REPLY, Kind.FOLLOWED_REPLY, Kind.HELPFUL, Kind.NEW_REPORT, Kind.OFFICIAL_RESPONSE}
@@ -69,7 +69,39 @@ class Recipient(NamedTuple):
 
 def recipients(members) -> list[Recipient]:
     """The members of a queryset as Recipients, in one query."""
-    return [Recipient._make(row) for row in members.values_list(*Recipient._fields)]
+    return as_recipients(members.values_list(*Recipient._fields))
+
+
+def as_recipients(rows) -> list[Recipient]:
+    """Rows of members' Recipient._fields (a Prepared read's, say) as Recipients."""
+    return [Recipient._make(row) for row in rows]
+
+
+def _kinds(kinds) -> dict[str, str]:
+    """Kinds as the arguments of a prepared read (web/prepared.py takes lists of ints only)."""
+    return {f"kind{n}": kind for n, kind in enumerate(sorted(kinds))}
+
+
+def _of_kinds(kinds: dict[str, str]) -> list[str]:
+    return [kinds[name] for name in sorted(kinds)]
+
+
+# The reads of every fan-out, in the transaction of the event (a reply to a thread that a hundred
+# members follow), with their SQL compiled once (web/prepared.py): through the ORM, their lists
+# of a hundred ids cost more to turn into SQL than SQLite takes to answer.
+_PREFERENCES = Prepared(
+    lambda members, **kinds: Preference.objects.filter(member__in=members, kind__in=_of_kinds(kinds)).values_list(
+        "member", "kind", "on_site", "email"
+    )
+)
+_MUTED = Prepared(lambda thread: Follow.objects.filter(thread=thread, level=Follow.Level.MUTED).values_list("member"))
+_UNREAD_ON_THREAD = Prepared(
+    lambda thread, **kinds: (
+        Notification.objects.filter(kind__in=_of_kinds(kinds), thread=thread, read_at__isnull=True)
+        .select_for_update()
+        .values_list("pk", "recipient", "kind", "count", "data", "shown_on_site")
+    )
+)
 
 
 def preferences_for(member_ids, kind) -> dict[int, tuple[bool, str]]:
@@ -79,11 +111,8 @@ def preferences_for(member_ids, kind) -> dict[int, tuple[bool, str]]:
 
 def _preferences(kind_of: dict[int, str]) -> dict[int, tuple[bool, str]]:
     """(on_site, email) per member for the kind each is told of, defaults filled in: one query."""
-    rows = Preference.objects.filter(member__in=list(kind_of), kind__in=set(kind_of.values()))
-    found = {
-        (pk, kind): (on_site, email)
-        for pk, kind, on_site, email in rows.values_list("member", "kind", "on_site", "email")
-    }
+    rows = _PREFERENCES.rows(members=list(kind_of), **_kinds(set(kind_of.values())))
+    found = {(pk, kind): (on_site, email) for pk, kind, on_site, email in rows}
     return {
         pk: found.get((pk, kind), (True, DEFAULT_EMAIL.get(kind, Preference.Email.OFF))) for pk, kind in kind_of.items()
     }
@@ -91,16 +120,16 @@ def _preferences(kind_of: dict[int, str]) -> dict[int, tuple[bool, str]]:
 
 def _eligible(recipients: Iterable, *, actor, thread) -> list:
     members, actor_pk = {}, actor.pk if actor is not None else None
+    asked = thread is not None and not everyone_reads(thread)
     for member in recipients:
         if member is None or not member.is_active or member.pk == actor_pk:
             continue
-        if thread is not None and not can_read_thread(member, thread):
+        if asked and not can_read_thread(member, thread):
             continue
         members[member.pk] = member
     if thread is not None and members:
         # The thread's mutes, few, by the thread's index: not a list of a hundred followers' ids.
-        muted = Follow.objects.filter(thread=thread, level=Follow.Level.MUTED)
-        for pk in muted.values_list("member", flat=True):
+        for (pk,) in _MUTED.rows(thread=thread.pk):
             members.pop(pk, None)
     return list(members.values())
 
@@ -188,8 +217,7 @@ def _collapsing_into(members, kind_of, prefs, thread) -> dict[int, tuple[int, in
         return {}
     # The thread's unread rows of these kinds, by the thread's index: they are the rows of those
     # told of it before, nearly the same members; no list of a hundred followers' ids to send.
-    unread = Notification.objects.filter(kind__in={kind_of[pk] for pk in ids}, thread=thread, read_at__isnull=True)
-    rows = unread.select_for_update().values_list("pk", "recipient", "kind", "count", "data", "shown_on_site")
+    rows = _UNREAD_ON_THREAD.rows(thread=thread.pk, **_kinds({kind_of[pk] for pk in ids}))
     return {
         recipient: (pk, count, data)
         for pk, recipient, kind, count, data, on_site in rows
@@ -197,12 +225,23 @@ def _collapsing_into(members, kind_of, prefs, thread) -> dict[int, tuple[int, in
     }
 
 
+def _bumped(ids, now, actor=None):
+    changes = {"count": F("count") + 1, "actor": actor, "updated_at": now, "emailed_at": None}
+    return Notification.objects.filter(pk__in=ids), changes
+
+
+# By whether an actor did it (an argument of a prepared statement is never None).
+_BUMP = {True: PreparedUpdate(_bumped), False: PreparedUpdate(lambda ids, now: _bumped(ids, now))}
+
+
 def _bump(ids, actor, now):
     """One more event in each of these unread rows, by `actor`, in one statement."""
-    if ids:
-        Notification.objects.filter(pk__in=ids).update(
-            count=F("count") + 1, actor=actor, updated_at=now, emailed_at=None
-        )
+    if not ids:
+        return
+    if actor is None:
+        _BUMP[False].run(ids=ids, now=now)
+    else:
+        _BUMP[True].run(ids=ids, now=now, actor=actor.pk)
 
 
 def renotify(*, recipients: Iterable, kind: str, match: dict, actor=None, thread=None, data=None) -> list:

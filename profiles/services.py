@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,9 +42,21 @@ def grant_role(*, member: Member, role: str, title: str | None = None) -> Member
     return member
 
 
+# How precisely a profile says when its member last took part: a member replying every few
+# seconds has the row written once a minute, not by each reply's transaction.
+SEEN_PRECISION = timedelta(minutes=1)
+
+
 def mark_seen(member: Member):
-    """The member took part just now (posted, replied, voted): their profile says when."""
-    Member.objects.filter(pk=member.pk).update(last_seen=timezone.now())
+    """The member took part just now (posted, replied, voted): their profile says when, to the
+    minute (SEEN_PRECISION), from the member as loaded."""
+    now = timezone.now()
+    # Not loaded: written rather than read first (request.user is a lazy stand-in: asked, not looked into).
+    seen = None if "last_seen" in member.get_deferred_fields() else member.last_seen
+    if seen is not None and now - seen < SEEN_PRECISION:
+        return
+    Member.objects.filter(pk=member.pk).update(last_seen=now)
+    member.last_seen = now
 
 
 # Profiles --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ event receivers (limited to the members an event touched, inside the event's
 transaction) and `manage.py award_badges` (everyone, for a rule added later).
 """
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,7 @@ from ideas.models import IdeaVote, StatusChange
 from profiles.models import Member
 from reputation.idea_credits import PLANNED_OR_LATER
 from reputation.models import BadgeAward
+from web.prepared import Prepared
 
 BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
 TIERS = (GOLD, SILVER, BRONZE)
@@ -122,28 +124,47 @@ def first_vote(members):
     return _members_with_at_least(Vote.objects.all(), "voter", members, 1)
 
 
-def conversation_starter(members):
+def conversation_starter(members, threads=None):
     """A thread that drew replies from at least 5 other members (per thread).
 
-    For some members, only their own threads that have not earned it yet are counted, read
-    first by their indexes: counting every thread's repliers would read every post of the
-    forum, inside the transaction of each reply."""
-    threads = Thread.objects.filter(visibility=Visibility.VISIBLE)
+    For some members, only their own threads that have not earned it yet are counted (of
+    `threads` only, when an event names those it changed), read first by their indexes:
+    counting every thread's repliers would read every post of the forum, inside the
+    transaction of each reply."""
+    counted = Thread.objects.filter(visibility=Visibility.VISIBLE)
     if members is not None:
-        earned = BadgeAward.objects.filter(badge="conversation-starter", member__in=members).values("post__thread")
-        candidates = list(Thread.objects.filter(author__in=members).exclude(pk__in=earned).values_list("pk", flat=True))
+        candidates = _unearned(members, threads)
         if not candidates:
             return []
-        threads = threads.filter(pk__in=candidates)
-    threads = threads.annotate(
+        counted = counted.filter(pk__in=candidates)
+    counted = counted.annotate(
         others=Count(
             "posts__author",
             distinct=True,
             filter=Q(posts__is_opening=False, posts__visibility=Visibility.VISIBLE) & ~Q(posts__author=F("author")),
         )
     ).filter(others__gte=5)
-    openings = Post.objects.filter(is_opening=True, thread__in=threads)
+    openings = Post.objects.filter(is_opening=True, thread__in=counted)
     return list(_limit(openings, "author", members).values_list("author", "pk"))
+
+
+def _unearned_threads(members, threads=None) -> QuerySet[Thread]:
+    """The members' threads (of `threads`, if given) that have not earned conversation starter."""
+    earned = BadgeAward.objects.filter(badge="conversation-starter", member__in=members).values("post__thread")
+    candidates = Thread.objects.filter(author__in=members)
+    if threads is not None:
+        candidates = candidates.filter(pk__in=threads)
+    return candidates.exclude(pk__in=earned)
+
+
+# Read in the transaction of every reply, its SQL compiled once (web/prepared.py).
+_UNEARNED_OF = Prepared(lambda members, threads: _unearned_threads(members, threads).values_list("pk"))
+
+
+def _unearned(members, threads) -> list[int]:
+    if threads is None:
+        return list(_unearned_threads(members).values_list("pk", flat=True))
+    return [pk for (pk,) in _UNEARNED_OF.rows(members=members, threads=threads)]
 
 
 def endorsed(members):
@@ -206,6 +227,8 @@ def came_to_help(members):
 
 
 REPLY, VOTE, ACCEPT, ENDORSE, PROFILE, THREAD = "reply", "vote", "accept", "endorse", "profile", "thread"
+# A thread drew a reply: its author may earn through it (the event names the thread).
+REPLIED_TO = "replied_to"
 IDEA_VOTE, IDEA_STATUS = "idea_vote", "idea_status"
 
 CATALOGUE: tuple[Badge, ...] = (
@@ -265,7 +288,7 @@ CATALOGUE: tuple[Badge, ...] = (
     ),
     Badge(
         "conversation-starter", _("Conversation starter"), _("Started a thread that drew replies from 5 members."),
-        BRONZE, (REPLY,), conversation_starter, per_post=True,
+        BRONZE, (REPLIED_TO,), conversation_starter, per_post=True,
     ),
     # Ideas
     Badge(
@@ -287,33 +310,43 @@ CATALOGUE: tuple[Badge, ...] = (
 BY_SLUG = {badge.slug: badge for badge in CATALOGUE}
 
 
-def award(badges: Iterable[Badge], members: list[int] | None) -> list[BadgeAward]:
+def award(badges: Iterable[Badge], members: list[int] | None, *, threads: list[int] | None = None) -> list[BadgeAward]:
     """Award every badge in `badges` that a member (of `members`, or anyone) now qualifies for.
 
-    Each is awarded once (or once per post); the caller holds the transaction.
+    `threads`: the threads an event changed, for the badges earned through a thread (those of
+    REPLIED_TO, whose qualifier takes them): only these are counted. Each badge is awarded once
+    (or once per post); the caller holds the transaction.
     """
     created = []
     for badge in badges:
-        created += _insert(_owed(badge, members))
+        created += _insert(_owed(badge, members, threads))
     if created:
         recount_badges({award.member_id for award in created})
     return created
 
 
-def _owed(badge: Badge, members: list[int] | None) -> list[BadgeAward]:
+# Who holds a badge among the members an event touched: read in the transaction of every reply
+# and vote, its SQL compiled once (web/prepared.py).
+_HOLDERS = Prepared(
+    lambda badge, members: BadgeAward.objects.filter(badge=badge, member__in=members).values_list("member")
+)
+
+
+def _owed(badge: Badge, members: list[int] | None, threads: list[int] | None = None) -> list[BadgeAward]:
     """The awards of one badge that qualifying members do not hold yet.
 
     A badge earned once is looked up first for the members an event touched: those who hold
     it (after their first reply, nearly everyone) cost no qualifying query.
     """
+    qualifies = badge.qualifies if threads is None else functools.partial(badge.qualifies, threads=threads)
     if members is not None and not badge.per_post:
-        holders = BadgeAward.objects.filter(badge=badge.slug, member__in=members).values_list("member", flat=True)
-        members = sorted(set(members) - set(holders))
+        holders = {member for (member,) in _HOLDERS.rows(badge=badge.slug, members=members)}
+        members = sorted(set(members) - holders)
         if not members:
             return []
-        rows, held = set(badge.qualifies(members)), set()
+        rows, held = set(qualifies(members)), set()
     else:
-        rows = set(badge.qualifies(members))
+        rows = set(qualifies(members))
         if not rows:
             return []
         holders = None if members is None else [m for m, _ in rows]  # everyone: no list of ids to send

@@ -13,14 +13,17 @@ from reputation import events as reputation_events
 from reputation.models import BadgeAward
 
 
-def _award(trigger: str, *member_ids):
+def _award(trigger: str, *member_ids, threads=None):
     ids = sorted({pk for pk in member_ids if pk is not None})
-    for award in badges.award(badges.triggered_by(trigger), ids):
+    for award in badges.award(badges.triggered_by(trigger), ids, threads=threads):
         reputation_events.badge_awarded.send(sender=BadgeAward, award=award, badge=badges.BY_SLUG[award.badge])
 
 
 def on_reply_posted(sender, post, **kwargs):
-    _award(badges.REPLY, post.author_id, post.thread.author_id)
+    """A reply adds to its author's replies, and to its thread's repliers: only the thread's
+    author may earn through those, and only through this thread."""
+    _award(badges.REPLY, post.author_id)
+    _award(badges.REPLIED_TO, post.thread.author_id, threads=[post.thread_id])
 
 
 def on_vote_cast(sender, vote, **kwargs):

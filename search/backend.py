@@ -35,6 +35,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import MultifieldParser, PhrasePlugin
 from whoosh.query import And, Or, Term
 
+from search import writer
 from search.analysis import BilingualAnalyzer
 from search.phrases import VariantPhrasePlugin
 
@@ -57,25 +58,12 @@ SET_SCORED_MATCHES = 2000
 WORD_POSTINGS_KEPT = 100_000
 
 
-def _storage(path: str) -> FileStorage:
-    """The index folder, read through ordinary file handles.
-
-    Whoosh 2.7 maps each segment file into memory, then copies every part of it
-    that a reader opens into a private BytesIO (whoosh.filedb.structfile.BufferFile):
-    each open reader holds a copy of the whole index, about 110 MB for 100,000
-    posts, on top of the mapped pages, and every index write opens one more reader
-    to find the documents it replaces. Read with seek and read instead, the pages
-    stay in the operating system's cache, shared and reclaimable.
-    """
-    return FileStorage(path, supports_mmap=False)
-
-
 def _lengths_in_memory(searcher):
     """Keep the field-length columns of every segment in memory, one byte per document and field.
 
     BM25 reads the length of every matching document: about 4,000 reads for one common
-    word at 100,000 posts. Read from the file (see _storage), each is a seek and a read;
-    from an array, an index. Whoosh 2.7 has no public switch for this: its per-document
+    word at 100,000 posts. Read from the file (see search.writer.storage), each is a seek and
+    a read; from an array, an index. Whoosh 2.7 has no public switch for this: its per-document
     reader caches one column reader per length field, and an array answers the same
     calls (item access, min and max).
     """
@@ -184,12 +172,12 @@ class BilingualWhooshBackend(WhooshSearchBackend):
             shared = _shared.get(self.path)
             if shared is None:
                 super().setup()
-                self.storage = _storage(self.path)
+                self.storage = writer.storage(self.path)
                 self.index = self.storage.open_index(schema=self.schema)
                 _shared[self.path] = {"schema": (self.content_field_name, self.schema, self.text_boosts)}
             else:
                 self.content_field_name, self.schema, self.text_boosts = shared["schema"]
-                self.storage = _storage(self.path)
+                self.storage = writer.storage(self.path)
                 self.index = self.storage.open_index(schema=self.schema)
                 self.setup_complete = True
         # The parser must see the schema with the bilingual fields, look for a word in every
@@ -226,7 +214,7 @@ class BilingualWhooshBackend(WhooshSearchBackend):
         with _shared_lock:
             shared = _shared.setdefault(self.path, {})
             if shared.get("key") != key:
-                index = _storage(self.path).open_index(schema=self.schema)
+                index = writer.storage(self.path).open_index(schema=self.schema)
                 shared.update(key=key, searcher=_lengths_in_memory(index.searcher()))
             return shared["searcher"]
 
@@ -412,27 +400,21 @@ class BilingualWhooshBackend(WhooshSearchBackend):
 
     # Writing ------------------------------------------------------------------
 
-    def write(self, documents: list[dict], removed: list[str], *, wait: float = 0) -> None:
+    def write(self, documents: list[dict], removed: list[str], *, wait: float = 0, aside: bool = False) -> None:
         """Replace documents (by their haystack id) and remove others, in one commit.
 
-        Raises whoosh.index.LockError if another writer holds the index for longer than `wait`.
+        `aside`: in this process's helper (search/writer.py), not under its interpreter lock: a
+        server's inline updates. Raises whoosh.index.LockError if another writer holds the
+        index for longer than `wait`, and writer.HelperFailed if the helper could not write.
         """
         if not self.setup_complete:
             self.setup()
-        self.index = self.index.refresh()
-        writer = self.index.writer(timeout=wait, limitmb=32)
-        try:
-            # Old versions go first, found with one searcher: update_document would open a reader
-            # over every segment for each document, most of a write's cost on a large index.
-            with writer.searcher() as searcher:
-                for identifier in [*removed, *(document[ID] for document in documents)]:
-                    writer.delete_by_term(ID, identifier, searcher=searcher)
-            for document in documents:
-                writer.add_document(**{key: self._from_python(value) for key, value in document.items()})
-        except Exception:
-            writer.cancel()
-            raise
-        writer.commit()
+        documents = [{key: self._from_python(value) for key, value in document.items()} for document in documents]
+        if aside:
+            writer.write_aside(self.path, self.index.indexname, documents, removed, key=ID, wait=wait)
+        else:
+            self.index = self.index.refresh()
+            writer.write(self.index, documents, removed, key=ID, wait=wait)
 
     def clear(self, models=None, commit=True):
         """Empty the index (clear_index) as a rebuild of nothing: haystack's own deletes the folder

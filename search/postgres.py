@@ -224,11 +224,11 @@ class PostgresSearchBackend(BaseSearchBackend):
             rows.append(SearchDocument(**values))
         return rows
 
-    def write(self, documents: list[dict], removed: list[str], *, wait: float = 0) -> None:
+    def write(self, documents: list[dict], removed: list[str], *, wait: float = 0, aside: bool = False) -> None:
         """Replace documents (by their haystack id) and remove others, in one transaction.
 
-        `wait` is the Whoosh lock's: rows take their own locks, and two writers of the same
-        post apply one after the other.
+        `wait` and `aside` are the Whoosh index's: rows take their own locks, and two writers of
+        the same post apply one after the other; PostgreSQL does the work in its own processes.
         """
         fields = [field.name for field in SearchDocument._meta.concrete_fields if not field.primary_key]
         # Rows in the order of their ids, so that two writers take their locks in the same order.

@@ -2,8 +2,10 @@
 
 Content services' events enqueue inside their transaction (search/receivers.py);
 after commit this process tries to apply the queue without waiting for the
-Whoosh lock. What cannot be applied now (the index is locked by another
-writer, or the process dies) stays queued for the next commit or for
+Whoosh lock: it reads the posts, and its helper process writes the index
+(search/writer.py), away from the interpreter lock its requests share. What
+cannot be applied now (the index is locked by another writer, the helper
+failed, or the process dies) stays queued for the next commit or for
 `manage.py search_worker`.
 
 A write costs tens of milliseconds however few posts it carries (Whoosh commits
@@ -85,9 +87,10 @@ def _timed_write():
 
 
 def _write_and_release():
-    """Apply the queue; the caller holds _Pace.writing, given back here."""
+    """Apply the queue, the index's side in this process's helper (search/writer.py: not under
+    the interpreter lock that the requests share); the caller holds _Pace.writing, given back here."""
     try:
-        apply_pending(wait=0)
+        apply_pending(wait=0, aside=True)
     except Exception:
         log.warning("search index update deferred; search_worker or the next commit will apply it", exc_info=True)
     finally:
@@ -107,11 +110,11 @@ def _post_ids(tasks) -> set[int]:
     return ids
 
 
-def apply_pending(*, wait: float = 0, limit: int = BATCH) -> int:
+def apply_pending(*, wait: float = 0, limit: int = BATCH, aside: bool = False) -> int:
     """Apply up to `limit` queued tasks in one index commit; returns how many were applied.
 
-    Raises LockError when another writer holds the index longer than `wait`:
-    the tasks stay queued.
+    Raises LockError when another writer holds the index longer than `wait`, and any error of
+    the write (`aside`: in this process's helper, search/writer.py): the tasks stay queued.
     """
     tasks = list(IndexTask.objects.order_by("pk")[:limit])
     if not tasks:
@@ -122,7 +125,7 @@ def apply_pending(*, wait: float = 0, limit: int = BATCH) -> int:
     documents = [index.full_prepare(post) for post in posts]
     kept = {post.pk for post in posts}
     removed = [f"forum.post.{pk}" for pk in ids - kept]
-    _backend().write(documents, removed, wait=wait)
+    _backend().write(documents, removed, wait=wait, aside=aside)
     settle(tasks)
     return len(tasks)
 

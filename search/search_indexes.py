@@ -55,11 +55,14 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
         return indexable_posts().select_related("thread__category", "thread__idea").prefetch_related("thread__tags")
 
     def posts_by_id(self, ids) -> list:
-        """The indexable posts among `ids` (the queue's), read from the posts and their threads'
-        visibility checked here: filtered in the query, it makes SQLite walk every thread first."""
-        posts = Post.objects.filter(pk__in=ids, visibility=Visibility.VISIBLE)
-        posts = posts.select_related("thread__category", "thread__idea").prefetch_related("thread__tags")
-        return [post for post in posts if post.thread.visibility == Visibility.VISIBLE]
+        """The indexable posts among `ids` (the queue's), read as light_posts() reads them, their
+        threads' visibility checked here: filtered in the query, it makes SQLite walk every
+        thread first. Read as models, a second's replies to one thread made as many copies of
+        the thread, and asked taggit for each one's tags."""
+        rows = Post.objects.filter(pk__in=ids, visibility=Visibility.VISIBLE).values(
+            *LIGHT_FIELDS, "thread__visibility"
+        )
+        return _lightened([row for row in rows if row["thread__visibility"] == Visibility.VISIBLE])
 
     def prepare_text(self, post):
         return f"{post.thread.title}\n{post.body}" if post.is_opening else post.body
@@ -96,24 +99,28 @@ class PostIndex(indexes.SearchIndex, indexes.Indexable):
         Each has the attributes the prepare_* methods use, so documents come out
         exactly as full_prepare() makes them for a model instance.
         """
-        rows = list(
-            indexable_posts()
-            .filter(pk__gt=after_pk)
-            .order_by("pk")
-            .values(
-                "pk", "body", "is_opening", "author_id", "thread_id", "created_at", "score",
-                "thread__title", "thread__category_id", "thread__category__access", "thread__category__kind",
-                "thread__accepted_answer_id", "thread__has_official_response", "thread__idea__status",
-            )[:limit]
-        )  # fmt: skip
-        thread_ids = {row["thread_id"] for row in rows}
-        tags: dict[int, list] = {}
-        tagged = TaggedItem.objects.filter(
-            content_type__app_label="forum", content_type__model="thread", object_id__in=thread_ids
-        ).values_list("object_id", "tag__slug")
-        for thread_id, slug in tagged:
-            tags.setdefault(thread_id, []).append(SimpleNamespace(slug=slug))
-        return [_light(row, tags.get(row["thread_id"], [])) for row in rows]
+        rows = indexable_posts().filter(pk__gt=after_pk).order_by("pk").values(*LIGHT_FIELDS)[:limit]
+        return _lightened(list(rows))
+
+
+# What the prepare_* methods read of a post and its thread, as light posts carry it.
+LIGHT_FIELDS = (
+    "pk", "body", "is_opening", "author_id", "thread_id", "created_at", "score",
+    "thread__title", "thread__category_id", "thread__category__access", "thread__category__kind",
+    "thread__accepted_answer_id", "thread__has_official_response", "thread__idea__status",
+)  # fmt: skip
+
+
+def _lightened(rows) -> list:
+    """Rows of LIGHT_FIELDS as light posts, with their threads' tags read in one query."""
+    thread_ids = {row["thread_id"] for row in rows}
+    tags: dict[int, list] = {}
+    tagged = TaggedItem.objects.filter(
+        content_type__app_label="forum", content_type__model="thread", object_id__in=thread_ids
+    ).values_list("object_id", "tag__slug")
+    for thread_id, slug in tagged:
+        tags.setdefault(thread_id, []).append(SimpleNamespace(slug=slug))
+    return [_light(row, tags.get(row["thread_id"], [])) for row in rows]
 
 
 def _light(row, tags):

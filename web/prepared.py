@@ -1,4 +1,5 @@
-"""Reads that every signed-in member's request makes, with their SQL compiled once.
+"""Reads that every signed-in member's request makes, and writes that every reply makes, with
+their SQL compiled once.
 
 Django builds and compiles a query's SQL each time it runs. For a lookup by key, that costs
 several times what the database takes to answer: on the bench data, loading the session and
@@ -13,6 +14,9 @@ what `list(queryset)` of a QuerySet of models returns: instances made by the mod
 with what `select_related` joined set on them as the ORM's iterable sets it. Nothing else of
 the QuerySet's runs (`prefetch_related`, known related objects): a read that needs them is not
 one to prepare.
+
+A `PreparedUpdate` does the same for an update: `queryset.update(**values)`, its QuerySet and
+values built once with stand-ins.
 
 A `window=(offset, limit)` reads a slice of the rows, as `queryset[offset:offset + limit]`
 does, with both numbers bound as parameters (the ORM writes them into the SQL text, which would
@@ -33,7 +37,7 @@ from datetime import UTC, datetime
 from threading import Lock
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
@@ -41,6 +45,7 @@ from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import get_related_populators
 from django.db.models.signals import post_init, pre_init
+from django.db.models.sql.subqueries import UpdateQuery
 
 _VALUES = (int, str, datetime)
 # Stand-in ints: unlike any constant of a QuerySet's own, and within a 32-bit integer column's
@@ -200,28 +205,13 @@ class Prepared:
     # Compiling ---------------------------------------------------------------------------
 
     def _compile(self, connection, arguments: dict, *, count: bool, window=None, objects=False) -> _Compiled:
-        shape = (
-            connection.vendor,
-            count,
-            objects,
-            window is not None,
-            *((name, _shape(value)) for name, value in sorted(arguments.items())),
+        shape = (count, objects, window is not None)
+        return _kept(
+            self, connection, arguments, shape, lambda: self._prepare(connection, arguments, count, window, objects)
         )
-        compiled = self._compiled.get(shape)
-        if compiled is None:
-            compiled = self._prepare(connection, arguments, count=count, window=window, objects=objects)
-            with self._lock:
-                if len(self._compiled) >= MAX_COMPILED:
-                    self._compiled.clear()
-                self._compiled[shape] = compiled
-        return compiled
 
-    def _prepare(self, connection, arguments: dict, *, count: bool, window, objects: bool) -> _Compiled:
-        stand_ins, wanted = {}, {}
-        for number, (name, value) in enumerate(sorted(arguments.items())):
-            stand_ins[name] = _stand_in(value, number)
-            for index, one in _each(stand_ins[name]):
-                wanted[_as_parameter(connection, one)] = (name, index)
+    def _prepare(self, connection, arguments: dict, count: bool, window, objects: bool) -> _Compiled:
+        stand_ins, wanted = _stand_ins(connection, arguments)
         queryset = self.build(**stand_ins)
         if window is not None and (queryset.query.is_sliced or queryset.query.select_for_update):
             raise PreparedError("a windowed read's QuerySet must be neither sliced nor locked")
@@ -232,17 +222,7 @@ class Prepared:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             raise PreparedError("the QuerySet is empty for its stand-ins (a value out of a column's range?)") from None
-        sources, found = [], set()
-        for param in params:
-            source = wanted.get(param) if isinstance(param, _VALUES) else None
-            if source is None:
-                sources.append(("", param))
-            else:
-                found.add(source)
-                sources.append(source)
-        missing = set(wanted.values()) - found
-        if missing:
-            raise PreparedError(f"{sorted(missing)[0][0]} does not reach the SQL as a parameter")
+        sources = _sources(params, wanted)
         if count:
             # Django's own SQL for the QuerySet; every value in it is a bound parameter.
             return _Compiled(f"SELECT COUNT(*) FROM ({sql}) prepared_count", sources, [], connection.vendor)  # noqa: S608
@@ -261,24 +241,128 @@ class Prepared:
         return compiled
 
     def _execute(self, connection, compiled: _Compiled, arguments: dict, window=None) -> list[tuple]:
-        params = []
-        for name, index in compiled.sources:
-            if not name:
-                if index is _WINDOW_LIMIT or index is _WINDOW_OFFSET:
-                    index = window[1] if index is _WINDOW_LIMIT else window[0]
-                params.append(index)  # a constant of the QuerySet's own, or the window's
-                continue
-            if index is None:
-                value = arguments[name]
-            else:
-                items = arguments[name]
-                value = items[index] if index < len(items) else items[-1]
-            params.append(_as_parameter(connection, value))
+        params = _parameters(connection, compiled, arguments, window)
         if compiled.driver_sql is not None and not connection.queries_logged and not connection.execute_wrappers:
             return _run_on_driver(connection, compiled.driver_sql, params)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return cursor.fetchall()
+
+
+class PreparedUpdate:
+    """`PreparedUpdate(build)`: `build(**arguments) -> (QuerySet, values)`; `.run(**arguments)`
+    does what `queryset.update(**values)` does, and returns the number of rows it changed.
+
+    The writes of every reply (its thread's counters, the unread notifications of a hundred
+    followers bumped) cost more in the ORM, building their SQL, than SQLite takes to run them.
+    As for a read, the QuerySet and the values are built once with stand-ins (the same
+    arguments: ints, strings, datetimes, lists of ints), compiled once per database and shape,
+    and run with each call's values in their places. Only an update that Django runs as one
+    statement is prepared: of one table, filtered without a join, of a model with no parent;
+    any other is refused when it is compiled.
+    """
+
+    def __init__(self, build: Callable[..., tuple[QuerySet, dict]], *, using: str = DEFAULT_DB_ALIAS):
+        self.build = build
+        self.using = using
+        self._compiled: dict[tuple, _Compiled] = {}
+        self._lock = Lock()
+
+    def run(self, **arguments) -> int:
+        connection = connections[self.using]
+        compiled = _kept(self, connection, arguments, (), lambda: self._prepare(connection, arguments))
+        params = _parameters(connection, compiled, arguments)
+        with transaction.mark_for_rollback_on_error(using=self.using), connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return cursor.rowcount
+
+    def _prepare(self, connection, arguments: dict) -> _Compiled:
+        stand_ins, wanted = _stand_ins(connection, arguments)
+        queryset, values = self.build(**stand_ins)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(values)
+        query.clear_select_clause()
+        query.get_initial_alias()
+        if query.related_updates or query.count_active_tables() != 1:
+            raise PreparedError("a prepared update changes one table, filtered without a join")
+        try:
+            sql, params = query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:
+            raise PreparedError("the QuerySet is empty for its stand-ins (a value out of a column's range?)") from None
+        return _Compiled(sql, _sources(params, wanted), [])
+
+
+def _kept(prepared, connection, arguments: dict, shape: tuple, prepare: Callable[[], _Compiled]) -> _Compiled:
+    """The compilation of `prepared` (a Prepared or a PreparedUpdate) for these arguments' shape,
+    made by `prepare` the first time."""
+    shape = (connection.vendor, *shape, *((name, _shape(value)) for name, value in sorted(arguments.items())))
+    compiled = prepared._compiled.get(shape)
+    if compiled is None:
+        compiled = prepare()
+        with prepared._lock:
+            if len(prepared._compiled) >= MAX_COMPILED:
+                prepared._compiled.clear()
+            prepared._compiled[shape] = compiled
+    return compiled
+
+
+def _stand_ins(connection, arguments: dict) -> tuple[dict, dict]:
+    """Each argument's stand-in, and {the parameter a stand-in becomes: (argument, index in a list or None)}."""
+    stand_ins, wanted = {}, {}
+    for number, (name, value) in enumerate(sorted(arguments.items())):
+        stand_ins[name] = _stand_in(value, number)
+        for index, one in _each(stand_ins[name]):
+            wanted[_as_parameter(connection, one)] = (name, index)
+    return stand_ins, wanted
+
+
+def _sources(params, wanted: dict) -> list:
+    """Where the parameters of the compiled SQL come from: (argument, None) for a scalar's,
+    (argument, range) for a run of a list's items, ("", constant) for the QuerySet's own."""
+    sources, found = [], set()
+    for param in params:
+        source = wanted.get(param) if isinstance(param, _VALUES) else None
+        if source is None:
+            sources.append(("", param))
+            continue
+        found.add(source)
+        name, index = source
+        if index is None:
+            sources.append(source)
+        elif sources and sources[-1][0] == name and isinstance(sources[-1][1], range) and sources[-1][1].stop == index:
+            sources[-1] = (name, range(sources[-1][1].start, index + 1))
+        else:
+            sources.append((name, range(index, index + 1)))
+    missing = set(wanted.values()) - found
+    if missing:
+        raise PreparedError(f"{sorted(missing)[0][0]} does not reach the SQL as a parameter")
+    return sources
+
+
+def _parameters(connection, compiled: _Compiled, arguments: dict, window=None) -> list:
+    """The compiled SQL's parameters for one call."""
+    params = []
+    for name, index in compiled.sources:
+        if not name:
+            if index is _WINDOW_LIMIT or index is _WINDOW_OFFSET:
+                index = window[1] if index is _WINDOW_LIMIT else window[0]
+            params.append(index)  # a constant of the QuerySet's own, or the window's
+        elif index is None:
+            params.append(_as_parameter(connection, arguments[name]))
+        else:
+            params += _items(connection, arguments[name], index)
+    return params
+
+
+def _items(connection, items, run: range) -> list:
+    """A run of a list's items, padded with its last: a list of a hundred ids is a hundred
+    parameters, taken at once rather than one by one."""
+    chosen = list(items[run.start : run.stop])
+    if len(chosen) < len(run):
+        chosen += [items[-1]] * (len(run) - len(chosen))
+    if any(type(item) is not int for item in chosen):
+        return [_as_parameter(connection, item) for item in chosen]
+    return chosen
 
 
 def _run_on_driver(connection, sql: str, params: list) -> list[tuple]:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from forum import services
+from forum import permissions, services
 from forum.models import Follow, Post, Thread, Visibility, Vote
 
 ROLES = ("visitor", "member", "author", "staff", "moderator", "suspended", "admin")
@@ -415,3 +416,22 @@ def test_an_action_asked_for_as_json_answers_with_the_new_state(world, client):
 
     assert response.status_code == 200
     assert response.json() == {"ok": True, "score": 1, "voted": True}
+
+
+def test_a_thread_everyone_reads_is_one_each_person_may_read_and_no_other_is(world):
+    """permissions.everyone_reads lets a fan-out skip asking for each reader: it must never
+    answer yes for a thread someone may not read (a staff-only one, a hidden one, a deleted one)."""
+    threads = {
+        name: Thread.objects.select_related("category").get(pk=thread.pk)
+        for name, thread in {"public": world.question, "staff-only": world.secret, "hidden": world.hidden}.items()
+    }
+    threads["deleted"] = Thread.objects.select_related("category").get(pk=world.question.pk)
+    threads["deleted"].visibility = Visibility.DELETED
+    readers = [AnonymousUser() if who is None else who for who in world.people.values()]
+
+    everyone = {name for name, thread in threads.items() if permissions.everyone_reads(thread)}
+    readable_by_all = {
+        name for name, thread in threads.items() if all(permissions.can_read_thread(who, thread) for who in readers)
+    }
+
+    assert everyone == readable_by_all == {"public"}

@@ -112,6 +112,7 @@ def test_the_catalogue_has_at_least_twelve_badges_in_all_three_tiers():
 def test_every_badge_has_a_name_a_description_and_a_known_trigger():
     known = {
         badges.REPLY,
+        badges.REPLIED_TO,
         badges.VOTE,
         badges.ACCEPT,
         badges.ENDORSE,
@@ -301,6 +302,24 @@ def test_conversation_starter_is_earned_once_per_thread_that_draws_five_other_me
 
     award = BadgeAward.objects.get(member=member, badge="conversation-starter")
     assert award.post == question.posts.get(is_opening=True)
+
+
+def test_a_reply_counts_for_the_conversation_starter_of_its_own_thread_only(question, ask, member, make_member):
+    """A reply changes its own thread's repliers, and no other thread's: a question that has
+    drawn five members without the badge (here, the award taken back, as for a rule added
+    later) is counted at its next reply, not at a reply to another thread of its author."""
+    repliers = [make_member() for _ in range(5)]
+    for replier in repliers:
+        services.post_reply(thread=question, author=replier, body="Me too.")
+    BadgeAward.objects.filter(member=member, badge="conversation-starter").delete()
+
+    services.post_reply(thread=ask(member), author=repliers[0], body="Elsewhere.")
+    assert not has(member, "conversation-starter")
+
+    services.post_reply(thread=question, author=repliers[1], body="Again.")
+    assert BadgeAward.objects.get(member=member, badge="conversation-starter").post == question.posts.get(
+        is_opening=True
+    )
 
 
 def test_every_badge_in_the_catalogue_is_covered_here():

@@ -9,7 +9,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from forum.models import Post, Thread
 from notifications.models import Notification
 from notifications.services import unread_count, visible_to
 from profiles.models import Member
-from web.prepared import Prepared, PreparedError, PreparedList
+from web.prepared import Prepared, PreparedError, PreparedList, PreparedUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +183,73 @@ def test_uncounted_reads_keep_what_djangos_cursor_checks(make_thread, discussion
     broken = Prepared(lambda pk: Thread.objects.filter(pk=pk).extra(where=["no_such_column = 1"]).values_list("pk"))
     with pytest.raises(DatabaseError):  # Django's (the driver's own is not one)
         broken.rows(pk=thread.pk)
+
+
+def test_an_update_changes_what_the_querysets_update_changes(make_thread, discussion, member, other_member):
+    threads = [make_thread(category=discussion, author=member, title=f"Thread {n}") for n in range(4)]
+    update = PreparedUpdate(
+        lambda ids, poster, when: (
+            Thread.objects.filter(pk__in=ids, is_locked=False),
+            {
+                "reply_count": F("reply_count") + 1,
+                "last_poster": poster,
+                "last_activity_at": when,
+                "first_official_at": Coalesce("first_official_at", when),
+                "accepted_answer": None,
+            },
+        )
+    )
+    Thread.objects.filter(pk=threads[2].pk).update(is_locked=True)
+    when = timezone.now() + timedelta(hours=1)
+
+    assert update.run(ids=[t.pk for t in threads[:3]], poster=other_member.pk, when=when) == 2
+    assert update.run(ids=[threads[0].pk], poster=member.pk, when=when + timedelta(hours=1)) == 1
+
+    rows = Thread.objects.order_by("pk").values_list(
+        "reply_count", "last_poster", "last_activity_at", "first_official_at"
+    )
+    counts = [threads[n].reply_count for n in range(4)]
+    assert list(rows) == [
+        (counts[0] + 2, member.pk, when + timedelta(hours=1), when),
+        (counts[1] + 1, other_member.pk, when, when),
+        (counts[2], threads[2].last_poster_id, threads[2].last_activity_at, None),
+        (counts[3], threads[3].last_poster_id, threads[3].last_activity_at, None),
+    ]
+
+
+def test_an_update_compiles_once_per_shape(make_thread, discussion, member, django_assert_num_queries):
+    threads = [make_thread(category=discussion, author=member) for _ in range(3)]
+    built = []
+
+    def build(ids):
+        built.append(len(ids))
+        return Thread.objects.filter(pk__in=ids), {"reply_count": F("reply_count") + 1}
+
+    update = PreparedUpdate(build)
+    with django_assert_num_queries(3):
+        for length in (3, 4, 3):
+            update.run(ids=[t.pk for t in threads][:length])
+    assert built == [4]
+
+
+def test_an_update_of_more_than_one_table_or_with_a_value_out_of_its_sql_is_refused(member):
+    joined = PreparedUpdate(lambda name: (Thread.objects.filter(author__username=name), {"is_locked": True}))
+    with pytest.raises(PreparedError, match="one table"):
+        joined.run(name="alice")
+    with pytest.raises(PreparedError, match="pk does not reach the SQL"):
+        PreparedUpdate(lambda pk: (Thread.objects.filter(is_locked=False), {"is_locked": True})).run(pk=1)
+
+
+def test_an_update_that_fails_in_a_transaction_leaves_it_to_roll_back(make_thread, discussion, member):
+    thread = make_thread(category=discussion, author=member, title="Kept as it was")
+    update = PreparedUpdate(
+        lambda pk: (Thread.objects.filter(pk=pk).extra(where=["no_such_column = 1"]), {"title": "Lost"})
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(title="Lost")
+        update.run(pk=thread.pk)
+
+    assert Thread.objects.get(pk=thread.pk).title == "Kept as it was"
 
 
 def test_members_by_key_are_the_orms_members(make_member):

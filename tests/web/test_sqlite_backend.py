@@ -8,6 +8,7 @@ stop every later writer of the process. A connection closed clean serves the nex
 one closed in a transaction or after an error never does.
 """
 
+import os
 import sqlite3
 import threading
 import time
@@ -134,6 +135,34 @@ def test_a_begin_that_fails_gives_the_lock_back(database, monkeypatch):
         database["default"].set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
 
     assert not base._writer.locked()
+
+
+def test_a_process_checkpoints_every_few_transactions_with_the_lock_given_back(database, monkeypatch):
+    """The log's pages reach the database file every CHECKPOINT_EVERY transactions, copied by the
+    writer of the last one once it has given the lock back, not by SQLite inside a commit."""
+    path = database["default"].settings_dict["NAME"]
+    connection = database["default"]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE pages (data BLOB)")
+    connection.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    base._Checkpoints.commits.clear()
+    lock_held, checkpoint = [], base.DatabaseWrapper._checkpoint
+
+    def watched(self):
+        lock_held.append(base._writer.locked())
+        checkpoint(self)
+
+    monkeypatch.setattr(base.DatabaseWrapper, "_checkpoint", watched)
+    size = os.path.getsize(path)
+
+    for _ in range(base.CHECKPOINT_EVERY - 1):
+        in_transaction(connection, ("INSERT INTO pages VALUES (%s)", (bytes(8192),)))
+    assert os.path.getsize(path) == size, "the pages are in the log only"
+    in_transaction(connection, ("INSERT INTO pages VALUES (%s)", (bytes(8192),)))
+
+    assert lock_held == [False]
+    assert os.path.getsize(path) > size + (base.CHECKPOINT_EVERY - 1) * 8192
+    assert connection.connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (base.WAL_PAGES_KEPT,)
 
 
 def test_an_in_memory_database_takes_no_lock():
