@@ -50,6 +50,7 @@ contents = Renderings(CAPACITY)
 actions = Renderings(CAPACITY)
 rows = Renderings(CAPACITY)
 follows = Renderings(CAPACITY)
+related = Renderings(CAPACITY)
 
 
 def _member_key(member) -> tuple | None:
@@ -384,6 +385,15 @@ def before_post(context, post) -> SafeString:
         return mark_safe("")
     shared_page.fills.setdefault("before_post", {})[post.pk] = (post.created_at, post.pk)
     return mark_safe(slot(f"before-post:{post.pk}"))  # noqa: S308
+
+
+def related_links(threads) -> SafeString:
+    """The links to the threads like one (forum/_related_links.html), rendered once for each list
+    of what they show: their address, title and whether they are solved."""
+    if not threads:
+        return mark_safe("")
+    key = (get_language(), *((t.pk, t.slug, t.title, t.accepted_answer_id is not None) for t in threads))
+    return related.get_or_render(key, lambda: get_template("forum/_related_links.html").render({"related": threads}))
 
 
 def _warn_link(username: str) -> str:

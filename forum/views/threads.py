@@ -64,7 +64,7 @@ def thread(request, slug, thread_id):
             "reply_form": ReplyForm() if context["can_reply"] else None,
             "staff_view": staff_view,
             "replies_officially": roles.is_brand_staff(viewer),
-            "related": hooks.related_threads(viewer, thread),
+            "related": rendering.related_links(hooks.related_threads(viewer, thread)),
             "panels": mark_safe(hooks.thread_panels(request, thread)),  # noqa: S308 (rendered by templates)
             "move_categories": selectors.readable_categories(viewer) if moderates else (),
         },
