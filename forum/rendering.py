@@ -51,6 +51,7 @@ actions = Renderings(CAPACITY)
 rows = Renderings(CAPACITY)
 follows = Renderings(CAPACITY)
 related = Renderings(CAPACITY)
+heads = Renderings(CAPACITY)
 
 
 def _member_key(member) -> tuple | None:
@@ -385,6 +386,31 @@ def before_post(context, post) -> SafeString:
         return mark_safe("")
     shared_page.fills.setdefault("before_post", {})[post.pk] = (post.created_at, post.pk)
     return mark_safe(slot(f"before-post:{post.pk}"))  # noqa: S308
+
+
+def head_key(thread) -> tuple:
+    """Everything forum/_thread_head.html shows."""
+    category = thread.category
+    return (
+        get_language(),
+        thread.pk,
+        thread.title,
+        thread.is_pinned,
+        thread.is_locked,
+        thread.accepted_answer_id is not None,
+        thread.has_official_response,
+        thread.reply_count,
+        (category.slug, category.local_name),
+        tuple((tag.name, tag.slug) for tag in thread.tag_list),
+    )
+
+
+def thread_head(thread) -> SafeString:
+    """A thread page's breadcrumbs, title and badges, the same for every reader: rendered once
+    for each state of what they show (head_key)."""
+    return heads.get_or_render(
+        head_key(thread), lambda: get_template("forum/_thread_head.html").render({"thread": thread})
+    )
 
 
 def related_links(threads) -> SafeString:

@@ -58,6 +58,7 @@ def thread(request, slug, thread_id):
         {
             **context,
             "view": data,
+            "head": rendering.thread_head(thread),
             "posts": data.page,
             # For search engines, which read as visitors; a member's page skips the work.
             "json_ld": None if viewer.is_authenticated else thread_json_ld(data, request),
