@@ -150,7 +150,10 @@ def _reader(context) -> _Reader:
 def article(context, post) -> SafeString:
     """The post's article for the reader in `context` (a template context of the thread page,
     or of one post fetched alone: forum.views.threads builds both)."""
-    reader = _reader(context)
+    return SafeString(_article(_reader(context), post))  # not mark_safe: its lazy-string check costs a call per post
+
+
+def _article(reader: _Reader, post) -> str:
     anchor, thread, shared_page = reader.anchor, reader.thread, reader.shared_page
     content = contents.get_or_render(
         content_key(post, anchor, reader.clock.language),
@@ -169,11 +172,11 @@ def article(context, post) -> SafeString:
         content.replace(ACTIONS, own)
         .replace(TIME, reader.clock.time(post.created_at))
         .replace(MODERATE, _warn_link(post.author.username) if warn else "")
-        .replace(FOLLOW, _follow_author(context, reader.viewer, post, anchor) if reader.member_pk is not None else "")
+        .replace(FOLLOW, _follow_author(reader, post) if reader.member_pk is not None else "")
     )
     if shared_page is None and CSRF in html:
         html = html.replace(CSRF, str(reader.csrf))
-    return mark_safe(html)  # noqa: S308 (rendered by the templates, escaped there; the slots are escaped here)
+    return html  # rendered by the templates, escaped there; the slots are escaped here
 
 
 def post_list(context, posts) -> SafeString:
@@ -182,15 +185,16 @@ def post_list(context, posts) -> SafeString:
     accepted answer, the replies' heading). A loop in Python, where one in the template cost
     a few nodes per post."""
     staff_view = context.get("staff_view")
+    reader = _reader(context)
     parts = []
     for post in posts:
-        parts.append(before_post(context, post))
-        parts.append(article(context, post))
+        parts.append(_before_post(reader.shared_page, post))
+        parts.append(_article(reader, post))
         if staff_view:
             parts.append(conditional_escape(post.staff_notes))
         if post.is_opening:
             parts.append(context.template.engine.get_template("forum/_after_opening.html").render(context))
-    return mark_safe("".join(parts))  # noqa: S308 (each part escaped where it was made)
+    return SafeString("".join(parts))  # each part escaped where it was made
 
 
 class AuthorCard(NamedTuple):
@@ -204,13 +208,13 @@ class AuthorCard(NamedTuple):
     back: str
 
 
-def _follow_author(context, viewer, post, anchor: str) -> str:
+def _follow_author(reader: _Reader, post) -> str:
     """The member's button to follow the post's author, on the card beside the post: a slot of
     a shared page (filled with the reader's votes, forum.views.threads), or, for a post fetched
     alone, the button itself (forum.selectors.post_for read whether they follow)."""
     if not hooks.follows_authors() or not post.author.is_active:
         return ""
-    shared_page = context.get("shared_page")
+    anchor, shared_page = reader.anchor, reader.shared_page
     # Back to the post (its page, at its anchor), as the page read on load and a post fetched
     # alone both know it.
     card = AuthorCard(
@@ -221,7 +225,7 @@ def _follow_author(context, viewer, post, anchor: str) -> str:
         shared_page.fills.setdefault("authors", {})[name] = card
         return slot(name)
     followed = {post.author_id} if getattr(post, "viewer_follows_author", False) else set()
-    return hooks.author_follow_buttons(viewer, {name: card}, followed).get(name, "")
+    return hooks.author_follow_buttons(reader.viewer, {name: card}, followed).get(name, "")
 
 
 def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> dict:
@@ -378,14 +382,13 @@ def row_slots(pk: int) -> dict:
     return {"link": mark_safe(slot(f"row-link:{pk}")), "mark": mark_safe(slot(f"row-mark:{pk}"))}  # noqa: S308
 
 
-def before_post(context, post) -> SafeString:
+def _before_post(shared_page, post) -> str:
     """A slot before a post on a member's thread page (where "new since your last visit" starts),
     filled for each reader by the thread page's panels; nothing on a visitor's page."""
-    shared_page = context.get("shared_page")
     if shared_page is None or not post.is_reply:
-        return mark_safe("")
+        return ""
     shared_page.fills.setdefault("before_post", {})[post.pk] = (post.created_at, post.pk)
-    return mark_safe(slot(f"before-post:{post.pk}"))  # noqa: S308
+    return slot(f"before-post:{post.pk}")
 
 
 def head_key(thread) -> tuple:

@@ -32,12 +32,6 @@ def thread_row(context, thread):
     return rendering.thread_row(context, thread)
 
 
-@register.simple_tag(takes_context=True)
-def before_post(context, post):
-    """What starts before a reply for the reader (forum/rendering.py: a slot of a member's page)."""
-    return rendering.before_post(context, post)
-
-
 @register.simple_tag
 def line_diff(old, new):
     """Line-by-line changes between two texts, as (kind, line) pairs: kind is "add", "del" or "same"."""
