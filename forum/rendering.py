@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from forum import hooks
+from forum.forms import ReplyForm
 from profiles.models import Member
 from web.pagecache import CSRF, Renderings, slot
 
@@ -52,6 +53,7 @@ rows = Renderings(CAPACITY)
 follows = Renderings(CAPACITY)
 related = Renderings(CAPACITY)
 heads = Renderings(CAPACITY)
+reply_forms = Renderings(16)  # one per language
 
 
 def _member_key(member) -> tuple | None:
@@ -162,17 +164,17 @@ def _article(reader: _Reader, post) -> str:
     if shared_page is not None:
         # The page is shared: the buttons are the reader's, filled by actions_for.
         name = f"actions:{anchor}-{post.pk}"
-        shared_page.fills.setdefault("actions", {})[name] = ActionsState.of(post, anchor)
-        own = slot(name)
+        state = shared_page.fills.setdefault("actions", {})[name] = ActionsState.of(post, anchor)
+        own, url = slot(name), state.url
     else:
         rights = reader_rights(reader.viewer, thread, post, can_reply=reader.can_reply, moderates=reader.moderates)
-        own = _actions(post, anchor, thread, rights, reader.clock.language)
+        own, url = _actions(post, anchor, thread, rights, reader.clock.language), None
     warn = reader.warns and post.author_id != reader.member_pk
     html = (
         content.replace(ACTIONS, own)
         .replace(TIME, reader.clock.time(post.created_at))
         .replace(MODERATE, _warn_link(post.author.username) if warn else "")
-        .replace(FOLLOW, _follow_author(reader, post) if reader.member_pk is not None else "")
+        .replace(FOLLOW, _follow_author(reader, post, url) if reader.member_pk is not None else "")
     )
     if shared_page is None and CSRF in html:
         html = html.replace(CSRF, str(reader.csrf))
@@ -208,18 +210,18 @@ class AuthorCard(NamedTuple):
     back: str
 
 
-def _follow_author(reader: _Reader, post) -> str:
+def _follow_author(reader: _Reader, post, url: str | None) -> str:
     """The member's button to follow the post's author, on the card beside the post: a slot of
     a shared page (filled with the reader's votes, forum.views.threads), or, for a post fetched
-    alone, the button itself (forum.selectors.post_for read whether they follow)."""
+    alone, the button itself (forum.selectors.post_for read whether they follow). `url`: the
+    post's address, when the caller has it."""
     if not hooks.follows_authors() or not post.author.is_active:
         return ""
     anchor, shared_page = reader.anchor, reader.shared_page
     # Back to the post (its page, at its anchor), as the page read on load and a post fetched
     # alone both know it.
-    card = AuthorCard(
-        post.author_id, post.author.username, post.author.name, f"{anchor}-{post.pk}-follow", post.get_absolute_url()
-    )
+    author, back = post.author, url or post.get_absolute_url()
+    card = AuthorCard(post.author_id, author.username, author.name, f"{anchor}-{post.pk}-follow", back)
     name = f"follow:{anchor}-{post.pk}"
     if shared_page is not None:
         shared_page.fills.setdefault("authors", {})[name] = card
@@ -413,6 +415,15 @@ def thread_head(thread) -> SafeString:
     for each state of what they show (head_key)."""
     return heads.get_or_render(
         head_key(thread), lambda: get_template("forum/_thread_head.html").render({"thread": thread})
+    )
+
+
+def reply_fields() -> SafeString:
+    """The fields of a thread page's reply form, empty (forum/_composer_fields.html): the same
+    for every reader who may reply, rendered once for each language. Each rendering of the
+    form's widgets goes through a template of their own."""
+    return reply_forms.get_or_render(
+        get_language(), lambda: get_template("forum/_composer_fields.html").render({"form": ReplyForm()})
     )
 
 

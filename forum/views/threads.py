@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from forum import hooks, permissions, rendering, selectors
-from forum.forms import ReplyForm
 from forum.models import Post, Visibility
 from forum.structured_data import thread_json_ld
 from profiles import roles
@@ -62,7 +61,7 @@ def thread(request, slug, thread_id):
             "posts": data.page,
             # For search engines, which read as visitors; a member's page skips the work.
             "json_ld": None if viewer.is_authenticated else thread_json_ld(data, request),
-            "reply_form": ReplyForm() if context["can_reply"] else None,
+            "reply_fields": rendering.reply_fields() if context["can_reply"] else "",
             "staff_view": staff_view,
             "replies_officially": roles.is_brand_staff(viewer),
             "related": rendering.related_links(hooks.related_threads(viewer, thread)),
