@@ -54,6 +54,7 @@ follows = Renderings(CAPACITY)
 related = Renderings(CAPACITY)
 heads = Renderings(CAPACITY)
 reply_forms = Renderings(16)  # one per language
+after_openings = Renderings(16)
 
 
 def _member_key(member) -> tuple | None:
@@ -195,8 +196,22 @@ def post_list(context, posts) -> SafeString:
         if staff_view:
             parts.append(conditional_escape(post.staff_notes))
         if post.is_opening:
-            parts.append(context.template.engine.get_template("forum/_after_opening.html").render(context))
+            parts.append(_after_opening(context))
     return SafeString("".join(parts))  # each part escaped where it was made
+
+
+def _after_opening(context) -> str:
+    """forum/_after_opening.html: the accepted answer's summary (with the reader's own buttons),
+    then the replies' heading. Without the answer, it shows the heading alone, the same for every
+    reader: rendered once for each language and whether there is any reply yet."""
+
+    def render():
+        return context.template.engine.get_template("forum/_after_opening.html").render(context)
+
+    view = context["view"]
+    if view.answer is not None and view.answer.viewer_sees_body:
+        return render()
+    return after_openings.get_or_render((get_language(), view.page.paginator.count == 1), render)
 
 
 class AuthorCard(NamedTuple):
