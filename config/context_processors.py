@@ -24,10 +24,18 @@ def site(request):
         "announcement_link": link(announcement) if announcement else "",
         # The open incidents, the same HTML for everyone (cached; web.pagecache varies on it).
         "incident_banner": html_for_page(),
+        # The header's roles, kept under them (base.html): set for visitors too, since reading a
+        # name that a template's context lacks costs a few exceptions each time.
+        "moderates": False,
+        "sees_staff_areas": False,
+        "mod_queue_count": None,
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notifications.services import unread_count
+
+        # The member itself, not the lazy object in front of it: each read through it costs a call.
+        user = getattr(user, "_wrapped", user)
 
         # The header's links follow the role rules (profiles/roles.py), not the raw flags.
         context["moderates"] = roles.is_moderator(user)

@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from forum import hooks
+from forum.forms import ReplyForm
 from profiles.models import Member
 from web.pagecache import CSRF, Renderings, slot
 
@@ -50,6 +51,10 @@ contents = Renderings(CAPACITY)
 actions = Renderings(CAPACITY)
 rows = Renderings(CAPACITY)
 follows = Renderings(CAPACITY)
+related = Renderings(CAPACITY)
+heads = Renderings(CAPACITY)
+reply_forms = Renderings(16)  # one per language
+after_openings = Renderings(16)
 
 
 def _member_key(member) -> tuple | None:
@@ -148,7 +153,10 @@ def _reader(context) -> _Reader:
 def article(context, post) -> SafeString:
     """The post's article for the reader in `context` (a template context of the thread page,
     or of one post fetched alone: forum.views.threads builds both)."""
-    reader = _reader(context)
+    return SafeString(_article(_reader(context), post))  # not mark_safe: its lazy-string check costs a call per post
+
+
+def _article(reader: _Reader, post) -> str:
     anchor, thread, shared_page = reader.anchor, reader.thread, reader.shared_page
     content = contents.get_or_render(
         content_key(post, anchor, reader.clock.language),
@@ -157,21 +165,21 @@ def article(context, post) -> SafeString:
     if shared_page is not None:
         # The page is shared: the buttons are the reader's, filled by actions_for.
         name = f"actions:{anchor}-{post.pk}"
-        shared_page.fills.setdefault("actions", {})[name] = ActionsState.of(post, anchor)
-        own = slot(name)
+        state = shared_page.fills.setdefault("actions", {})[name] = ActionsState.of(post, anchor)
+        own, url = slot(name), state.url
     else:
         rights = reader_rights(reader.viewer, thread, post, can_reply=reader.can_reply, moderates=reader.moderates)
-        own = _actions(post, anchor, thread, rights, reader.clock.language)
+        own, url = _actions(post, anchor, thread, rights, reader.clock.language), None
     warn = reader.warns and post.author_id != reader.member_pk
     html = (
         content.replace(ACTIONS, own)
         .replace(TIME, reader.clock.time(post.created_at))
         .replace(MODERATE, _warn_link(post.author.username) if warn else "")
-        .replace(FOLLOW, _follow_author(context, reader.viewer, post, anchor) if reader.member_pk is not None else "")
+        .replace(FOLLOW, _follow_author(reader, post, url) if reader.member_pk is not None else "")
     )
     if shared_page is None and CSRF in html:
         html = html.replace(CSRF, str(reader.csrf))
-    return mark_safe(html)  # noqa: S308 (rendered by the templates, escaped there; the slots are escaped here)
+    return html  # rendered by the templates, escaped there; the slots are escaped here
 
 
 def post_list(context, posts) -> SafeString:
@@ -180,15 +188,30 @@ def post_list(context, posts) -> SafeString:
     accepted answer, the replies' heading). A loop in Python, where one in the template cost
     a few nodes per post."""
     staff_view = context.get("staff_view")
+    reader = _reader(context)
     parts = []
     for post in posts:
-        parts.append(before_post(context, post))
-        parts.append(article(context, post))
+        parts.append(_before_post(reader.shared_page, post))
+        parts.append(_article(reader, post))
         if staff_view:
             parts.append(conditional_escape(post.staff_notes))
         if post.is_opening:
-            parts.append(context.template.engine.get_template("forum/_after_opening.html").render(context))
-    return mark_safe("".join(parts))  # noqa: S308 (each part escaped where it was made)
+            parts.append(_after_opening(context))
+    return SafeString("".join(parts))  # each part escaped where it was made
+
+
+def _after_opening(context) -> str:
+    """forum/_after_opening.html: the accepted answer's summary (with the reader's own buttons),
+    then the replies' heading. Without the answer, it shows the heading alone, the same for every
+    reader: rendered once for each language and whether there is any reply yet."""
+
+    def render():
+        return context.template.engine.get_template("forum/_after_opening.html").render(context)
+
+    view = context["view"]
+    if view.answer is not None and view.answer.viewer_sees_body:
+        return render()
+    return after_openings.get_or_render((get_language(), view.page.paginator.count == 1), render)
 
 
 class AuthorCard(NamedTuple):
@@ -202,24 +225,24 @@ class AuthorCard(NamedTuple):
     back: str
 
 
-def _follow_author(context, viewer, post, anchor: str) -> str:
+def _follow_author(reader: _Reader, post, url: str | None) -> str:
     """The member's button to follow the post's author, on the card beside the post: a slot of
     a shared page (filled with the reader's votes, forum.views.threads), or, for a post fetched
-    alone, the button itself (forum.selectors.post_for read whether they follow)."""
+    alone, the button itself (forum.selectors.post_for read whether they follow). `url`: the
+    post's address, when the caller has it."""
     if not hooks.follows_authors() or not post.author.is_active:
         return ""
-    shared_page = context.get("shared_page")
+    anchor, shared_page = reader.anchor, reader.shared_page
     # Back to the post (its page, at its anchor), as the page read on load and a post fetched
     # alone both know it.
-    card = AuthorCard(
-        post.author_id, post.author.username, post.author.name, f"{anchor}-{post.pk}-follow", post.get_absolute_url()
-    )
+    author, back = post.author, url or post.get_absolute_url()
+    card = AuthorCard(post.author_id, author.username, author.name, f"{anchor}-{post.pk}-follow", back)
     name = f"follow:{anchor}-{post.pk}"
     if shared_page is not None:
         shared_page.fills.setdefault("authors", {})[name] = card
         return slot(name)
     followed = {post.author_id} if getattr(post, "viewer_follows_author", False) else set()
-    return hooks.author_follow_buttons(viewer, {name: card}, followed).get(name, "")
+    return hooks.author_follow_buttons(reader.viewer, {name: card}, followed).get(name, "")
 
 
 def reader_rights(viewer, thread, post, *, can_reply: bool, moderates: bool) -> dict:
@@ -376,14 +399,56 @@ def row_slots(pk: int) -> dict:
     return {"link": mark_safe(slot(f"row-link:{pk}")), "mark": mark_safe(slot(f"row-mark:{pk}"))}  # noqa: S308
 
 
-def before_post(context, post) -> SafeString:
+def _before_post(shared_page, post) -> str:
     """A slot before a post on a member's thread page (where "new since your last visit" starts),
     filled for each reader by the thread page's panels; nothing on a visitor's page."""
-    shared_page = context.get("shared_page")
     if shared_page is None or not post.is_reply:
-        return mark_safe("")
+        return ""
     shared_page.fills.setdefault("before_post", {})[post.pk] = (post.created_at, post.pk)
-    return mark_safe(slot(f"before-post:{post.pk}"))  # noqa: S308
+    return slot(f"before-post:{post.pk}")
+
+
+def head_key(thread) -> tuple:
+    """Everything forum/_thread_head.html shows."""
+    category = thread.category
+    return (
+        get_language(),
+        thread.pk,
+        thread.title,
+        thread.is_pinned,
+        thread.is_locked,
+        thread.accepted_answer_id is not None,
+        thread.has_official_response,
+        thread.reply_count,
+        (category.slug, category.local_name),
+        tuple((tag.name, tag.slug) for tag in thread.tag_list),
+    )
+
+
+def thread_head(thread) -> SafeString:
+    """A thread page's breadcrumbs, title and badges, the same for every reader: rendered once
+    for each state of what they show (head_key)."""
+    return heads.get_or_render(
+        head_key(thread), lambda: get_template("forum/_thread_head.html").render({"thread": thread})
+    )
+
+
+def reply_fields() -> SafeString:
+    """The fields of a thread page's reply form, empty (forum/_composer_fields.html): the same
+    for every reader who may reply, rendered once for each language. Each rendering of the
+    form's widgets goes through a template of their own."""
+    return reply_forms.get_or_render(
+        get_language(), lambda: get_template("forum/_composer_fields.html").render({"form": ReplyForm()})
+    )
+
+
+def related_links(threads) -> SafeString:
+    """The links to the threads like one (forum/_related_links.html), rendered once for each list
+    of what they show: their address, title and whether they are solved."""
+    if not threads:
+        return mark_safe("")
+    key = (get_language(), *((t.pk, t.slug, t.title, t.accepted_answer_id is not None) for t in threads))
+    return related.get_or_render(key, lambda: get_template("forum/_related_links.html").render({"related": threads}))
 
 
 def _warn_link(username: str) -> str:

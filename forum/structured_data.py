@@ -1,17 +1,57 @@
 """schema.org JSON-LD for thread pages: QAPage for questions, DiscussionForumPosting otherwise.
 
-Each reply's item is made once per (what it shows, site address) and kept, as its HTML is
-(forum/rendering.py): a visitor's page after a new reply makes one item, not twenty.
+Each reply's item is made once per (what it shows, site address) and kept as its JSON text, as
+its HTML is (forum/rendering.py): a visitor's page after a new reply encodes one item, not
+twenty, and the page's document is written around the kept texts. The document is kept too,
+under everything it shows.
 """
 
-from django.urls import reverse
+import json
+from json.encoder import encode_basestring
 
+from django.utils.safestring import SafeString, mark_safe
+
+from web.addresses import address
 from web.pagecache import Renderings
 
 TEXT_MAX = 2000
 CAPACITY = 4000  # items kept per process
+DOCUMENTS = 500  # documents kept per process: a page's is tens of kilobytes
+
+# The same escapes as Django's json_script: nothing in the data can close the <script>.
+_ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 _items = Renderings(CAPACITY)
+_documents = Renderings(DOCUMENTS)
+
+
+class _Encoded(str):
+    """JSON text already written and escaped: a document takes it as it is."""
+
+
+def _items_list(items: list[_Encoded]) -> _Encoded:
+    """Encoded items as a JSON array, as json.dumps writes one."""
+    return _Encoded("[" + ", ".join(items) + "]")
+
+
+def _escaped(text: str) -> str:
+    for character, escaped in _ESCAPES:
+        text = text.replace(character, escaped)
+    return text
+
+
+def _encoded(value) -> str:
+    """`value` as json.dumps(value, ensure_ascii=False) writes it (its separators, its order),
+    escaped, with the _Encoded parts in it as they are."""
+    if isinstance(value, _Encoded):
+        return value
+    if isinstance(value, str):
+        return _escaped(encode_basestring(value))
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_encoded(key)}: {_encoded(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_encoded(item) for item in value) + "]"
+    return json.dumps(value)  # a number
 
 
 def _person(member, request):
@@ -19,15 +59,20 @@ def _person(member, request):
 
 
 def member_url(member):
-    return reverse("profiles:profile", args=[member.username])
+    return address("profiles:profile", member.username)
 
 
-def _item(kind: str, post, request, site: tuple[str, str]) -> dict:
-    """A post as an Answer or a Comment (read-only: it is shared), made unless kept; `site` is
-    the request's scheme and host, read once per page (the host is checked on each read)."""
+def _item_key(kind: str, post, site: tuple[str, str]) -> tuple:
+    """Everything a post's item shows, with the site's address."""
     author = post.author
-    key = (kind, *site, post.pk, post.created_at, post.body, post.score)
-    return _items.get_or_render((*key, author.username, author.name), lambda: _make_item(kind, post, request))
+    return (kind, *site, post.pk, post.created_at, post.body, post.score, author.username, author.name)
+
+
+def _item(kind: str, post, request, site: tuple[str, str]) -> _Encoded:
+    """A post as an Answer or a Comment, encoded unless kept."""
+    return _items.get_or_render(
+        _item_key(kind, post, site), lambda: _Encoded(_encoded(_make_item(kind, post, request)))
+    )
 
 
 def _make_item(kind: str, post, request) -> dict:
@@ -42,12 +87,47 @@ def _make_item(kind: str, post, request) -> dict:
     return {**item, "datePublished": post.created_at.isoformat()}
 
 
-def thread_json_ld(view, request) -> dict:
-    thread, opening = view.thread, view.opening
-    url = request.build_absolute_uri(thread.get_absolute_url())
+def thread_json_ld(view, request) -> SafeString:
+    """The page's <script type="application/ld+json"> element, made unless kept; `site` is the
+    request's scheme and host, read once per page (the host is checked on each read)."""
     site = (request.scheme, request.get_host())
-    replies = [p for p in view.page.object_list if p.is_reply and p.is_visible]
+    thread, opening = view.thread, view.opening
+    questions = thread.category.is_questions
+    accepted, replies = _posts_shown(view, questions)
+    kind = "Answer" if questions else "Comment"
     text = opening.body[:TEXT_MAX] if opening and opening.is_visible else ""
+    author = thread.author
+    key = (
+        *site,
+        questions,
+        text,
+        *(thread.pk, thread.slug, thread.title, thread.reply_count, thread.score, thread.created_at),
+        (author.username, author.name),
+        accepted and _item_key("Answer", accepted, site),
+        *(_item_key(kind, post, site) for post in replies),
+    )
+
+    def element():
+        document = _document(view, request, site, text, accepted, [_item(kind, p, request, site) for p in replies])
+        return mark_safe(f'<script type="application/ld+json">{_encoded(document)}</script>')  # noqa: S308 (escaped there)
+
+    return _documents.get_or_render(key, element)
+
+
+def _posts_shown(view, questions: bool) -> tuple:
+    """The page's accepted answer, when the document shows it (a question's, visible), and the
+    replies it lists besides (the visible ones of the page)."""
+    replies = [p for p in view.page.object_list if p.is_reply and p.is_visible]
+    answer = view.answer
+    if not questions:
+        return None, replies
+    accepted = answer if answer and answer.is_visible else None
+    return accepted, [p for p in replies if not answer or p.pk != answer.pk]
+
+
+def _document(view, request, site: tuple[str, str], text: str, accepted, items: list[_Encoded]) -> dict:
+    thread = view.thread
+    url = request.build_absolute_uri(thread.get_absolute_url())
     if thread.category.is_questions:
         question = {
             "@type": "Question",
@@ -58,11 +138,10 @@ def thread_json_ld(view, request) -> dict:
             "dateCreated": thread.created_at.isoformat(),
             "author": _person(thread.author, request),
         }
-        if view.answer and view.answer.is_visible:
-            question["acceptedAnswer"] = _item("Answer", view.answer, request, site)
-        suggested = [_item("Answer", p, request, site) for p in replies if not view.answer or p.pk != view.answer.pk]
-        if suggested:
-            question["suggestedAnswer"] = suggested
+        if accepted is not None:
+            question["acceptedAnswer"] = _item("Answer", accepted, request, site)
+        if items:
+            question["suggestedAnswer"] = _items_list(items)
         return {"@context": "https://schema.org", "@type": "QAPage", "url": url, "mainEntity": question}
     return {
         "@context": "https://schema.org",
@@ -77,5 +156,5 @@ def thread_json_ld(view, request) -> dict:
             "interactionType": "https://schema.org/CommentAction",
             "userInteractionCount": thread.reply_count,
         },
-        "comment": [_item("Comment", p, request, site) for p in replies],
+        "comment": _items_list(items),
     }

@@ -40,7 +40,9 @@ def _open_incidents() -> list:
 
 
 def is_known(found: dict | None = None) -> bool:
-    return (cache.get(CACHE_KEY) if found is None else found.get(CACHE_KEY)) is not None
+    """Whether the banner is cached; without `found` (a read of the cache that included its key),
+    asked without reading it: html_for_page reads it then."""
+    return cache.has_key(CACHE_KEY) if found is None else found.get(CACHE_KEY) is not None
 
 
 def remember_none():

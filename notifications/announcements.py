@@ -31,8 +31,9 @@ def active_rows():
 
 def is_known(found: dict | None = None) -> bool:
     """Whether the cache says which announcement is active (or that none is); `found`: a read of
-    the cache that included its key, if one was made."""
-    return (cache.get(CACHE_KEY) if found is None else found.get(CACHE_KEY)) is not None
+    the cache that included its key, if one was made. Without one, asked without reading it,
+    which would load the announcement that active() loads again."""
+    return cache.has_key(CACHE_KEY) if found is None else found.get(CACHE_KEY) is not None
 
 
 def remember_none():

@@ -17,6 +17,8 @@ from web import pagecache
 
 # The scriptless form of each page, the same for every member who reads it (its token a slot).
 scriptless_forms = pagecache.Renderings(2000)
+# The panel of each thread, the same for every member (its notice, form and token slots).
+panels = pagecache.Renderings(2000)
 
 SINCE, SCRIPTLESS = "reading-since", "reading-scriptless"
 
@@ -49,15 +51,20 @@ def render_panel(request, thread) -> str:
     if page is None or not request.user.is_authenticated:
         return ""
     page.fills["reading"] = {"replies": thread.reply_count, "url": thread.get_absolute_url()}
-    return render_to_string(
-        "reading/_panel.html",
-        {
-            "thread": thread,
-            "since": page[SINCE],
-            "scriptless": page[SCRIPTLESS],
-            "seen_url": reverse("reading:seen"),
-        },
-        request=request,
+    # Rendered without the request: its context processors would run again for the page's
+    # panel alone, and what it needs of them is the token's slot.
+    return panels.get_or_render(
+        (get_language(), thread.pk),
+        lambda: render_to_string(
+            "reading/_panel.html",
+            {
+                "thread": thread,
+                "since": page[SINCE],
+                "scriptless": page[SCRIPTLESS],
+                "seen_url": reverse("reading:seen"),
+                "csrf_token": pagecache.CSRF,
+            },
+        ),
     )
 
 

@@ -3,10 +3,10 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from haystack.query import SearchQuerySet
@@ -147,10 +147,22 @@ _POST_ACCESS = Prepared(
         .values_list("pk", "thread_id", "visibility", "thread__visibility", "thread__category__access")
     )
 )
-# Only what a link to a thread shows: title, address, solved.
-_THREAD_LINKS = Prepared(
-    lambda threads: Thread.objects.filter(pk__in=threads).only("pk", "title", "slug", "accepted_answer_id")
+# The threads of similar threads' hits (the posts opening them), with what is checked of each hit
+# and what a link to its thread shows (title, address, solved, replies): one read beside every
+# thread page, from the posts' primary keys.
+_HIT_THREADS = Prepared(
+    lambda posts: (
+        Thread.objects.filter(posts__pk__in=posts)
+        .order_by()
+        .only("title", "slug", "accepted_answer_id", "reply_count", "visibility")
+        .annotate(hit=F("posts__pk"), hit_visibility=F("posts__visibility"), access=F("category__access"))
+    )
 )
+
+
+def _readable(visibility: str, thread_visibility: str, access: str, accesses: set[str]) -> bool:
+    """Whether a hit may be shown: the post and its thread visible, in a category the reader reads."""
+    return visibility == thread_visibility == Visibility.VISIBLE and access in accesses
 
 
 def _verified_ids(hits, viewer) -> list[tuple[int, int]]:
@@ -167,7 +179,7 @@ def _verified_ids(hits, viewer) -> list[tuple[int, int]]:
     allowed = {
         pk: thread_id
         for pk, thread_id, visibility, thread_visibility, access in rows
-        if visibility == thread_visibility == Visibility.VISIBLE and access in accesses
+        if _readable(visibility, thread_visibility, access, accesses)
     }
     return [(pk, allowed[pk]) for pk in ids if pk in allowed]
 
@@ -288,9 +300,10 @@ def similar_threads(viewer, title: str, *, exclude: int | None = None, limit: in
         cache.set(key, hit_ids, SIMILAR_TIMEOUT)
     if not hit_ids:
         return []
-    thread_ids = list(
-        dict.fromkeys(thread for _pk, thread in _verified_ids([SimpleNamespace(pk=pk) for pk in hit_ids], viewer))
-    )
-    thread_ids = thread_ids[:limit]
-    by_id = {thread.pk: thread for thread in _THREAD_LINKS.objects(threads=thread_ids)} if thread_ids else {}
-    return [by_id[pk] for pk in thread_ids if pk in by_id]
+    accesses = set(readable_accesses(viewer))
+    hits = {thread.hit: thread for thread in _HIT_THREADS.objects(posts=hit_ids)}
+    threads = {}
+    for thread in (hits[pk] for pk in hit_ids if pk in hits):
+        if _readable(thread.hit_visibility, thread.visibility, thread.access, accesses):
+            threads.setdefault(thread.pk, thread)
+    return list(threads.values())[:limit]

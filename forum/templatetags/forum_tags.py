@@ -1,16 +1,11 @@
 import difflib
-import json
 from typing import NamedTuple
 
 from django import template
-from django.utils.safestring import mark_safe
 
 from forum import rendering
 
 register = template.Library()
-
-# The same escapes as Django's json_script: nothing in the data can close the <script>.
-_JSON_ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 
 @register.simple_tag
@@ -35,21 +30,6 @@ def post_list(context, posts):
 def thread_row(context, thread):
     """A thread in a list (forum/rendering.py: rendered once, shared between readers)."""
     return rendering.thread_row(context, thread)
-
-
-@register.simple_tag(takes_context=True)
-def before_post(context, post):
-    """What starts before a reply for the reader (forum/rendering.py: a slot of a member's page)."""
-    return rendering.before_post(context, post)
-
-
-@register.filter
-def json_ld(data):
-    """schema.org data as a <script type="application/ld+json"> element."""
-    text = json.dumps(data, ensure_ascii=False, default=str)
-    for character, escaped in _JSON_ESCAPES:  # str.replace: a page's JSON is tens of kilobytes
-        text = text.replace(character, escaped)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 (escaped above)
 
 
 @register.simple_tag

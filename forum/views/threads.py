@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from forum import hooks, permissions, rendering, selectors
-from forum.forms import ReplyForm
 from forum.models import Post, Visibility
 from forum.structured_data import thread_json_ld
 from profiles import roles
@@ -58,13 +57,14 @@ def thread(request, slug, thread_id):
         {
             **context,
             "view": data,
+            "head": rendering.thread_head(thread),
             "posts": data.page,
             # For search engines, which read as visitors; a member's page skips the work.
             "json_ld": None if viewer.is_authenticated else thread_json_ld(data, request),
-            "reply_form": ReplyForm() if context["can_reply"] else None,
+            "reply_fields": rendering.reply_fields() if context["can_reply"] else "",
             "staff_view": staff_view,
             "replies_officially": roles.is_brand_staff(viewer),
-            "related": hooks.related_threads(viewer, thread),
+            "related": rendering.related_links(hooks.related_threads(viewer, thread)),
             "panels": mark_safe(hooks.thread_panels(request, thread)),  # noqa: S308 (rendered by templates)
             "move_categories": selectors.readable_categories(viewer) if moderates else (),
         },

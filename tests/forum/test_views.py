@@ -550,6 +550,32 @@ def test_a_reply_s_structured_data_follows_its_edits_votes_and_author(client, th
     assert (item["text"], item["upvoteCount"], item["author"]["name"]) == ("Unplug it for ten seconds.", 1, "Carla B.")
 
 
+def test_the_structured_data_follows_its_thread_the_accepted_answer_and_hidden_replies(
+    client, thread, member, moderator, make_member, settings
+):
+    """The page's document is kept under all it shows (forum/structured_data.py): a new title,
+    an accepted answer, a vote on it or a hidden reply shows on the next page."""
+    settings.PAGE_CACHE = False  # the page itself rendered each time: only the document is kept
+    answer = thread.posts.get(is_opening=False)
+    first = json_ld(client.get(thread.get_absolute_url()))["mainEntity"]
+    assert "acceptedAnswer" not in first and len(first["suggestedAnswer"]) == 1
+
+    services.edit_post(post=thread.posts.get(is_opening=True), editor=member, body="Still blinking.", title="Blinks")
+    services.accept_answer(post=answer, by=member)
+    thread.refresh_from_db()  # its address follows its new title
+    accepted = json_ld(client.get(thread.get_absolute_url()))["mainEntity"]
+    services.cast_vote(post=Post.objects.get(pk=answer.pk), voter=make_member("carla"))
+    voted = json_ld(client.get(thread.get_absolute_url()))["mainEntity"]
+    services.set_post_visibility(post=answer, by=moderator, visibility=Visibility.HIDDEN)
+    hidden = json_ld(client.get(thread.get_absolute_url()))["mainEntity"]
+
+    assert (accepted["name"], accepted["text"]) == ("Blinks", "Still blinking.")
+    assert accepted["acceptedAnswer"]["url"] == f"http://testserver/p/{answer.pk}/"
+    assert "suggestedAnswer" not in accepted
+    assert (accepted["acceptedAnswer"]["upvoteCount"], voted["acceptedAnswer"]["upvoteCount"]) == (0, 1)
+    assert "acceptedAnswer" not in hidden and "suggestedAnswer" not in hidden
+
+
 def test_a_title_cannot_break_out_of_the_json_ld_script(client, make_thread, questions, member):
     title = "</script><script>alert(1)</script> & <!-- friends"
     evil = make_thread(category=questions, author=member, title=title, body="</script><script>alert(2)</script>")

@@ -1,6 +1,7 @@
 """Parts of a page kept once rendered ({% kept %}, web/templatetags/kept.py)."""
 
-from django.template import Context, Template
+import pytest
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import translation
 
@@ -41,3 +42,24 @@ def test_a_part_is_rendered_once_for_each_value_of_its_key_and_language():
     finally:
         clear_script_prefix()
     assert render(counted, "bob") == "part bob Log in /" and counted.renderings == 4
+
+
+def test_a_part_cannot_hold_a_block_and_a_page_still_finds_the_blocks_around_parts():
+    """A block in a part rendered once would show one page's block on every page that extends its
+    own; the blocks beside parts are still found (a kept part is not searched for them)."""
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load kept %}{% kept %}{% block title %}{% endblock %}{% endkept %}")
+    engine = Engine(
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    "base.html": "{% load kept %}{% kept %}<header>{% endkept %}{% block main %}base{% endblock %}",
+                    "page.html": "{% extends 'base.html' %}{% block main %}page{% endblock %}",
+                },
+            )
+        ],
+        libraries={"kept": "web.templatetags.kept"},
+    )
+
+    assert engine.get_template("page.html").render(Context()) == "<header>page"

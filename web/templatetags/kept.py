@@ -1,15 +1,17 @@
 """{% kept a b ... %}…{% endkept %}: a part of a page rendered once for each value of its key,
 and kept in this process (web/pagecache.Renderings, oldest out first).
 
-For the parts of the site's frame that every page repeats and no content changes (the header's
-links, the search box, the footer's language switch): about seventy template nodes, a tenth of a
-thread page's rendering. The key is the values given (resolved in the page's context) and the
+For the parts of pages that many renderings repeat and no reader's own data changes: the site's
+frame (the header's links, the search box, the footer's language switch: about seventy template
+nodes, a tenth of a thread page's rendering), a list's page links, the announcement banner, the
+invitation to log in under a thread. The key is the values given (resolved in the page's context) and the
 active language (and the script prefix and URL configuration the site's addresses follow);
 whatever the part shows must follow from them. A part that shows a reader's
 own data (a member's menu, a count of theirs) is not one to keep.
 """
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -23,6 +25,10 @@ _kept = Renderings(CAPACITY)
 
 
 class KeptNode(template.Node):
+    # A kept part holds no {% block %} (the tag refuses one): a page that extends another looks
+    # for the blocks of its parent on every rendering, and need not look through kept parts.
+    child_nodelists = ()
+
     def __init__(self, nodelist, key):
         self.nodelist, self.key = nodelist, key
 
@@ -40,4 +46,7 @@ def kept(parser, token):
     key = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # Rendered once, a part would show one page's block to every page that extends its own.
+        raise template.TemplateSyntaxError("{% kept %} cannot hold a {% block %}")
     return KeptNode(nodelist, key)
