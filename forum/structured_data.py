@@ -1,13 +1,12 @@
 """schema.org JSON-LD for thread pages: QAPage for questions, DiscussionForumPosting otherwise.
 
-Each reply's item is made once per (what it shows, site address) and kept as its JSON text, as
-its HTML is (forum/rendering.py): a visitor's page after a new reply encodes one item, not
-twenty, and the page's document is written around the kept texts. The document is kept too,
-under everything it shows.
+Each reply's item is made once per (what it shows, site address) and kept, as its HTML is
+(forum/rendering.py): a visitor's page after a new reply makes one item, not twenty. The page's
+element is kept too, under everything it shows, so a page whose thread did not change writes
+no JSON at all.
 """
 
 import json
-from json.encoder import encode_basestring
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,42 +15,13 @@ from web.pagecache import Renderings
 
 TEXT_MAX = 2000
 CAPACITY = 4000  # items kept per process
-DOCUMENTS = 500  # documents kept per process: a page's is tens of kilobytes
+DOCUMENTS = 500  # elements kept per process: a page's is tens of kilobytes
 
 # The same escapes as Django's json_script: nothing in the data can close the <script>.
 _ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 _items = Renderings(CAPACITY)
 _documents = Renderings(DOCUMENTS)
-
-
-class _Encoded(str):
-    """JSON text already written and escaped: a document takes it as it is."""
-
-
-def _items_list(items: list[_Encoded]) -> _Encoded:
-    """Encoded items as a JSON array, as json.dumps writes one."""
-    return _Encoded("[" + ", ".join(items) + "]")
-
-
-def _escaped(text: str) -> str:
-    for character, escaped in _ESCAPES:
-        text = text.replace(character, escaped)
-    return text
-
-
-def _encoded(value) -> str:
-    """`value` as json.dumps(value, ensure_ascii=False) writes it (its separators, its order),
-    escaped, with the _Encoded parts in it as they are."""
-    if isinstance(value, _Encoded):
-        return value
-    if isinstance(value, str):
-        return _escaped(encode_basestring(value))
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_encoded(key)}: {_encoded(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_encoded(item) for item in value) + "]"
-    return json.dumps(value)  # a number
 
 
 def _person(member, request):
@@ -68,11 +38,9 @@ def _item_key(kind: str, post, site: tuple[str, str]) -> tuple:
     return (kind, *site, post.pk, post.created_at, post.body, post.score, author.username, author.name)
 
 
-def _item(kind: str, post, request, site: tuple[str, str]) -> _Encoded:
-    """A post as an Answer or a Comment, encoded unless kept."""
-    return _items.get_or_render(
-        _item_key(kind, post, site), lambda: _Encoded(_encoded(_make_item(kind, post, request)))
-    )
+def _item(kind: str, post, request, site: tuple[str, str]) -> dict:
+    """A post as an Answer or a Comment (read-only: it is shared), made unless kept."""
+    return _items.get_or_render(_item_key(kind, post, site), lambda: _make_item(kind, post, request))
 
 
 def _make_item(kind: str, post, request) -> dict:
@@ -109,7 +77,10 @@ def thread_json_ld(view, request) -> SafeString:
 
     def element():
         document = _document(view, request, site, text, accepted, [_item(kind, p, request, site) for p in replies])
-        return mark_safe(f'<script type="application/ld+json">{_encoded(document)}</script>')  # noqa: S308 (escaped there)
+        data = json.dumps(document, ensure_ascii=False)
+        for character, escaped in _ESCAPES:
+            data = data.replace(character, escaped)
+        return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308 (escaped above)
 
     return _documents.get_or_render(key, element)
 
@@ -125,7 +96,7 @@ def _posts_shown(view, questions: bool) -> tuple:
     return accepted, [p for p in replies if not answer or p.pk != answer.pk]
 
 
-def _document(view, request, site: tuple[str, str], text: str, accepted, items: list[_Encoded]) -> dict:
+def _document(view, request, site: tuple[str, str], text: str, accepted, items: list[dict]) -> dict:
     thread = view.thread
     url = request.build_absolute_uri(thread.get_absolute_url())
     if thread.category.is_questions:
@@ -141,7 +112,7 @@ def _document(view, request, site: tuple[str, str], text: str, accepted, items: 
         if accepted is not None:
             question["acceptedAnswer"] = _item("Answer", accepted, request, site)
         if items:
-            question["suggestedAnswer"] = _items_list(items)
+            question["suggestedAnswer"] = items
         return {"@context": "https://schema.org", "@type": "QAPage", "url": url, "mainEntity": question}
     return {
         "@context": "https://schema.org",
@@ -156,5 +127,5 @@ def _document(view, request, site: tuple[str, str], text: str, accepted, items: 
             "interactionType": "https://schema.org/CommentAction",
             "userInteractionCount": thread.reply_count,
         },
-        "comment": _items_list(items),
+        "comment": items,
     }
