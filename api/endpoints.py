@@ -14,12 +14,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 from ninja import NinjaAPI, Path, Query, Status, Swagger
 from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError
 
 from api import schemas, selectors
-from api.auth import AUTHORIZATION, BearerToken, viewer
+from api.auth import AUTHORIZATION, REALM, BearerToken, viewer
 from api.cursors import BadCursor
 from forum import permissions
 from forum import services as forum_services
@@ -91,11 +92,16 @@ def _limited(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
-    return _error(request, exc.status_code, exc.message, **{"WWW-Authenticate": 'Bearer realm="api"'})
+    return _error(request, exc.status_code, exc.message, **{"WWW-Authenticate": REALM})
 
 
 READ_ERRORS = dict.fromkeys((400, 401, 404, 422, 429), schemas.Error)
 WRITE_ERRORS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.Error)
+
+
+# A read's answer depends on its token: an HTTP cache in front of the site must keep one for
+# each Authorization header (none: a visitor's), whether the answer was a shared copy or not.
+_BY_TOKEN = vary_on_headers("Authorization")
 
 
 def read(path: str, response, *, shared: bool = True, **kwargs):
@@ -104,9 +110,9 @@ def read(path: str, response, *, shared: bool = True, **kwargs):
     register = api.get(
         f"/v1{path}", auth=READ, response={200: response, **READ_ERRORS}, openapi_extra=OPTIONAL_TOKEN, **kwargs
     )
-    if not shared:
-        return register
-    return lambda function: decorate_view(_shared)(register(function))
+    # Applied in order, each around the ones before: the Vary header goes on every answer.
+    decorators = (_shared, _BY_TOKEN) if shared else (_BY_TOKEN,)
+    return lambda function: decorate_view(*decorators)(register(function))
 
 
 def _shared(run):

@@ -192,3 +192,22 @@ def test_the_use_of_a_token_is_noted_once_a_minute_on_copies_too(api, world, rea
 
     assert first > noted - timedelta(minutes=2)
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+
+
+def test_every_read_tells_http_caches_that_its_answer_depends_on_the_token(api, world, readers):
+    """A cache in front of the site keeps one answer per Authorization header: shared copies,
+    answers made for one reader, refusals and searches all say so."""
+    thread = f"/threads/{world.question.pk}"
+    answers = [
+        api.get(thread, readers["carol"]),  # made, then kept for members with no role
+        api.get(thread, readers["dmitri"]),  # the copy
+        api.get(thread),  # a visitor's
+        api.get(thread, world.tokens["staff"]),  # staff's own
+        api.get(thread, "agora_nothere_secret"),  # refused: 401
+        api.get("/search?q=pairing", readers["carol"]),  # never shared
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 401, 200]
+    assert answers[1].get("X-Page-Cache") == "hit"
+    for answer in answers:
+        assert "Authorization" in answer.get("Vary", ""), answer.request["PATH_INFO"]
